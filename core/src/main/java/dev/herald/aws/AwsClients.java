@@ -1,0 +1,65 @@
+package dev.herald.aws;
+
+import dev.herald.config.HeraldConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * Builds every AWS SDK client Herald uses, the same way: the URLConnection HTTP client (small and quick to start),
+ * explicit call timeouts, and, when {@code HERALD_AWS_ENDPOINT} is set, that endpoint instead of AWS, which is how
+ * the same handlers talk to herald local or LocalStack.
+ */
+public final class AwsClients {
+
+    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
+
+    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(2))
+            .socketTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private AwsClients() {
+    }
+
+    /** Configures and builds a client, e.g. {@code AwsClients.build(DynamoDbClient.builder(), config)}. */
+    public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, HeraldConfig config) {
+        return build(builder, config.awsEndpoint());
+    }
+
+    /** As {@link #build(AwsClientBuilder, HeraldConfig)}, against an explicit endpoint (e.g. a WebSocket stage's callback URL). */
+    public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, Optional<URI> endpoint) {
+        builder.httpClient(HTTP);
+        builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .apiCallTimeout(API_CALL_TIMEOUT)
+                .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
+                .build());
+        builder.region(region());
+        if (endpoint.isPresent()) {
+            builder.endpointOverride(endpoint.get());
+            if (System.getenv("AWS_ACCESS_KEY_ID") == null) {
+                // herald local accepts any credentials; the SDK still needs some to sign with
+                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return builder.build();
+    }
+
+    private static Region region() {
+        String region = System.getenv("AWS_REGION");
+        return Region.of(region == null || region.isBlank() ? "us-east-1" : region);
+    }
+}

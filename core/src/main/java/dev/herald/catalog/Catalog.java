@@ -1,0 +1,34 @@
+package dev.herald.catalog;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every notification type Herald knows, as loaded from {@code templates/catalog.yaml}. Immutable. */
+public record Catalog(String source, List<NotificationType> types) {
+
+    public Catalog {
+        types = List.copyOf(types);
+    }
+
+    public Optional<NotificationType> find(String typeId) {
+        return types.stream().filter(t -> t.id().equals(typeId)).findFirst();
+    }
+
+    /** The type, or an error naming the catalog and the known types. */
+    public NotificationType require(String typeId) {
+        return find(typeId).orElseThrow(() -> new UnknownTypeException(typeId, this));
+    }
+
+    /** Rule name to EventBridge pattern, for every type. */
+    public Map<String, String> rulePatterns() {
+        Map<String, String> patterns = new LinkedHashMap<>();
+        types.forEach(t -> patterns.put(t.id(), t.rulePattern()));
+        return patterns;
+    }
+
+    public List<String> typeIds() {
+        return types.stream().map(NotificationType::id).toList();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.herald.config;
+
+/**
+ * Every environment variable a Herald handler reads. The handlers read them through {@link HeraldConfig} and the
+ * CDK stack sets them from this same list, so the two can never disagree on a name.
+ */
+public enum HeraldEnv {
+    DELIVERIES_TABLE("HERALD_DELIVERIES_TABLE", "name of the deliveries table"),
+    CONNECTIONS_TABLE("HERALD_CONNECTIONS_TABLE", "name of the WebSocket connections table"),
+    RECIPIENTS_TABLE("HERALD_RECIPIENTS_TABLE", "name of the recipients table (profiles, devices, topics, suppressions)"),
+    EVENT_BUS("HERALD_EVENT_BUS", "name of the EventBridge bus that carries Herald's own status events"),
+    AWS_ENDPOINT("HERALD_AWS_ENDPOINT", "endpoint that every AWS client talks to instead of AWS, e.g. http://127.0.0.1:8787 for herald local"),
+    WEBSOCKET_CALLBACK_URL("HERALD_WEBSOCKET_CALLBACK_URL", "API Gateway Management API endpoint of the WebSocket stage"),
+    SES_CONFIGURATION_SET("HERALD_SES_CONFIGURATION_SET", "SES configuration set used for every email"),
+    UNSUBSCRIBE_URL("HERALD_UNSUBSCRIBE_URL", "base URL of the one-click unsubscribe endpoint, for List-Unsubscribe headers"),
+    PROCESSOR_FUNCTION("HERALD_PROCESSOR_FUNCTION", "name of the processor Lambda"),
+    WEBSOCKET_FUNCTION("HERALD_WEBSOCKET_FUNCTION", "name of the WebSocket channel Lambda"),
+    PUSH_FUNCTION("HERALD_PUSH_FUNCTION", "name of the push channel Lambda"),
+    EMAIL_FUNCTION("HERALD_EMAIL_FUNCTION", "name of the email channel Lambda"),
+    JWT_SECRET("HERALD_JWT_SECRET", "HS256 secret for WebSocket tokens (local mode)"),
+    JWT_ISSUER("HERALD_JWT_ISSUER", "expected issuer of WebSocket tokens"),
+    JWT_AUDIENCE("HERALD_JWT_AUDIENCE", "expected audience of WebSocket tokens"),
+    JWKS_URL("HERALD_JWKS_URL", "JWKS URL of the token issuer (RS256, cloud)"),
+    DELIVERY_RETENTION_DAYS("HERALD_DELIVERY_RETENTION_DAYS", "days a delivery record is kept before TTL removes it");
+
+    private final String variable;
+    private final String meaning;
+
+    HeraldEnv(String variable, String meaning) {
+        this.variable = variable;
+        this.meaning = meaning;
+    }
+
+    /** The environment variable's name, e.g. {@code HERALD_DELIVERIES_TABLE}. */
+    public String variable() {
+        return variable;
+    }
+
+    /** What the variable holds, for error messages and docs. */
+    public String meaning() {
+        return meaning;
+    }
+}

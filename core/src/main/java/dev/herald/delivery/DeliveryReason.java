@@ -1,0 +1,26 @@
+package dev.herald.delivery;
+
+/** The reasons Herald records with SKIPPED, FAILED and waiting deliveries. Stable strings: dashboards and apps match on them. */
+public final class DeliveryReason {
+    public static final String NO_ADDRESS = "no_address";
+    public static final String NO_DEVICE = "no_device";
+    public static final String NO_PROFILE = "no_profile";
+    public static final String OPTED_OUT = "opted_out";
+    public static final String QUIET_HOURS = "quiet_hours";
+    public static final String RATE_LIMITED = "rate_limited";
+    public static final String SUPPRESSED = "suppressed";
+    public static final String FALLBACK_USED = "fallback_used";
+    public static final String NOT_NEEDED = "not_needed";
+    public static final String NO_CONNECTION = "no_connection";
+    public static final String CONNECTION_GONE = "connection_gone";
+    public static final String ENDPOINT_DISABLED = "endpoint_disabled";
+    public static final String MESSAGE_REJECTED = "message_rejected";
+    public static final String TEMPLATE_MISSING = "template_missing";
+    public static final String TOO_LARGE = "too_large";
+    public static final String INVALID_EVENT = "invalid_event";
+    public static final String TRANSIENT_ERROR = "transient_error";
+    public static final String RETRIES_EXHAUSTED = "retries_exhausted";
+
+    private DeliveryReason() {
+    }
+}

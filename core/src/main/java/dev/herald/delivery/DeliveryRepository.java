@@ -1,0 +1,284 @@
+package dev.herald.delivery;
+
+import dev.herald.catalog.Channel;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import dev.herald.store.TableDefinition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Delivery records. Every state change is a conditional write, which is what makes delivery exactly-once: a record
+ * is created once per key, and only the caller whose claim moved it from PENDING to SENDING may send it.
+ * Thread-safe.
+ */
+public final class DeliveryRepository {
+
+    private static final String PK = HeraldTables.DELIVERIES.partitionKey();
+    private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
+    private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
+    private static final int BATCH_GET_LIMIT = 100;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final Duration retention;
+
+    public DeliveryRepository(DynamoDbClient dynamo, String table, Clock clock, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Creates each delivery unless one with its key exists; returns the ones it created, so duplicates send nothing. */
+    public List<Delivery> createAll(List<Delivery> deliveries) {
+        List<Delivery> created = new ArrayList<>(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            if (create(delivery)) {
+                created.add(delivery);
+            }
+        }
+        return created;
+    }
+
+    /** Creates one delivery unless its key exists; true if it was created. */
+    public boolean create(Delivery delivery) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(toItem(delivery))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    /**
+     * Moves a PENDING delivery to SENDING and counts the attempt. Returns the claimed delivery, or empty when it is
+     * not PENDING (already sent, being sent, or final), in which case the caller must not send it.
+     */
+    public Optional<Delivery> claim(DeliveryKey key) {
+        try {
+            UpdateItemResponse response = dynamo.updateItem(r -> r.tableName(table).key(key(key))
+                    .updateExpression("SET #status = :sending, #attempts = if_not_exists(#attempts, :zero) + :one, #updatedAt = :now REMOVE #reason")
+                    .conditionExpression("#status = :pending")
+                    .expressionAttributeNames(Map.of("#status", "status", "#attempts", "attempts", "#updatedAt", "updatedAt", "#reason", "reason"))
+                    .expressionAttributeValues(Map.of(":sending", Items.s(DeliveryStatus.SENDING.name()),
+                            ":pending", Items.s(DeliveryStatus.PENDING.name()), ":zero", Items.n(0), ":one", Items.n(1),
+                            ":now", Items.s(clock.instant().toString())))
+                    .returnValues(ReturnValue.ALL_NEW));
+            return Optional.of(fromItem(response.attributes()));
+        } catch (ConditionalCheckFailedException notPending) {
+            return Optional.empty();
+        }
+    }
+
+    /** Records the outcome of a claimed delivery: SENT, FAILED or SKIPPED, with a reason where there is one. */
+    public void finish(DeliveryKey key, DeliveryStatus status, String reason) {
+        finish(key, status, reason, null);
+    }
+
+    /** As {@link #finish(DeliveryKey, DeliveryStatus, String)}, also storing what was sent (an in-app item's payload). */
+    public void finish(DeliveryKey key, DeliveryStatus status, String reason, String payload) {
+        if (!status.isFinal() || status == DeliveryStatus.READ) {
+            throw new IllegalArgumentException("a send finishes as SENT, FAILED or SKIPPED, not " + status);
+        }
+        transition(key, DeliveryStatus.SENDING, status, reason, payload);
+    }
+
+    /**
+     * Returns a claimed delivery to PENDING with a reason: after a transient error (so a retry can claim it again)
+     * or for an in-app item that waits in the inbox until the user's next sync.
+     */
+    public void release(DeliveryKey key, String reason) {
+        release(key, reason, null);
+    }
+
+    /** As {@link #release(DeliveryKey, String)}, also storing the in-app item's payload for the next sync. */
+    public void release(DeliveryKey key, String reason, String payload) {
+        transition(key, DeliveryStatus.SENDING, DeliveryStatus.PENDING, reason, payload);
+    }
+
+    private void transition(DeliveryKey key, DeliveryStatus from, DeliveryStatus to, String reason, String payload) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", Items.s(to.name()), ":from", Items.s(from.name()),
+                ":now", Items.s(clock.instant().toString())));
+        String update = "SET #status = :to, #updatedAt = :now";
+        if (reason != null) {
+            values.put(":reason", Items.s(reason));
+            update += ", #reason = :reason";
+        } else {
+            update += " REMOVE #reason";
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt", "#reason", "reason"));
+        if (payload != null) {
+            values.put(":payload", Items.s(payload));
+            names.put("#payload", "payload");
+            update = update.replace("#updatedAt = :now", "#updatedAt = :now, #payload = :payload");
+        }
+        String expression = update;
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(key))
+                    .updateExpression(expression)
+                    .conditionExpression("#status = :from")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new IllegalStateException("delivery " + key.notificationId() + "/" + key.sortKey() + " is not " + from
+                    + "; it cannot move to " + to, e);
+        }
+    }
+
+    /**
+     * Marks an in-app item READ, only for its own recipient: a user can never touch another user's items. Returns
+     * false when no such item exists for this recipient.
+     */
+    public boolean markRead(DeliveryKey key, String recipientId) {
+        if (!key.recipientId().equals(recipientId)) {
+            return false;
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(key))
+                    .updateExpression("SET #status = :read, #updatedAt = :now REMOVE #reason")
+                    .conditionExpression("attribute_exists(#pk) AND #recipient = :recipient")
+                    .expressionAttributeNames(Map.of("#status", "status", "#updatedAt", "updatedAt", "#reason", "reason",
+                            "#pk", PK, "#recipient", BY_RECIPIENT.partitionKey()))
+                    .expressionAttributeValues(Map.of(":read", Items.s(DeliveryStatus.READ.name()),
+                            ":now", Items.s(clock.instant().toString()), ":recipient", Items.s(recipientId))));
+            return true;
+        } catch (ConditionalCheckFailedException notTheirs) {
+            return false;
+        }
+    }
+
+    /** Marks a waiting in-app item SENT once a sync has handed it to the user. No-op if it moved on meanwhile. */
+    public void markSynced(DeliveryKey key) {
+        try {
+            transition(key, DeliveryStatus.PENDING, DeliveryStatus.SENT, null, null);
+        } catch (IllegalStateException movedOn) {
+            // already read, or sent by a concurrent delivery: either way the user has it
+        }
+    }
+
+    public Optional<Delivery> find(DeliveryKey key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(key)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** Every delivery of one notification (event id), across types, channels and recipients. */
+    public List<Delivery> forNotification(String notificationId) {
+        List<Delivery> deliveries = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(notificationId)))
+                    .exclusiveStartKey(exclusiveStart));
+            page.items().forEach(i -> deliveries.add(fromItem(i)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return deliveries;
+    }
+
+    /**
+     * A recipient's deliveries, oldest first, after {@code cursor} (an inbox key from a previous page, or null), on
+     * one channel if given. The next cursor is the last delivery's {@link #inboxKey}.
+     */
+    public List<Delivery> history(String recipientId, String cursor, Channel channel, int limit) {
+        List<Delivery> result = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":r", Items.s(recipientId)));
+            String condition = "#r = :r";
+            if (cursor != null) {
+                values.put(":c", Items.s(cursor));
+                condition += " AND #k > :c";
+            }
+            String keyCondition = condition;
+            QueryResponse page = dynamo.query(r -> r.tableName(table).indexName(BY_RECIPIENT.name())
+                    .keyConditionExpression(keyCondition)
+                    .expressionAttributeNames(cursor == null ? Map.of("#r", BY_RECIPIENT.partitionKey())
+                            : Map.of("#r", BY_RECIPIENT.partitionKey(), "#k", BY_RECIPIENT.sortKey()))
+                    .expressionAttributeValues(values)
+                    .limit(Math.min(BATCH_GET_LIMIT, Math.max(limit * 2, 10)))
+                    .exclusiveStartKey(exclusiveStart));
+            List<Map<String, AttributeValue>> keys = page.items().stream()
+                    .filter(i -> channel == null || DeliveryKey.fromSortKey(Items.string(i, PK), Items.string(i, SK)).channel() == channel)
+                    .map(i -> Map.of(PK, i.get(PK), SK, i.get(SK)))
+                    .toList();
+            result.addAll(getAll(keys));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null && result.size() < limit);
+        result.sort(java.util.Comparator.comparing(DeliveryRepository::inboxKey));
+        return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;
+    }
+
+    private List<Delivery> getAll(List<Map<String, AttributeValue>> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<Delivery> found = new ArrayList<>();
+        Map<String, KeysAndAttributes> request = new LinkedHashMap<>(Map.of(table,
+                KeysAndAttributes.builder().keys(keys).consistentRead(true).build()));
+        for (int round = 0; !request.isEmpty() && round < 10; round++) {
+            Map<String, KeysAndAttributes> current = request;
+            var response = dynamo.batchGetItem(r -> r.requestItems(current));
+            response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(fromItem(i)));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        if (!request.isEmpty()) {
+            throw new IllegalStateException("DynamoDB kept keys unprocessed after 10 rounds; retry later");
+        }
+        return found;
+    }
+
+    /** The index sort key: creation time first, so a recipient's items come out in order. */
+    public static String inboxKey(Delivery delivery) {
+        return delivery.createdAt() + "#" + delivery.typeId() + "#" + delivery.channel().id() + "#" + delivery.notificationId();
+    }
+
+    private Map<String, AttributeValue> key(DeliveryKey key) {
+        return Map.of(PK, Items.s(key.notificationId()), SK, Items.s(key.sortKey()));
+    }
+
+    private Map<String, AttributeValue> toItem(Delivery d) {
+        Instant expires = d.createdAt().plus(retention);
+        var item = Items.item()
+                .s(PK, d.notificationId())
+                .s(SK, d.key().sortKey())
+                .s(BY_RECIPIENT.partitionKey(), d.recipientId())
+                .s(BY_RECIPIENT.sortKey(), inboxKey(d))
+                .s("status", d.status().name())
+                .s("reason", d.reason())
+                .n("attempts", d.attempts())
+                .s("createdAt", d.createdAt())
+                .s("updatedAt", d.updatedAt())
+                .s("payload", d.payload())
+                .n(HeraldTables.TTL, expires.getEpochSecond());
+        return item.build();
+    }
+
+    static Delivery fromItem(Map<String, AttributeValue> item) {
+        DeliveryKey key = DeliveryKey.fromSortKey(Items.string(item, PK), Items.string(item, SK));
+        return new Delivery(key, DeliveryStatus.valueOf(Items.string(item, "status")), Items.string(item, "reason"),
+                (int) Items.number(item, "attempts", 0), Items.instant(item, "createdAt"), Items.instant(item, "updatedAt"),
+                Items.string(item, "payload"));
+    }
+}

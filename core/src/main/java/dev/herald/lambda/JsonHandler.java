@@ -1,0 +1,40 @@
+package dev.herald.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.herald.json.Json;
+import dev.herald.observability.Correlation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The one way a Herald Lambda reads its input and writes its output: with Herald's own JSON mapper, so that records
+ * and EventBridge field names such as {@code detail-type} read the same in Lambda, herald local and tests. (The
+ * Lambda runtime's built-in serializer ignores Jackson annotations.)
+ *
+ * <p>Subclasses implement {@link #handle}; herald local and tests call it directly with typed values.
+ */
+public abstract class JsonHandler<I, O> implements RequestStreamHandler {
+
+    private final Class<I> inputType;
+
+    protected JsonHandler(Class<I> inputType) {
+        this.inputType = inputType;
+    }
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        I request = Json.read(input, inputType);
+        O response = Correlation.with(correlationId(request), () -> handle(request));
+        if (response != null) {
+            output.write(Json.writeBytes(response));
+        }
+    }
+
+    /** Handles one request. Throwing a transient error makes Lambda retry; permanent problems are recorded, not thrown. */
+    public abstract O handle(I request);
+
+    /** The id that ties this request's log lines together: the event id. */
+    protected abstract String correlationId(I request);
+}

@@ -1,0 +1,217 @@
+package dev.herald.recipient;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.herald.catalog.Channel;
+import dev.herald.json.Json;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import java.time.Clock;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Recipient profiles, devices, topic memberships and suppressed email addresses, in the recipients table.
+ * A recipient's profile, devices and topics share one partition, so {@link #load} reads them in one query.
+ * Thread-safe.
+ */
+public final class RecipientRepository {
+
+    private static final String PK = HeraldTables.RECIPIENTS.partitionKey();
+    private static final String SK = HeraldTables.RECIPIENTS.sortKey().orElseThrow();
+    private static final String PROFILE = "PROFILE";
+    private static final String DEVICE = "DEVICE#";
+    private static final String TOPIC = "TOPIC#";
+    private static final String USER = "USER#";
+    private static final String SUPPRESSION = "SUPPRESSION";
+    private static final TypeReference<Map<String, Set<Channel>>> OPT_OUTS = new TypeReference<>() {
+    };
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public RecipientRepository(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    public void put(RecipientProfile p) {
+        var item = Items.item().s(PK, USER + p.id()).s(SK, PROFILE)
+                .s("recipientId", p.id())
+                .s("locale", p.locale())
+                .s("timeZone", p.timeZone())
+                .s("email", p.email())
+                .s("displayName", p.displayName())
+                .s("optOuts", p.optOuts().isEmpty() ? null : Json.write(p.optOuts()))
+                .s("quietStart", p.quietHours() == null ? null : p.quietHours().start().toString())
+                .s("quietEnd", p.quietHours() == null ? null : p.quietHours().end().toString())
+                .s("updatedAt", p.updatedAt() == null ? clock.instant() : p.updatedAt());
+        dynamo.putItem(r -> r.tableName(table).item(item.build()));
+    }
+
+    public Optional<RecipientProfile> find(String recipientId) {
+        return load(recipientId).profile();
+    }
+
+    /** The profile, devices and topics of one recipient, in one query. */
+    public Recipient load(String recipientId) {
+        RecipientProfile profile = null;
+        List<Device> devices = new ArrayList<>();
+        Set<String> topics = new HashSet<>();
+        for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
+            String sk = Items.string(item, SK);
+            if (sk.equals(PROFILE)) {
+                profile = profile(item);
+            } else if (sk.startsWith(DEVICE)) {
+                devices.add(device(item));
+            } else if (sk.startsWith(TOPIC)) {
+                topics.add(sk.substring(TOPIC.length()));
+            }
+        }
+        return new Recipient(recipientId, Optional.ofNullable(profile), devices, topics);
+    }
+
+    /** Removes the profile, devices and topic memberships of a recipient. */
+    public void delete(String recipientId) {
+        List<WriteRequest> deletes = new ArrayList<>();
+        for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
+            String sk = Items.string(item, SK);
+            deletes.add(delete(USER + recipientId, sk));
+            if (sk.startsWith(TOPIC)) {
+                deletes.add(delete(sk, USER + recipientId));
+            }
+        }
+        batchWrite(deletes);
+    }
+
+    public void putDevice(Device d) {
+        var item = Items.item().s(PK, USER + d.recipientId()).s(SK, DEVICE + d.deviceId())
+                .s("recipientId", d.recipientId())
+                .s("deviceId", d.deviceId())
+                .s("platform", d.platform().name())
+                .s("token", d.token())
+                .s("endpointArn", d.endpointArn())
+                .bool("enabled", d.enabled())
+                .s("updatedAt", d.updatedAt() == null ? clock.instant() : d.updatedAt());
+        dynamo.putItem(r -> r.tableName(table).item(item.build()));
+    }
+
+    public List<Device> devices(String recipientId) {
+        return load(recipientId).devices();
+    }
+
+    /** Marks a device disabled, e.g. after SNS reported its endpoint disabled; it gets no pushes until re-registered. */
+    public void disableDevice(String recipientId, String deviceId) {
+        dynamo.updateItem(r -> r.tableName(table)
+                .key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(DEVICE + deviceId)))
+                .updateExpression("SET #enabled = :false, #updatedAt = :now")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#enabled", "enabled", "#updatedAt", "updatedAt", "#pk", PK))
+                .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false), ":now", Items.s(clock.instant().toString()))));
+    }
+
+    public void subscribe(String topic, String recipientId) {
+        String now = clock.instant().toString();
+        batchWrite(List.of(
+                put(Items.item().s(PK, TOPIC + topic).s(SK, USER + recipientId).s("recipientId", recipientId).s("updatedAt", now).build()),
+                put(Items.item().s(PK, USER + recipientId).s(SK, TOPIC + topic).s("topic", topic).s("updatedAt", now).build())));
+    }
+
+    public void unsubscribe(String topic, String recipientId) {
+        batchWrite(List.of(delete(TOPIC + topic, USER + recipientId), delete(USER + recipientId, TOPIC + topic)));
+    }
+
+    /** A page of a topic's member ids, in id order, after {@code afterRecipientId} (null for the first page). */
+    public List<String> members(String topic, String afterRecipientId, int limit) {
+        Map<String, AttributeValue> start = afterRecipientId == null ? null
+                : Map.of(PK, Items.s(TOPIC + topic), SK, Items.s(USER + afterRecipientId));
+        QueryResponse page = dynamo.query(r -> r.tableName(table)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":pk", Items.s(TOPIC + topic)))
+                .exclusiveStartKey(start)
+                .limit(limit));
+        return page.items().stream().map(i -> Items.string(i, SK).substring(USER.length())).toList();
+    }
+
+    /** Suppresses an address after a bounce or complaint; suppressed addresses get no email. */
+    public void suppress(String email, String reason) {
+        dynamo.putItem(r -> r.tableName(table).item(Items.item().s(PK, suppressionKey(email)).s(SK, SUPPRESSION)
+                .s("reason", reason).s("updatedAt", clock.instant()).build()));
+    }
+
+    public boolean isSuppressed(String email) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
+                .key(Map.of(PK, Items.s(suppressionKey(email)), SK, Items.s(SUPPRESSION)))).item();
+        return item != null && !item.isEmpty();
+    }
+
+    private static String suppressionKey(String email) {
+        return "EMAIL#" + email.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private List<Map<String, AttributeValue>> partition(String pk) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(pk)))
+                    .exclusiveStartKey(exclusiveStart));
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    private void batchWrite(List<WriteRequest> writes) {
+        for (int i = 0; i < writes.size(); i += 25) {
+            Map<String, List<WriteRequest>> request = Map.of(table, writes.subList(i, Math.min(writes.size(), i + 25)));
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round == 10) {
+                    throw new IllegalStateException("DynamoDB kept writes unprocessed after 10 rounds; retry later");
+                }
+                Map<String, List<WriteRequest>> current = request;
+                var response = dynamo.batchWriteItem(r -> r.requestItems(current));
+                request = response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+            }
+        }
+    }
+
+    private static WriteRequest put(Map<String, AttributeValue> item) {
+        return WriteRequest.builder().putRequest(p -> p.item(item)).build();
+    }
+
+    private static WriteRequest delete(String pk, String sk) {
+        return WriteRequest.builder().deleteRequest(d -> d.key(Map.of(PK, Items.s(pk), SK, Items.s(sk)))).build();
+    }
+
+    private static RecipientProfile profile(Map<String, AttributeValue> item) {
+        String optOuts = Items.string(item, "optOuts");
+        String quietStart = Items.string(item, "quietStart");
+        String quietEnd = Items.string(item, "quietEnd");
+        return new RecipientProfile(Items.string(item, "recipientId"), Items.string(item, "locale"), Items.string(item, "timeZone"),
+                Items.string(item, "email"), Items.string(item, "displayName"),
+                optOuts == null ? Map.of() : Json.mapper().convertValue(Json.parse(optOuts), OPT_OUTS),
+                quietStart == null || quietEnd == null ? null : new QuietHours(LocalTime.parse(quietStart), LocalTime.parse(quietEnd)),
+                Items.instant(item, "updatedAt"));
+    }
+
+    private static Device device(Map<String, AttributeValue> item) {
+        return new Device(Items.string(item, "recipientId"), Items.string(item, "deviceId"), Platform.valueOf(Items.string(item, "platform")),
+                Items.string(item, "token"), Items.string(item, "endpointArn"), Items.bool(item, "enabled", true),
+                Items.instant(item, "updatedAt"));
+    }
+}
