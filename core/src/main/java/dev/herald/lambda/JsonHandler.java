@@ -25,11 +25,16 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        I request = Json.read(input, inputType);
+        I request = read(input);
         O response = Correlation.with(correlationId(request), () -> handle(request));
         if (response != null) {
             output.write(Json.writeBytes(response));
         }
+    }
+
+    /** Reads the request; override where the same handler receives more than one envelope shape. */
+    protected I read(InputStream input) {
+        return Json.read(input, inputType);
     }
 
     /** Handles one request. Throwing a transient error makes Lambda retry; permanent problems are recorded, not thrown. */

@@ -1,0 +1,128 @@
+package dev.herald.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.json.Json;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class CatalogLoaderTest {
+
+    private static final String VALID = """
+            defaults:
+              locale: en
+              email: { from: "Herald <n@example.com>" }
+            types:
+              booking.created:
+                pattern: { source: [demo.app], detail-type: [booking.created] }
+                recipients: { userId: detail.userId }
+                category: bookings
+                channels: [websocket, push, email]
+            """;
+
+    @Test
+    void load_shippedCatalog_definesTheFoundationTypes() {
+        // when
+        Catalog catalog = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
+
+        // then
+        assertThat(catalog.typeIds()).contains("booking.created", "user.signup", "email.send");
+        NotificationType booking = catalog.require("booking.created");
+        assertThat(booking.channels()).containsExactly(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL);
+        assertThat(booking.recipients().kind()).isEqualTo(RecipientSpec.Kind.USER_ID);
+        assertThat(booking.recipients().path().expression()).isEqualTo("detail.userId");
+        assertThat(booking.defaultLocale()).isEqualTo("en");
+        assertThat(catalog.require("email.send").recipients().kind()).isEqualTo(RecipientSpec.Kind.EMAIL);
+        assertThat(catalog.require("email.send").enrich()).isFalse();
+        assertThat(catalog.require("user.signup").channels()).containsExactly(Channel.EMAIL);
+    }
+
+    @Test
+    void parse_validType_appliesDefaults() {
+        // when
+        NotificationType type = CatalogLoader.parse("catalog.yaml", VALID).require("booking.created");
+
+        // then
+        assertThat(type.priority()).isEqualTo(Priority.NORMAL);
+        assertThat(type.delivery()).isEqualTo(DeliveryStrategy.ALL);
+        assertThat(type.enrich()).isTrue();
+        assertThat(type.email().from()).isEqualTo("Herald <n@example.com>");
+    }
+
+    @Test
+    void rulePattern_withoutSource_excludesHeraldsOwnEvents() {
+        // given
+        Catalog catalog = CatalogLoader.parse("catalog.yaml", """
+                types:
+                  user.signup:
+                    recipients: { userId: detail.userId }
+                    category: account
+                    channels: [websocket]
+                """);
+
+        // when
+        String pattern = catalog.require("user.signup").rulePattern();
+
+        // then
+        assertThat(Json.parse(pattern)).isEqualTo(Json.parse("""
+                {"source":[{"anything-but":["herald"]}],"detail-type":["user.signup"]}"""));
+    }
+
+    @Test
+    void parse_unknownChannel_namesFileEntryAndChoices() {
+        assertThatThrownBy(() -> CatalogLoader.parse("templates/catalog.yaml", VALID.replace("[websocket, push, email]", "[websocket, sms]")))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("templates/catalog.yaml: type 'booking.created': channels: unknown channel 'sms'; expected one of websocket, push, email");
+    }
+
+    @Test
+    void parse_heraldAsPatternSource_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("source: [demo.app]", "source: [herald]")))
+                .hasMessageContaining("type 'booking.created'")
+                .hasMessageContaining("must not include 'herald'");
+    }
+
+    @Test
+    void parse_missingRecipients_saysHowToWriteThem() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("recipients: { userId: detail.userId }", "")))
+                .hasMessageContaining("type 'booking.created': recipients must name exactly one of userId, email, topic");
+    }
+
+    @Test
+    void parse_recipientPathOutsideDetail_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("detail.userId", "source")))
+                .hasMessageContaining("must be a path into the event's detail");
+    }
+
+    @Test
+    void parse_unknownField_isRefusedWithTheKnownOnes() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("category: bookings", "category: bookings\n    chanels: [email]")))
+                .hasMessageContaining("type 'booking.created': unknown field 'chanels'");
+    }
+
+    @Test
+    void parse_emailChannelWithoutSender_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("  email: { from: \"Herald <n@example.com>\" }\n", "")))
+                .hasMessageContaining("uses the email channel but no sender is set");
+    }
+
+    @Test
+    void parse_patternLeafNotAList_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID.replace("source: [demo.app]", "source: demo.app")))
+                .hasMessageContaining("pattern.source must be a non-empty list of values");
+    }
+
+    @Test
+    void parse_invalidYaml_namesTheLine() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", "types:\n  a: [\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageStartingWith("catalog.yaml:");
+    }
+
+    @Test
+    void load_missingFile_saysWhatToDo() {
+        assertThatThrownBy(() -> CatalogLoader.load(Path.of("no/such/catalog.yaml")))
+                .hasMessageContaining("catalog not found");
+    }
+}

@@ -1,0 +1,159 @@
+package dev.herald.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.catalog.Channel;
+import dev.herald.testing.LocalDynamo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeliveryRepositoryTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    private DeliveryRepository deliveries;
+
+    @BeforeEach
+    void freshTables() {
+        deliveries = new DeliveryRepository(LocalDynamo.client(), LocalDynamo.freshTables().deliveries(),
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(30));
+    }
+
+    private static DeliveryKey key(String recipient, Channel channel) {
+        return new DeliveryKey("evt-1", "booking.created", channel, recipient);
+    }
+
+    @Test
+    void createAll_sameKeysTwice_createsEachOnce() {
+        // given
+        List<Delivery> batch = List.of(Delivery.pending(key("u1", Channel.EMAIL), NOW, null),
+                Delivery.pending(key("u2", Channel.EMAIL), NOW, null));
+
+        // when
+        List<Delivery> first = deliveries.createAll(batch);
+        List<Delivery> second = deliveries.createAll(batch);
+
+        // then
+        assertThat(first).hasSize(2);
+        assertThat(second).isEmpty();
+        assertThat(deliveries.forNotification("evt-1")).hasSize(2);
+    }
+
+    @Test
+    void claim_pendingDelivery_movesToSendingOnce() {
+        // given
+        deliveries.create(Delivery.pending(key("u1", Channel.WEBSOCKET), NOW, null));
+
+        // when
+        var first = deliveries.claim(key("u1", Channel.WEBSOCKET));
+        var second = deliveries.claim(key("u1", Channel.WEBSOCKET));
+
+        // then
+        assertThat(first).hasValueSatisfying(d -> {
+            assertThat(d.status()).isEqualTo(DeliveryStatus.SENDING);
+            assertThat(d.attempts()).isEqualTo(1);
+        });
+        assertThat(second).isEmpty();
+    }
+
+    @Test
+    void claim_missingDelivery_claimsNothing() {
+        assertThat(deliveries.claim(key("nobody", Channel.EMAIL))).isEmpty();
+    }
+
+    @Test
+    void finish_claimedDelivery_recordsStatusAndReason() {
+        // given
+        deliveries.create(Delivery.pending(key("u1", Channel.PUSH), NOW, null));
+        deliveries.claim(key("u1", Channel.PUSH));
+
+        // when
+        deliveries.finish(key("u1", Channel.PUSH), DeliveryStatus.FAILED, DeliveryReason.ENDPOINT_DISABLED);
+
+        // then
+        Delivery stored = deliveries.find(key("u1", Channel.PUSH)).orElseThrow();
+        assertThat(stored.status()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(stored.reason()).isEqualTo("endpoint_disabled");
+    }
+
+    @Test
+    void finish_unclaimedDelivery_isRefused() {
+        // given
+        deliveries.create(Delivery.pending(key("u1", Channel.EMAIL), NOW, null));
+
+        // then
+        assertThatThrownBy(() -> deliveries.finish(key("u1", Channel.EMAIL), DeliveryStatus.SENT, null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not SENDING");
+    }
+
+    @Test
+    void release_afterTransientError_allowsAnotherClaim() {
+        // given
+        deliveries.create(Delivery.pending(key("u1", Channel.EMAIL), NOW, null));
+        deliveries.claim(key("u1", Channel.EMAIL));
+
+        // when
+        deliveries.release(key("u1", Channel.EMAIL), DeliveryReason.TRANSIENT_ERROR);
+        var again = deliveries.claim(key("u1", Channel.EMAIL));
+
+        // then
+        assertThat(again).hasValueSatisfying(d -> assertThat(d.attempts()).isEqualTo(2));
+    }
+
+    @Test
+    void release_withPayload_keepsTheInboxItem() {
+        // given
+        deliveries.create(Delivery.pending(key("u1", Channel.WEBSOCKET), NOW, null));
+        deliveries.claim(key("u1", Channel.WEBSOCKET));
+
+        // when
+        deliveries.release(key("u1", Channel.WEBSOCKET), DeliveryReason.NO_CONNECTION, "{\"title\":\"Hi\"}");
+
+        // then
+        Delivery stored = deliveries.find(key("u1", Channel.WEBSOCKET)).orElseThrow();
+        assertThat(stored.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(stored.payload()).isEqualTo("{\"title\":\"Hi\"}");
+        assertThat(stored.reason()).isEqualTo("no_connection");
+    }
+
+    @Test
+    void markRead_byAnotherUser_changesNothing() {
+        // given
+        deliveries.create(Delivery.pending(key("alice", Channel.WEBSOCKET), NOW, null));
+
+        // when
+        boolean byBob = deliveries.markRead(key("alice", Channel.WEBSOCKET), "bob");
+        boolean byAlice = deliveries.markRead(key("alice", Channel.WEBSOCKET), "alice");
+
+        // then
+        assertThat(byBob).isFalse();
+        assertThat(byAlice).isTrue();
+        assertThat(deliveries.find(key("alice", Channel.WEBSOCKET)).orElseThrow().status()).isEqualTo(DeliveryStatus.READ);
+    }
+
+    @Test
+    void history_returnsRecipientsItemsInOrderAfterCursor() {
+        // given
+        Delivery older = Delivery.pending(new DeliveryKey("evt-a", "booking.created", Channel.WEBSOCKET, "u1"), NOW, null);
+        Delivery newer = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.WEBSOCKET, "u1"), NOW.plusSeconds(5), null);
+        Delivery email = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.EMAIL, "u1"), NOW.plusSeconds(5), null);
+        Delivery otherUser = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.WEBSOCKET, "u2"), NOW, null);
+        deliveries.createAll(List.of(newer, otherUser, older, email));
+
+        // when
+        List<Delivery> all = deliveries.history("u1", null, Channel.WEBSOCKET, 10);
+        List<Delivery> afterFirst = deliveries.history("u1", DeliveryRepository.inboxKey(older), Channel.WEBSOCKET, 10);
+
+        // then
+        assertThat(all).extracting(Delivery::notificationId).containsExactly("evt-a", "evt-b");
+        assertThat(afterFirst).extracting(Delivery::notificationId).containsExactly("evt-b");
+        assertThat(deliveries.history("u1", null, null, 10)).hasSize(3);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.herald.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.NotificationType;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchSink;
+import dev.herald.dispatch.EnrichedEvent;
+import dev.herald.dispatch.ResolvedRecipient;
+import dev.herald.json.Json;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.NotificationMetrics.Outcome;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * The processor Lambda: routes an enriched event to channels per recipient, records every decision as a delivery
+ * (PENDING to send, SKIPPED with a reason, or FAILED for a rejected event) and hands one dispatch per channel, with
+ * up to {@link Dispatch#MAX_RECIPIENTS} recipients, to the channels.
+ *
+ * <p>Exactly-once: delivery records are created with conditional writes keyed by event × type × channel ×
+ * recipient. A repeated event creates nothing new; deliveries it finds still PENDING and never attempted are handed
+ * over again (the first run may have stopped before its hand-off), and the channels' claim makes sure each is sent
+ * at most once.
+ */
+public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorHandler.class);
+
+    private final Catalog catalog;
+    private final DeliveryRepository deliveries;
+    private final DispatchSink sink;
+    private final Clock clock;
+    private final NotificationMetrics metrics;
+    private final Router router = new Router();
+
+    /** Lambda entry point: everything from the environment. */
+    public ProcessorHandler() {
+        this(HeraldConfig.fromEnvironment());
+    }
+
+    private ProcessorHandler(HeraldConfig config) {
+        this(CatalogLoader.fromClasspath(),
+                new DeliveryRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.DELIVERIES_TABLE),
+                        Clock.systemUTC(), Duration.ofDays(config.deliveryRetentionDays())),
+                new LambdaDispatchSink(AwsClients.build(LambdaClient.builder(), config), config),
+                Clock.systemUTC(), new EmfNotificationMetrics("processor"));
+    }
+
+    public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, DispatchSink sink, Clock clock, NotificationMetrics metrics) {
+        super(EnrichedEvent.class);
+        this.catalog = catalog;
+        this.deliveries = deliveries;
+        this.sink = sink;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Accepts the enriched event itself, or Lambda's on-success destination record that wraps it. */
+    @Override
+    protected EnrichedEvent read(InputStream input) {
+        JsonNode node = Json.read(input, JsonNode.class);
+        JsonNode payload = node.has("responsePayload") ? node.get("responsePayload") : node;
+        return Json.convert(payload, EnrichedEvent.class);
+    }
+
+    @Override
+    public RoutingResult handle(EnrichedEvent enriched) {
+        Instant now = clock.instant();
+        String eventId = enriched.event().id();
+        if (enriched.isRejected()) {
+            return recordRejection(enriched, now);
+        }
+        NotificationType type = catalog.require(enriched.typeId());
+
+        List<Route> routes = new ArrayList<>();
+        for (ResolvedRecipient recipient : enriched.recipients()) {
+            routes.addAll(router.route(type, recipient, now));
+        }
+        List<Delivery> records = routes.stream().map(r -> record(eventId, type, r, now)).toList();
+        List<Delivery> created = deliveries.createAll(records);
+        int duplicates = records.size() - created.size();
+
+        Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
+        created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
+        if (duplicates > 0) {
+            resumeUnsent(records, created, toSend);
+        }
+        Map<Channel, List<DispatchRecipient>> byChannel = new EnumMap<>(Channel.class);
+        for (Route route : routes) {
+            DeliveryKey key = new DeliveryKey(eventId, type.id(), route.channel(), route.recipient().id());
+            if (route.sends() && toSend.containsKey(key)) {
+                byChannel.computeIfAbsent(route.channel(), c -> new ArrayList<>()).add(dispatchRecipient(type, route.recipient()));
+            }
+        }
+        byChannel.forEach((channel, recipients) -> {
+            for (int i = 0; i < recipients.size(); i += Dispatch.MAX_RECIPIENTS) {
+                sink.send(new Dispatch(eventId, type.id(), channel, enriched.event().time(), enriched.data(),
+                        recipients.subList(i, Math.min(recipients.size(), i + Dispatch.MAX_RECIPIENTS))));
+            }
+            metrics.count(Outcome.ROUTED, channel, recipients.size());
+        });
+        int skipped = (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
+                .peek(d -> metrics.count(Outcome.SKIPPED, d.channel(), 1)).count();
+        metrics.flush();
+        LOG.info("routed {}: {} to send, {} skipped, {} already recorded", type.id(), toSend.size(), skipped, duplicates);
+        return new RoutingResult(eventId, type.id(), toSend.size(), skipped, duplicates, null);
+    }
+
+    /** A repeated event: hand over again what the earlier run recorded as PENDING but may never have dispatched. */
+    private void resumeUnsent(List<Delivery> records, List<Delivery> created, Map<DeliveryKey, Delivery> toSend) {
+        for (Delivery record : records) {
+            if (record.status() != DeliveryStatus.PENDING || created.contains(record)) {
+                continue;
+            }
+            deliveries.find(record.key())
+                    .filter(existing -> existing.status() == DeliveryStatus.PENDING && existing.attempts() == 0)
+                    .ifPresent(existing -> toSend.put(existing.key(), existing));
+        }
+    }
+
+    private RoutingResult recordRejection(EnrichedEvent enriched, Instant now) {
+        String eventId = enriched.event().id();
+        NotificationType type = catalog.find(enriched.typeId()).orElse(null);
+        Channel channel = type == null ? Channel.WEBSOCKET : type.channels().getFirst();
+        // no recipient could be named, so the event's outcome is recorded under a placeholder recipient
+        DeliveryKey key = new DeliveryKey(eventId, enriched.typeId(), channel, "-");
+        boolean created = deliveries.create(Delivery.outcome(key, DeliveryStatus.FAILED, enriched.rejection(), now));
+        metrics.count(Outcome.FAILED, channel, created ? 1 : 0);
+        metrics.flush();
+        LOG.warn("event rejected: {}", enriched.rejection());
+        return new RoutingResult(eventId, enriched.typeId(), 0, 0, created ? 0 : 1, enriched.rejection());
+    }
+
+    private static Delivery record(String eventId, NotificationType type, Route route, Instant now) {
+        DeliveryKey key = new DeliveryKey(eventId, type.id(), route.channel(), route.recipient().id());
+        return route.sends() ? Delivery.pending(key, now, null) : Delivery.outcome(key, DeliveryStatus.SKIPPED, route.reason(), now);
+    }
+
+    private static DispatchRecipient dispatchRecipient(NotificationType type, ResolvedRecipient r) {
+        var profile = r.profile();
+        return new DispatchRecipient(r.id(),
+                profile == null || profile.locale() == null ? type.defaultLocale() : profile.locale(),
+                profile == null || profile.timeZone() == null ? "UTC" : profile.timeZone(),
+                profile == null ? null : profile.displayName(),
+                r.email(), r.enabledDevices());
+    }
+
+    @Override
+    protected String correlationId(EnrichedEvent request) {
+        return request.event() == null ? "unknown" : request.event().id();
+    }
+}
