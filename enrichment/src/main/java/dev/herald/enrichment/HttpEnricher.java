@@ -96,7 +96,7 @@ public final class HttpEnricher implements ExternalEnricher {
             if (value.isMissingNode() || value.isNull() || value.isContainerNode()) {
                 throw new IllegalArgumentException("enricher URL needs {" + m.group(1) + "} but the event has no such value");
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(URLEncoder.encode(value.asText(), StandardCharsets.UTF_8)));
+            m.appendReplacement(out, Matcher.quoteReplacement(URLEncoder.encode(value.asText(), StandardCharsets.UTF_8).replace("+", "%20")));
         }
         m.appendTail(out);
         return out.toString();

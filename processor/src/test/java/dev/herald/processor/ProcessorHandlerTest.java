@@ -1,0 +1,144 @@
+package dev.herald.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.EnrichedEvent;
+import dev.herald.dispatch.ResolvedRecipient;
+import dev.herald.event.EventEnvelope;
+import dev.herald.json.Json;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.testing.LocalDynamo;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProcessorHandlerTest {
+
+    private static final Catalog CATALOG = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
+
+    private final List<Dispatch> dispatched = new ArrayList<>();
+    private DeliveryRepository deliveries;
+    private ProcessorHandler processor;
+
+    @BeforeEach
+    void freshTables() {
+        deliveries = new DeliveryRepository(LocalDynamo.client(), LocalDynamo.freshTables().deliveries(), Clock.systemUTC(), Duration.ofDays(30));
+        processor = new ProcessorHandler(CATALOG, deliveries, dispatched::add, Clock.systemUTC(), NotificationMetrics.NONE);
+    }
+
+    private static EnrichedEvent bookingFor(List<ResolvedRecipient> recipients) {
+        EventEnvelope event = EventEnvelope.create("demo.app", "booking.created", Json.parse("{\"userId\":\"u1\"}"));
+        return EnrichedEvent.of("booking.created", event, event.detail(), recipients);
+    }
+
+    @Test
+    void handle_recipientWithoutContactPoints_dispatchesInboxAndRecordsSkips() {
+        // given
+        EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)));
+
+        // when
+        RoutingResult result = processor.handle(event);
+
+        // then
+        assertThat(result.dispatched()).isEqualTo(1);
+        assertThat(dispatched).singleElement().satisfies(d -> {
+            assertThat(d.channel()).isEqualTo(Channel.WEBSOCKET);
+            assertThat(d.recipients()).singleElement().satisfies(r -> assertThat(r.locale()).isEqualTo("en"));
+        });
+        assertThat(deliveries.forNotification(event.event().id()))
+                .extracting(d -> d.channel().id() + ":" + d.status() + ":" + d.reason())
+                .containsExactlyInAnyOrder("websocket:PENDING:null", "push:SKIPPED:no_device", "email:SKIPPED:no_address");
+    }
+
+    @Test
+    void handle_sameEventTwice_dispatchesOnce() {
+        // given
+        EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), "u1@example.com", false)));
+        processor.handle(event);
+        dispatched.forEach(d -> d.recipients().forEach(r -> deliveries.claim(d.keyFor(r))));
+        dispatched.clear();
+
+        // when
+        RoutingResult second = processor.handle(event);
+
+        // then
+        assertThat(second.dispatched()).isZero();
+        assertThat(second.duplicates()).isEqualTo(3);
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void handle_repeatAfterLostHandOff_dispatchesTheUnsentAgain() {
+        // given: a first run recorded PENDING deliveries but its hand-off never reached the channel
+        EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), "u1@example.com", false)));
+        processor.handle(event);
+        dispatched.clear();
+
+        // when
+        processor.handle(event);
+
+        // then
+        assertThat(dispatched).extracting(Dispatch::channel).containsExactlyInAnyOrder(Channel.WEBSOCKET, Channel.EMAIL);
+    }
+
+    @Test
+    void handle_manyRecipients_batchesDispatchesPerChannel() {
+        // given
+        List<ResolvedRecipient> recipients = IntStream.range(0, 250)
+                .mapToObj(i -> new ResolvedRecipient("u" + i, null, List.of(), null, false)).toList();
+
+        // when
+        processor.handle(bookingFor(recipients));
+
+        // then
+        assertThat(dispatched).extracting(d -> d.recipients().size()).containsExactly(100, 100, 50);
+    }
+
+    @Test
+    void handle_rejectedEvent_isRecordedAsFailedWithReason() {
+        // given
+        EventEnvelope event = EventEnvelope.create("demo.app", "booking.created", Json.parse("{}"));
+
+        // when
+        RoutingResult result = processor.handle(EnrichedEvent.rejected("booking.created", event, "missing_recipient: detail.userId is missing"));
+
+        // then
+        assertThat(result.rejection()).startsWith("missing_recipient");
+        assertThat(deliveries.forNotification(event.id())).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
+            assertThat(d.reason()).isEqualTo("missing_recipient: detail.userId is missing");
+        });
+        assertThat(dispatched).isEmpty();
+    }
+
+    @Test
+    void handleRequest_lambdaDestinationRecord_isUnwrapped() throws Exception {
+        // given: what Lambda's on-success destination delivers after enrichment
+        EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)));
+        String record = "{\"version\":\"1.0\",\"requestContext\":{\"condition\":\"Success\"},\"responsePayload\":" + Json.write(event) + "}";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        // when
+        processor.handleRequest(new ByteArrayInputStream(record.getBytes(StandardCharsets.UTF_8)), out, (Context) null);
+
+        // then
+        assertThat(Json.parse(out.toString(StandardCharsets.UTF_8)).path("dispatched").asInt()).isEqualTo(1);
+        assertThat(deliveries.forNotification(event.event().id())).extracting(Delivery::status).contains(DeliveryStatus.PENDING);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.herald.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.NotificationType;
+import dev.herald.dispatch.ResolvedRecipient;
+import dev.herald.recipient.Device;
+import dev.herald.recipient.Platform;
+import dev.herald.recipient.QuietHours;
+import dev.herald.recipient.RecipientProfile;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    private static final Catalog CATALOG = CatalogLoader.parse("test-catalog.yaml", """
+            defaults: { email: { from: "n@example.com" } }
+            types:
+              booking.created:
+                recipients: { userId: detail.userId }
+                category: bookings
+                channels: [websocket, push, email]
+              reminder:
+                recipients: { userId: detail.userId }
+                category: bookings
+                channels: [push, email, websocket]
+                delivery: first
+              security.alert:
+                recipients: { userId: detail.userId }
+                category: security
+                priority: critical
+                channels: [push, email]
+            """);
+    // 23:30 in Paris (UTC+1 in November)
+    private static final Instant LATE_EVENING_PARIS = Instant.parse("2026-11-23T22:30:00Z");
+    private static final Instant NOON_PARIS = Instant.parse("2026-11-23T11:00:00Z");
+
+    private final Router router = new Router();
+
+    private static ResolvedRecipient recipient(Map<String, Set<Channel>> optOuts, boolean withDevice, String email) {
+        RecipientProfile profile = new RecipientProfile("u1", "fr", "Europe/Paris", email, "Camille", optOuts,
+                new QuietHours(LocalTime.of(22, 0), LocalTime.of(7, 0)), null);
+        List<Device> devices = withDevice ? List.of(new Device("u1", "d1", Platform.GCM, "t", "arn", true, null)) : List.of();
+        return new ResolvedRecipient("u1", profile, devices, email, false);
+    }
+
+    private static Map<Channel, String> decisions(List<Route> routes) {
+        Map<Channel, String> m = new java.util.EnumMap<>(Channel.class);
+        routes.forEach(r -> m.put(r.channel(), r.sends() ? "send" : r.reason()));
+        return m;
+    }
+
+    @Test
+    void route_allStrategy_sendsOnEveryReachableChannel() {
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), recipient(Map.of(), true, "a@example.com"), NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.WEBSOCKET, "send", Channel.PUSH, "send", Channel.EMAIL, "send"));
+    }
+
+    @Test
+    void route_missingContactPoints_skipsWithReasons() {
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), recipient(Map.of(), false, null), NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.WEBSOCKET, "send", Channel.PUSH, "no_device", Channel.EMAIL, "no_address"));
+    }
+
+    @Test
+    void route_recipientWithoutProfile_stillGetsTheInbox() {
+        // given
+        ResolvedRecipient unknown = new ResolvedRecipient("u9", null, List.of(), null, false);
+
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), unknown, NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.WEBSOCKET, "send", Channel.PUSH, "no_device", Channel.EMAIL, "no_address"));
+    }
+
+    @Test
+    void route_optOut_skipsThatChannelOnly() {
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), recipient(Map.of("bookings", Set.of(Channel.EMAIL)), true, "a@example.com"), NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsEntry(Channel.EMAIL, "opted_out").containsEntry(Channel.PUSH, "send");
+    }
+
+    @Test
+    void route_quietHoursInRecipientsZone_skipPushAndEmailButNotInbox() {
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), recipient(Map.of(), true, "a@example.com"), LATE_EVENING_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.WEBSOCKET, "send", Channel.PUSH, "quiet_hours", Channel.EMAIL, "quiet_hours"));
+    }
+
+    @Test
+    void route_criticalType_ignoresQuietHoursAndOptOuts() {
+        // when
+        var routes = router.route(CATALOG.require("security.alert"), recipient(Map.of("security", Set.of(Channel.PUSH)), true, "a@example.com"), LATE_EVENING_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.PUSH, "send", Channel.EMAIL, "send"));
+    }
+
+    @Test
+    void route_firstStrategy_fallsBackToNextChannelWithReason() {
+        // given
+        NotificationType reminder = CATALOG.require("reminder");
+
+        // when
+        var routes = router.route(reminder, recipient(Map.of(), false, "a@example.com"), NOON_PARIS);
+
+        // then
+        assertThat(routes).extracting(Route::channel).containsExactly(Channel.PUSH, Channel.EMAIL);
+        assertThat(decisions(routes)).containsEntry(Channel.PUSH, "no_device").containsEntry(Channel.EMAIL, "send");
+    }
+
+    @Test
+    void route_firstStrategy_stopsAtFirstReachableChannel() {
+        // when
+        var routes = router.route(CATALOG.require("reminder"), recipient(Map.of(), true, "a@example.com"), NOON_PARIS);
+
+        // then
+        assertThat(routes).extracting(Route::channel).containsExactly(Channel.PUSH);
+    }
+}
