@@ -1,0 +1,36 @@
+package dev.herald.recipient;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.event.EventEnvelope;
+import dev.herald.json.Json;
+import java.util.List;
+
+/**
+ * The events apps publish to maintain Herald's recipient data. Their detail-types and rule patterns are defined
+ * here once, for the CDK rules and the local bus alike. Detail schemas are in the README.
+ */
+public final class ManagementEvents {
+
+    public static final String RECIPIENT_UPSERTED = "Recipient Upserted";
+    public static final String RECIPIENT_DELETED = "Recipient Deleted";
+    public static final String TOPIC_SUBSCRIBED = "Topic Subscribed";
+    public static final String TOPIC_UNSUBSCRIBED = "Topic Unsubscribed";
+    public static final String DEVICE_REGISTERED = "Device Registered";
+
+    /** Handled by the recipients handler (enrichment module). */
+    public static final List<String> RECIPIENT_EVENTS = List.of(RECIPIENT_UPSERTED, RECIPIENT_DELETED, TOPIC_SUBSCRIBED, TOPIC_UNSUBSCRIBED);
+    /** Handled by the device registration handler (push module), which needs SNS. */
+    public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED);
+
+    private ManagementEvents() {
+    }
+
+    /** The EventBridge pattern for some of these detail-types, from any source but Herald itself. */
+    public static String rulePattern(List<String> detailTypes) {
+        ObjectNode pattern = Json.object();
+        pattern.putArray("source").addObject().putArray("anything-but").add(EventEnvelope.HERALD_SOURCE);
+        var types = pattern.putArray("detail-type");
+        detailTypes.forEach(types::add);
+        return Json.write(pattern);
+    }
+}

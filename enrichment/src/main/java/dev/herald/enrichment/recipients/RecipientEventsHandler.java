@@ -1,0 +1,153 @@
+package dev.herald.enrichment.recipients;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Channel;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.event.EventEnvelope;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.recipient.ManagementEvents;
+import dev.herald.recipient.QuietHours;
+import dev.herald.recipient.RecipientProfile;
+import dev.herald.recipient.RecipientRepository;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Maintains recipient profiles and topic memberships from the management events apps publish
+ * ({@code Recipient Upserted}, {@code Recipient Deleted}, {@code Topic Subscribed}, {@code Topic Unsubscribed}).
+ * An invalid event is refused with a clear message and not retried; it can never be right on a retry.
+ */
+public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, RecipientEventsHandler.Result> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientEventsHandler.class);
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern ID = Pattern.compile("[^\\s#]{1,256}");
+
+    /** What happened to one management event: {@code applied}, or refused with the reason. */
+    public record Result(String eventId, String detailType, boolean applied, String error) {
+    }
+
+    private final RecipientRepository recipients;
+    private final Clock clock;
+
+    public RecipientEventsHandler() {
+        this(HeraldConfig.fromEnvironment());
+    }
+
+    private RecipientEventsHandler(HeraldConfig config) {
+        this(new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), Clock.systemUTC()),
+                Clock.systemUTC());
+    }
+
+    public RecipientEventsHandler(RecipientRepository recipients, Clock clock) {
+        super(EventEnvelope.class);
+        this.recipients = recipients;
+        this.clock = clock;
+    }
+
+    @Override
+    public Result handle(EventEnvelope event) {
+        try {
+            JsonNode d = event.validate().detail();
+            switch (event.detailType()) {
+                case ManagementEvents.RECIPIENT_UPSERTED -> recipients.put(profile(d));
+                case ManagementEvents.RECIPIENT_DELETED -> recipients.delete(id(d, "recipientId"));
+                case ManagementEvents.TOPIC_SUBSCRIBED -> recipients.subscribe(id(d, "topic"), id(d, "recipientId"));
+                case ManagementEvents.TOPIC_UNSUBSCRIBED -> recipients.unsubscribe(id(d, "topic"), id(d, "recipientId"));
+                default -> throw new IllegalArgumentException("'" + event.detailType() + "' is not a recipient management event; expected one of "
+                        + String.join(", ", ManagementEvents.RECIPIENT_EVENTS));
+            }
+            LOG.info("applied {}", event.detailType());
+            return new Result(event.id(), event.detailType(), true, null);
+        } catch (IllegalArgumentException | dev.herald.event.InvalidEventException e) {
+            LOG.warn("refused {}: {}", event.detailType(), e.getMessage());
+            return new Result(event.id(), event.detailType(), false, event.detailType() + ": " + e.getMessage());
+        }
+    }
+
+    private RecipientProfile profile(JsonNode d) {
+        String id = id(d, "recipientId");
+        String locale = optional(d, "locale");
+        if (locale != null && Locale.forLanguageTag(locale).toLanguageTag().equals("und")) {
+            throw new IllegalArgumentException("detail.locale '" + locale + "' is not a BCP 47 language tag such as fr or fr-CA");
+        }
+        String timeZone = optional(d, "timeZone");
+        if (timeZone != null) {
+            try {
+                ZoneId.of(timeZone);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("detail.timeZone '" + timeZone + "' is not an IANA time zone such as Europe/Paris");
+            }
+        }
+        String email = optional(d, "email");
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw new IllegalArgumentException("detail.email is not an email address");
+        }
+        return new RecipientProfile(id, locale == null ? null : Locale.forLanguageTag(locale).toLanguageTag(), timeZone, email,
+                optional(d, "displayName"), optOuts(d.path("optOuts")), quietHours(d.path("quietHours")), clock.instant());
+    }
+
+    private static Map<String, Set<Channel>> optOuts(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("detail.optOuts must map a category to the channels turned off, e.g. {\"bookings\": [\"email\"]}");
+        }
+        Map<String, Set<Channel>> optOuts = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            Set<Channel> channels = EnumSet.noneOf(Channel.class);
+            for (JsonNode c : entry.getValue()) {
+                channels.add(Channel.find(c.asText()).orElseThrow(() -> new IllegalArgumentException("detail.optOuts." + entry.getKey()
+                        + ": unknown channel '" + c.asText() + "'; expected one of " + Channel.names())));
+            }
+            optOuts.put(entry.getKey(), channels);
+        }
+        return optOuts;
+    }
+
+    private static QuietHours quietHours(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        try {
+            return new QuietHours(LocalTime.parse(node.path("start").asText()), LocalTime.parse(node.path("end").asText()));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("detail.quietHours needs start and end as HH:mm, e.g. {\"start\":\"22:00\",\"end\":\"07:00\"}");
+        }
+    }
+
+    private static String id(JsonNode d, String field) {
+        String value = optional(d, field);
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new IllegalArgumentException("detail." + field + " is required: a non-empty id without spaces or '#'");
+        }
+        return value;
+    }
+
+    private static String optional(JsonNode d, String field) {
+        JsonNode v = d.path(field);
+        return v.isMissingNode() || v.isNull() || v.asText().isBlank() ? null : v.asText().strip();
+    }
+
+    @Override
+    protected String correlationId(EventEnvelope request) {
+        return request.id();
+    }
+}
