@@ -6,10 +6,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Every notification type Herald knows, as loaded from {@code templates/catalog.yaml}. Immutable. */
-public record Catalog(String source, List<NotificationType> types) {
+public record Catalog(String source, List<NotificationType> types, Map<String, RateLimit> rateLimits) {
 
     public Catalog {
         types = List.copyOf(types);
+        rateLimits = Map.copyOf(rateLimits);
+    }
+
+    public Catalog(String source, List<NotificationType> types) {
+        this(source, types, Map.of());
+    }
+
+    /** The rate limit of a category, if it has one. */
+    public Optional<RateLimit> rateLimit(String category) {
+        return Optional.ofNullable(rateLimits.get(category));
     }
 
     public Optional<NotificationType> find(String typeId) {

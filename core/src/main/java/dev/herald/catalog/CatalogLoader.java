@@ -35,7 +35,7 @@ public final class CatalogLoader {
     private static final Pattern TYPE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*");
     private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
-    private static final Set<String> TOP_LEVEL = Set.of("defaults", "types");
+    private static final Set<String> TOP_LEVEL = Set.of("defaults", "types", "categories");
     private static final Set<String> TYPE_FIELDS = Set.of("description", "pattern", "recipients", "category", "priority",
             "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email");
     private static final Set<String> ENRICHER_FIELDS = Set.of("name", "url", "timeout", "retries", "required", "cache");
@@ -94,7 +94,37 @@ public final class CatalogLoader {
             Map.Entry<String, JsonNode> entry = it.next();
             parsed.add(type(source, entry.getKey(), entry.getValue(), defaultLocale, defaultEmail));
         }
-        return new Catalog(source, parsed);
+        return new Catalog(source, parsed, rateLimits(source, root.path("categories")));
+    }
+
+    /** {@code categories: {bookings: {rateLimit: {max: 5, per: 1h}}}} */
+    private static Map<String, RateLimit> rateLimits(String source, JsonNode categories) {
+        if (categories.isMissingNode() || categories.isNull()) {
+            return Map.of();
+        }
+        if (!categories.isObject()) {
+            throw new CatalogException(source + ": categories must map a category name to its settings, e.g. {bookings: {rateLimit: {max: 5, per: 1h}}}");
+        }
+        Map<String, RateLimit> limits = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = categories.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String where = source + ": categories." + entry.getKey();
+            unknownFields(source, "categories." + entry.getKey(), entry.getValue(), Set.of("rateLimit"));
+            JsonNode limit = entry.getValue().path("rateLimit");
+            if (limit.isMissingNode()) {
+                continue;
+            }
+            int max = limit.path("max").asInt(0);
+            if (max < 1) {
+                throw new CatalogException(where + ".rateLimit.max must be a positive number of notifications");
+            }
+            Duration per = duration(where + ".rateLimit.per", limit.path("per"), null);
+            if (per == null || per.isZero()) {
+                throw new CatalogException(where + ".rateLimit.per is required, e.g. 1h");
+            }
+            limits.put(entry.getKey(), new RateLimit(max, per));
+        }
+        return limits;
     }
 
     private static NotificationType type(String source, String id, JsonNode node, String defaultLocale, EmailSettings defaultEmail) {

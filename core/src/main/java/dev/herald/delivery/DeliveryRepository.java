@@ -165,6 +165,11 @@ public final class DeliveryRepository {
         }
     }
 
+    /** Skips a delivery that was created PENDING but must not be sent after all (e.g. over its rate limit). */
+    public void skip(DeliveryKey key, String reason) {
+        transition(key, DeliveryStatus.PENDING, DeliveryStatus.SKIPPED, reason, null);
+    }
+
     /** Marks a waiting in-app item SENT once a sync has handed it to the user. No-op if it moved on meanwhile. */
     public void markSynced(DeliveryKey key) {
         try {

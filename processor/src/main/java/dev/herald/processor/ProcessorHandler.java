@@ -10,6 +10,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.Dispatch;
@@ -55,6 +56,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     private final DispatchSink sink;
     private final Clock clock;
     private final NotificationMetrics metrics;
+    private final RateLimiter rateLimiter;
     private final Router router = new Router();
 
     /** Lambda entry point: everything from the environment. */
@@ -63,17 +65,23 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     }
 
     private ProcessorHandler(HeraldConfig config) {
+        this(config, AwsClients.build(DynamoDbClient.builder(), config));
+    }
+
+    private ProcessorHandler(HeraldConfig config, DynamoDbClient dynamo) {
         this(CatalogLoader.fromClasspath(),
-                new DeliveryRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.DELIVERIES_TABLE),
-                        Clock.systemUTC(), Duration.ofDays(config.deliveryRetentionDays())),
+                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), Clock.systemUTC(), Duration.ofDays(config.deliveryRetentionDays())),
+                new RateLimiter(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE)),
                 new LambdaDispatchSink(AwsClients.build(LambdaClient.builder(), config), config),
                 Clock.systemUTC(), new EmfNotificationMetrics("processor"));
     }
 
-    public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, DispatchSink sink, Clock clock, NotificationMetrics metrics) {
+    public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, RateLimiter rateLimiter, DispatchSink sink, Clock clock,
+                            NotificationMetrics metrics) {
         super(EnrichedEvent.class);
         this.catalog = catalog;
         this.deliveries = deliveries;
+        this.rateLimiter = rateLimiter;
         this.sink = sink;
         this.clock = clock;
         this.metrics = metrics;
@@ -106,6 +114,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
 
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
         created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
+        int rateLimited = applyRateLimit(type, toSend, now);
         if (duplicates > 0) {
             resumeUnsent(records, created, toSend);
         }
@@ -123,11 +132,37 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
             }
             metrics.count(Outcome.ROUTED, channel, recipients.size());
         });
-        int skipped = (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
+        int skipped = rateLimited + (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
                 .peek(d -> metrics.count(Outcome.SKIPPED, d.channel(), 1)).count();
         metrics.flush();
         LOG.info("routed {}: {} to send, {} skipped, {} already recorded", type.id(), toSend.size(), skipped, duplicates);
         return new RoutingResult(eventId, type.id(), toSend.size(), skipped, duplicates, null);
+    }
+
+    /**
+     * Counts this notification once per recipient against the category's rate limit, and skips the recipient's new
+     * deliveries when over it. Only deliveries created by this run count, so a repeated event is not counted twice.
+     * Critical types are not limited.
+     */
+    private int applyRateLimit(NotificationType type, Map<DeliveryKey, Delivery> toSend, Instant now) {
+        var limit = catalog.rateLimit(type.category());
+        if (limit.isEmpty() || type.isCritical() || toSend.isEmpty()) {
+            return 0;
+        }
+        Map<String, List<DeliveryKey>> byRecipient = new LinkedHashMap<>();
+        toSend.keySet().forEach(k -> byRecipient.computeIfAbsent(k.recipientId(), r -> new ArrayList<>()).add(k));
+        int skipped = 0;
+        for (var entry : byRecipient.entrySet()) {
+            if (!rateLimiter.tryAcquire(entry.getKey(), type.category(), limit.get(), now)) {
+                for (DeliveryKey key : entry.getValue()) {
+                    deliveries.skip(key, DeliveryReason.RATE_LIMITED);
+                    toSend.remove(key);
+                    metrics.count(Outcome.SKIPPED, key.channel(), 1);
+                    skipped++;
+                }
+            }
+        }
+        return skipped;
     }
 
     /** A repeated event: hand over again what the earlier run recorded as PENDING but may never have dispatched. */

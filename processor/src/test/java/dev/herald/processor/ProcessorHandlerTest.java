@@ -15,6 +15,7 @@ import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,10 +37,18 @@ class ProcessorHandlerTest {
     private DeliveryRepository deliveries;
     private ProcessorHandler processor;
 
+    private HeraldTables.Names tables;
+
     @BeforeEach
     void freshTables() {
-        deliveries = new DeliveryRepository(LocalDynamo.client(), LocalDynamo.freshTables().deliveries(), Clock.systemUTC(), Duration.ofDays(30));
-        processor = new ProcessorHandler(CATALOG, deliveries, dispatched::add, Clock.systemUTC(), NotificationMetrics.NONE);
+        tables = LocalDynamo.freshTables();
+        deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
+        processor = processorFor(CATALOG);
+    }
+
+    private ProcessorHandler processorFor(Catalog catalog) {
+        return new ProcessorHandler(catalog, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::add,
+                Clock.systemUTC(), NotificationMetrics.NONE);
     }
 
     private static EnrichedEvent bookingFor(List<ResolvedRecipient> recipients) {
@@ -140,5 +149,39 @@ class ProcessorHandlerTest {
         // then
         assertThat(Json.parse(out.toString(StandardCharsets.UTF_8)).path("dispatched").asInt()).isEqualTo(1);
         assertThat(deliveries.forNotification(event.event().id())).extracting(Delivery::status).contains(DeliveryStatus.PENDING);
+    }
+
+    @Test
+    void handle_overCategoryRateLimit_skipsWithReason() {
+        // given
+        Catalog limited = CatalogLoader.parse("test-catalog.yaml", """
+                categories:
+                  bookings: { rateLimit: { max: 2, per: 1h } }
+                types:
+                  booking.created:
+                    recipients: { userId: detail.userId }
+                    category: bookings
+                    channels: [websocket]
+                """);
+        ProcessorHandler processor = processorFor(limited);
+        List<RoutingResult> results = new ArrayList<>();
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            results.add(processor.handle(bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)))));
+        }
+        RoutingResult duplicateOfFirst = processor.handle(new EnrichedEvent("booking.created", eventOf(results.getFirst()), null,
+                List.of(new ResolvedRecipient("u1", null, List.of(), null, false)), null));
+
+        // then
+        assertThat(results).extracting(RoutingResult::dispatched).containsExactly(1, 1, 0);
+        assertThat(deliveries.forNotification(results.get(2).eventId())).singleElement()
+                .satisfies(d -> assertThat(d.reason()).isEqualTo("rate_limited"));
+        assertThat(duplicateOfFirst.skipped()).isZero();
+    }
+
+    private EventEnvelope eventOf(RoutingResult result) {
+        return new EventEnvelope("0", result.eventId(), "demo.app", "booking.created", null, java.time.Instant.now(), null, null,
+                Json.parse("{\"userId\":\"u1\"}"));
     }
 }

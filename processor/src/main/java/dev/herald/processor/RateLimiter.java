@@ -1,0 +1,46 @@
+package dev.herald.processor;
+
+import dev.herald.catalog.RateLimit;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Counts notifications per recipient and category in fixed windows, in the recipients table
+ * ({@code RATE#recipient#category / window start}), with one conditional increment per notification. Counters
+ * expire with their window. Thread-safe.
+ */
+public final class RateLimiter {
+
+    private static final String PK = HeraldTables.RECIPIENTS.partitionKey();
+    private static final String SK = HeraldTables.RECIPIENTS.sortKey().orElseThrow();
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public RateLimiter(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    /** Counts one notification; false when the recipient already had {@code limit.max()} in this window. */
+    public boolean tryAcquire(String recipientId, String category, RateLimit limit, Instant now) {
+        long windowSeconds = limit.per().toSeconds();
+        long windowStart = now.getEpochSecond() / windowSeconds * windowSeconds;
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of(PK, Items.s("RATE#" + recipientId + "#" + category), SK, Items.s(Long.toString(windowStart))))
+                    .updateExpression("ADD #count :one SET #ttl = :ttl")
+                    .conditionExpression("attribute_not_exists(#count) OR #count < :max")
+                    .expressionAttributeNames(Map.of("#count", "count", "#ttl", HeraldTables.TTL))
+                    .expressionAttributeValues(Map.of(":one", Items.n(1), ":max", Items.n(limit.max()),
+                            ":ttl", Items.n(windowStart + windowSeconds))));
+            return true;
+        } catch (ConditionalCheckFailedException overLimit) {
+            return false;
+        }
+    }
+}
