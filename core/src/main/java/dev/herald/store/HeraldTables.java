@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 
 /** Herald's three tables. The README's key schema section describes exactly these definitions. */
@@ -26,21 +27,22 @@ public final class HeraldTables {
 
     /**
      * Deliveries: pk = notification (event) id, sk = {@code type#channel#recipient}. Index {@code byRecipient}:
-     * recipientId, inboxKey = {@code createdAt#type#channel#notificationId}, for history and the in-app inbox.
+     * recipientId, inboxKey = {@code createdAt#type#channel#notificationId}, for history and the in-app inbox. Its
+     * stream feeds the {@code Delivery Status} events.
      */
     public static final TableDefinition DELIVERIES = new TableDefinition("Deliveries", "pk", Optional.of("sk"),
-            List.of(new TableDefinition.Index("byRecipient", "recipientId", "inboxKey")), TTL);
+            List.of(new TableDefinition.Index("byRecipient", "recipientId", "inboxKey")), TTL, true);
 
     /** Connections: pk = connectionId. Index {@code byUser}: userId, connectionId. */
     public static final TableDefinition CONNECTIONS = new TableDefinition("Connections", "connectionId", Optional.empty(),
-            List.of(new TableDefinition.Index("byUser", "userId", "connectionId")), TTL);
+            List.of(new TableDefinition.Index("byUser", "userId", "connectionId")), TTL, false);
 
     /**
      * Recipients: pk/sk items for profiles ({@code USER#id / PROFILE}), devices ({@code USER#id / DEVICE#id}), topic
      * memberships (both {@code TOPIC#t / USER#id} and {@code USER#id / TOPIC#t}) and suppressed addresses
      * ({@code EMAIL#address / SUPPRESSION}).
      */
-    public static final TableDefinition RECIPIENTS = new TableDefinition("Recipients", "pk", Optional.of("sk"), List.of(), TTL);
+    public static final TableDefinition RECIPIENTS = new TableDefinition("Recipients", "pk", Optional.of("sk"), List.of(), TTL, false);
 
     public static final List<TableDefinition> ALL = List.of(DELIVERIES, CONNECTIONS, RECIPIENTS);
 
@@ -116,6 +118,9 @@ public final class HeraldTables {
                         .toList());
         if (!indexes.isEmpty()) {
             request.globalSecondaryIndexes(indexes);
+        }
+        if (definition.stream()) {
+            request.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
         }
         return request.build();
     }

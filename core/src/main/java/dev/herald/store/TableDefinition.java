@@ -5,9 +5,10 @@ import java.util.Optional;
 
 /**
  * A DynamoDB table's key schema, defined once: repositories, herald local, tests and the CDK stack all build from it.
- * Every key attribute is a string.
+ * Every key attribute is a string. {@code stream}: the table has a stream of new and old images.
  */
-public record TableDefinition(String logicalName, String partitionKey, Optional<String> sortKey, List<Index> indexes, String ttlAttribute) {
+public record TableDefinition(String logicalName, String partitionKey, Optional<String> sortKey, List<Index> indexes, String ttlAttribute,
+                              boolean stream) {
 
     public TableDefinition {
         indexes = List.copyOf(indexes);

@@ -4,6 +4,8 @@ import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import dev.herald.store.HeraldTables;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 
 /**
  * DynamoDB Local, embedded in the test JVM: real DynamoDB semantics (conditions, transactions, indexes) without a
@@ -11,16 +13,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalDynamo {
 
-    private static DynamoDbClient client;
+    private static AmazonDynamoDBLocal local;
 
     private LocalDynamo() {
     }
 
     public static synchronized DynamoDbClient client() {
-        if (client == null) {
-            client = DynamoDBEmbedded.create(true).dynamoDbClient();
+        return local().dynamoDbClient();
+    }
+
+    /** The streams of the same embedded store, e.g. the deliveries table's. */
+    public static synchronized DynamoDbStreamsClient streams() {
+        return local().dynamoDbStreamsClient();
+    }
+
+    private static AmazonDynamoDBLocal local() {
+        if (local == null) {
+            local = DynamoDBEmbedded.create(true);
         }
-        return client;
+        return local;
     }
 
     /** Fresh Herald tables with a unique prefix. */

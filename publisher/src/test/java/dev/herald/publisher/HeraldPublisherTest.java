@@ -3,25 +3,16 @@ package dev.herald.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.json.Json;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import dev.herald.testing.PutEventsRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,59 +28,41 @@ class HeraldPublisherTest {
 
     private static final Catalog CATALOG = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
 
-    private HttpServer server;
+    private PutEventsRecorder bus;
     private EventBridgeClient eventBridge;
-    /** Every PutEvents call, as the list of bookingIds it carried. */
-    private final List<List<String>> calls = new CopyOnWriteArrayList<>();
     /** How many more times each bookingId is refused before it is accepted. */
     private final Map<String, Integer> failuresLeft = new HashMap<>();
     private final List<Duration> sleeps = new ArrayList<>();
 
     @BeforeEach
-    void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            JsonNode request = Json.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ObjectNode response = Json.object();
-            ArrayNode entries = response.putArray("Entries");
-            List<String> ids = new ArrayList<>();
-            int failed = 0;
-            for (JsonNode entry : request.path("Entries")) {
-                String bookingId = Json.parse(entry.path("Detail").asText()).path("bookingId").asText();
-                ids.add(bookingId);
-                int left;
-                synchronized (failuresLeft) {
-                    left = failuresLeft.getOrDefault(bookingId, 0);
-                    failuresLeft.put(bookingId, Math.max(0, left - 1));
-                }
-                if (left > 0) {
-                    failed++;
-                    entries.addObject().put("ErrorCode", "InternalFailure").put("ErrorMessage", "try again");
-                } else {
-                    entries.addObject().put("EventId", UUID.randomUUID().toString());
-                }
+    void start() {
+        bus = new PutEventsRecorder();
+        bus.refuse(entry -> {
+            String bookingId = Json.parse(entry.path("Detail").asText()).path("bookingId").asText();
+            synchronized (failuresLeft) {
+                int left = failuresLeft.getOrDefault(bookingId, 0);
+                failuresLeft.put(bookingId, Math.max(0, left - 1));
+                return left > 0;
             }
-            calls.add(ids);
-            response.put("FailedEntryCount", failed);
-            byte[] body = Json.writeBytes(response);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
         });
-        server.start();
         eventBridge = EventBridgeClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .endpointOverride(bus.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
 
+    /** Every PutEvents call, as the list of bookingIds it carried. */
+    private List<List<String>> calls() {
+        return bus.calls().stream().map(call -> call.stream()
+                .map(e -> Json.parse(e.path("Detail").asText()).path("bookingId").asText()).toList()).toList();
+    }
+
     @AfterEach
     void stop() {
         eventBridge.close();
-        server.stop(0);
+        bus.close();
     }
 
     private HeraldPublisher publisher(int maxAttempts) {
@@ -109,7 +82,7 @@ class HeraldPublisherTest {
         // then
         assertThat(result.allPublished()).isTrue();
         assertThat(result.eventIds()).hasSize(25).doesNotContainNull();
-        assertThat(calls).extracting(List::size).containsExactly(10, 10, 5);
+        assertThat(calls()).extracting(List::size).containsExactly(10, 10, 5);
     }
 
     @Test
@@ -123,7 +96,7 @@ class HeraldPublisherTest {
 
         // then
         assertThat(result.allPublished()).isTrue();
-        assertThat(calls).containsExactly(
+        assertThat(calls()).containsExactly(
                 IntStream.range(0, 10).mapToObj(i -> "b" + i).toList(),
                 List.of("b3", "b7"),
                 List.of("b7"));
@@ -145,7 +118,7 @@ class HeraldPublisherTest {
             assertThat(f.notification().detail().path("bookingId").asText()).isEqualTo("b1");
             assertThat(f.errorCode()).isEqualTo("InternalFailure");
         });
-        assertThat(calls).hasSize(3);
+        assertThat(calls()).hasSize(3);
     }
 
     @Test
@@ -164,7 +137,7 @@ class HeraldPublisherTest {
         assertThatThrownBy(() -> publisher(1).publish("booking.created", Map.of("bookingId", "b1")))
                 .isInstanceOf(InvalidNotificationException.class)
                 .hasMessage("booking.created: detail.userId is missing; booking.created sends to the userId found there");
-        assertThat(calls).isEmpty();
+        assertThat(calls()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.herald.processor.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.catalog.Channel;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.json.Json;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.StreamRecords;
+import dev.herald.store.StreamTail;
+import dev.herald.testing.LocalDynamo;
+import dev.herald.testing.PutEventsRecorder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/** Status events from the deliveries table's real stream (DynamoDB Local), published through the real EventBridge client. */
+class StatusEventsHandlerTest {
+
+    private PutEventsRecorder bus;
+    private EventBridgeClient eventBridge;
+    private DeliveryRepository deliveries;
+    private StreamTail stream;
+
+    @BeforeEach
+    void setUp() {
+        bus = new PutEventsRecorder();
+        eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        HeraldTables.Names tables = LocalDynamo.freshTables();
+        deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(1));
+        stream = new StreamTail(LocalDynamo.client(), LocalDynamo.streams(), tables.deliveries());
+    }
+
+    @AfterEach
+    void tearDown() {
+        eventBridge.close();
+        bus.close();
+    }
+
+    @Test
+    void handle_finalStates_publishOneEventEachFromHerald() {
+        // given
+        DeliveryKey sent = new DeliveryKey("evt-1", "booking.created", Channel.EMAIL, "u1");
+        DeliveryKey skipped = new DeliveryKey("evt-1", "booking.created", Channel.PUSH, "u1");
+        deliveries.create(Delivery.pending(sent, Instant.now(), null));
+        deliveries.create(Delivery.outcome(skipped, DeliveryStatus.SKIPPED, DeliveryReason.NO_DEVICE, Instant.now()));
+        deliveries.claim(sent);
+        deliveries.finish(sent, DeliveryStatus.SENT, null);
+        JsonNode batch = StreamRecords.toLambdaEvent(stream.poll(100));
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(batch);
+
+        // then
+        assertThat(result.published()).isEqualTo(2);
+        assertThat(bus.entries()).allSatisfy(e -> {
+            assertThat(e.path("Source").asText()).isEqualTo("herald");
+            assertThat(e.path("DetailType").asText()).isEqualTo("Delivery Status");
+            assertThat(e.path("EventBusName").asText()).isEqualTo("herald");
+        });
+        assertThat(bus.entries()).extracting(e -> Json.parse(e.path("Detail").asText()))
+                .extracting(d -> d.path("channel").asText() + ":" + d.path("status").asText() + ":" + d.path("reason").asText())
+                .containsExactlyInAnyOrder("email:SENT:", "push:SKIPPED:no_device");
+    }
+
+    @Test
+    void handle_nonFinalChanges_publishNothing() {
+        // given
+        DeliveryKey key = new DeliveryKey("evt-2", "booking.created", Channel.WEBSOCKET, "u1");
+        deliveries.create(Delivery.pending(key, Instant.now(), null));
+        deliveries.claim(key);
+        deliveries.release(key, DeliveryReason.NO_CONNECTION, "{}");
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
+
+        // then
+        assertThat(result.published()).isZero();
+        assertThat(bus.calls()).isEmpty();
+    }
+
+    @Test
+    void handle_refusedEntries_failTheBatchForARetry() {
+        // given
+        bus.refuse(entry -> true);
+        DeliveryKey key = new DeliveryKey("evt-3", "booking.created", Channel.PUSH, "u1");
+        deliveries.create(Delivery.outcome(key, DeliveryStatus.SKIPPED, DeliveryReason.NO_DEVICE, Instant.now()));
+        JsonNode batch = StreamRecords.toLambdaEvent(stream.poll(100));
+
+        // then
+        assertThatThrownBy(() -> new StatusEventsHandler(eventBridge, "herald").handle(batch))
+                .hasMessageContaining("will be retried");
+    }
+}
