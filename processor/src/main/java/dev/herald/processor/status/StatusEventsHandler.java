@@ -11,6 +11,8 @@ import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +21,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
- * Publishes a {@code Delivery Status} event for every delivery that reaches a final state, from the deliveries
- * table's stream. Reading the stream, rather than asking every writer to publish, means no final state can be
+ * Publishes {@code Delivery Status} events for the deliveries that reach a final state, from the deliveries
+ * table's stream: one event per notification in a stream batch, listing its final states. Reading the stream, rather than asking every writer to publish, means no final state can be
  * written without its event. Entries EventBridge refuses fail the batch, so the stream retries it (subscribers may
  * see an event twice; they are keyed by notification, channel and recipient).
  */
@@ -29,7 +31,8 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     private static final Logger LOG = LoggerFactory.getLogger(StatusEventsHandler.class);
     private static final int MAX_BATCH = 10;
 
-    public record Result(int published) {
+    /** Events published, and the final states they carried. */
+    public record Result(int events, int deliveries) {
     }
 
     private final EventBridgeClient eventBridge;
@@ -52,14 +55,23 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     /** Takes a DynamoDB stream batch ({@code {"Records": [...]}}) with new and old images. */
     @Override
     public Result handle(JsonNode streamBatch) {
-        List<DeliveryStatusEvent> events = new ArrayList<>();
+        Map<Notification, List<DeliveryStatusEvent.Outcome>> byNotification = new LinkedHashMap<>();
         for (JsonNode record : streamBatch.path("Records")) {
-            statusChange(record.path("dynamodb")).ifPresent(events::add);
+            statusChange(record.path("dynamodb")).ifPresent(change -> byNotification
+                    .computeIfAbsent(new Notification(change.key().notificationId(), change.key().typeId()), n -> new ArrayList<>())
+                    .add(change.outcome()));
         }
+        List<DeliveryStatusEvent> events = new ArrayList<>();
+        byNotification.forEach((notification, outcomes) -> {
+            for (int i = 0; i < outcomes.size(); i += DeliveryStatusEvent.MAX_DELIVERIES) {
+                events.add(new DeliveryStatusEvent(notification.id(), notification.type(),
+                        outcomes.subList(i, Math.min(outcomes.size(), i + DeliveryStatusEvent.MAX_DELIVERIES))));
+            }
+        });
         for (int i = 0; i < events.size(); i += MAX_BATCH) {
             publish(events.subList(i, Math.min(events.size(), i + MAX_BATCH)));
         }
-        return new Result(events.size());
+        return new Result(events.size(), byNotification.values().stream().mapToInt(List::size).sum());
     }
 
     private void publish(List<DeliveryStatusEvent> batch) {
@@ -73,8 +85,14 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
         }
     }
 
+    private record Change(DeliveryKey key, DeliveryStatusEvent.Outcome outcome) {
+    }
+
+    private record Notification(String id, String type) {
+    }
+
     /** A final status that this write introduced; other writes (retries, payload updates) publish nothing. */
-    static java.util.Optional<DeliveryStatusEvent> statusChange(JsonNode change) {
+    private static java.util.Optional<Change> statusChange(JsonNode change) {
         String status = attribute(change.path("NewImage"), "status");
         String before = attribute(change.path("OldImage"), "status");
         if (status == null || status.equals(before) || !DeliveryStatus.valueOf(status).isFinal()) {
@@ -84,8 +102,8 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
         DeliveryKey key = DeliveryKey.fromSortKey(attribute(image, "pk"), attribute(image, "sk"));
         String attempts = image.path("attempts").path("N").asText("0");
         String updatedAt = attribute(image, "updatedAt");
-        return java.util.Optional.of(new DeliveryStatusEvent(key.notificationId(), key.typeId(), key.channel().id(), key.recipientId(),
-                status, attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt)));
+        return java.util.Optional.of(new Change(key, new DeliveryStatusEvent.Outcome(key.channel().id(), key.recipientId(), status,
+                attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt))));
     }
 
     private static String attribute(JsonNode image, String name) {

@@ -68,14 +68,16 @@ class StatusEventsHandlerTest {
         var result = new StatusEventsHandler(eventBridge, "herald").handle(batch);
 
         // then
-        assertThat(result.published()).isEqualTo(2);
-        assertThat(bus.entries()).allSatisfy(e -> {
-            assertThat(e.path("Source").asText()).isEqualTo("herald");
-            assertThat(e.path("DetailType").asText()).isEqualTo("Delivery Status");
-            assertThat(e.path("EventBusName").asText()).isEqualTo("herald");
-        });
-        assertThat(bus.entries()).extracting(e -> Json.parse(e.path("Detail").asText()))
-                .extracting(d -> d.path("channel").asText() + ":" + d.path("status").asText() + ":" + d.path("reason").asText())
+        assertThat(result.events()).isEqualTo(1);
+        assertThat(result.deliveries()).isEqualTo(2);
+        JsonNode entry = bus.entries().getFirst();
+        assertThat(entry.path("Source").asText()).isEqualTo("herald");
+        assertThat(entry.path("DetailType").asText()).isEqualTo("Delivery Status");
+        assertThat(entry.path("EventBusName").asText()).isEqualTo("herald");
+        JsonNode detail = Json.parse(entry.path("Detail").asText());
+        assertThat(detail.path("notificationId").asText()).isEqualTo("evt-1");
+        assertThat(detail.path("type").asText()).isEqualTo("booking.created");
+        assertThat(detail.path("deliveries")).extracting(d -> d.path("channel").asText() + ":" + d.path("status").asText() + ":" + d.path("reason").asText())
                 .containsExactlyInAnyOrder("email:SENT:", "push:SKIPPED:no_device");
     }
 
@@ -91,7 +93,7 @@ class StatusEventsHandlerTest {
         var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
 
         // then
-        assertThat(result.published()).isZero();
+        assertThat(result.events()).isZero();
         assertThat(bus.calls()).isEmpty();
     }
 
