@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.herald.json.Json;
 import dev.herald.observability.Correlation;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,10 @@ public abstract class JsonHandler<I, O> implements RequestStreamHandler {
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         I request = read(input);
-        O response = Correlation.with(correlationId(request), () -> handle(request));
+        // Powertools adds the function name, request id and cold start to every log line; herald local passes no context
+        O response = context == null
+                ? Correlation.with(correlationId(request), () -> handle(request))
+                : PowertoolsLogging.withLogging(context, () -> Correlation.with(correlationId(request), () -> handle(request)));
         if (response != null) {
             output.write(Json.writeBytes(response));
         }
