@@ -20,6 +20,10 @@ public final class DeliveryReason {
     public static final String INVALID_EVENT = "invalid_event";
     public static final String TRANSIENT_ERROR = "transient_error";
     public static final String RETRIES_EXHAUSTED = "retries_exhausted";
+    /** The email was sent, and then bounced permanently (SES bounce event). */
+    public static final String BOUNCED = "bounced";
+    /** The email was delivered, and the recipient marked it as spam (SES complaint event). */
+    public static final String COMPLAINED = "complained";
 
     private DeliveryReason() {
     }

@@ -165,6 +165,23 @@ public final class DeliveryRepository {
         }
     }
 
+    /**
+     * Records what the provider reported after a delivery was SENT, e.g. an email that bounced (FAILED, bounced) or
+     * drew a complaint (still SENT, complained). Returns false, changing nothing, unless the delivery is SENT, so a
+     * repeated report is harmless.
+     */
+    public boolean recordFeedback(DeliveryKey key, DeliveryStatus status, String reason) {
+        if (status != DeliveryStatus.SENT && status != DeliveryStatus.FAILED) {
+            throw new IllegalArgumentException("feedback on a sent delivery leaves it SENT or makes it FAILED, not " + status);
+        }
+        try {
+            transition(key, DeliveryStatus.SENT, status, reason, null);
+            return true;
+        } catch (IllegalStateException notSent) {
+            return false;
+        }
+    }
+
     /** Skips a delivery that was created PENDING but must not be sent after all (e.g. over its rate limit). */
     public void skip(DeliveryKey key, String reason) {
         transition(key, DeliveryStatus.PENDING, DeliveryStatus.SKIPPED, reason, null);

@@ -1,24 +1,23 @@
 package dev.herald.templates;
 
-import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.NotificationType;
-import java.io.StringReader;
 import java.io.StringWriter;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Renders a type's parts for a locale with mustache.java, looking each part up along the locale's fallback chain.
- * Compiled templates are cached; thread-safe.
+ * Renders a type's parts for a locale with mustache.java, looking each part up along the locale's fallback chain
+ * ({@link LocaleChain}). {@code email.html} is HTML-escaped; every other part is plain text and is not. Compiled
+ * templates are cached; thread-safe.
  */
 public final class TemplateRenderer {
 
     private final TemplateSource source;
     private final Catalog catalog;
-    private final DefaultMustacheFactory factory = new DefaultMustacheFactory();
     private final Map<String, Optional<Mustache>> compiled = new ConcurrentHashMap<>();
 
     public TemplateRenderer(TemplateSource source, Catalog catalog) {
@@ -26,26 +25,54 @@ public final class TemplateRenderer {
         this.catalog = catalog;
     }
 
+    public Catalog catalog() {
+        return catalog;
+    }
+
     /**
      * Renders {@code part} of {@code typeId} for {@code locale}, or empty when no locale in the chain has the part.
      *
-     * @param model the template data: maps, lists and scalars, as {@link TemplateModel} prepares them
+     * @param model the template data, as {@link TemplateModel} prepares it; it is re-localized when the part falls
+     *              back to a template in another language
+     * @throws dev.herald.catalog.UnknownTypeException   if the catalog has no such type
+     * @throws com.github.mustachejava.MustacheException if the template does not compile ({@code herald templates
+     *                                                   check} catches that before it ships)
      */
     public Optional<Rendered> render(String typeId, TemplatePart part, String locale, Map<String, Object> model) {
         NotificationType type = catalog.require(typeId);
         for (String candidate : LocaleChain.of(locale, type.defaultLocale())) {
-            String path = typeId + "/" + candidate + "/" + part.fileName();
-            Optional<Mustache> mustache = compiled.computeIfAbsent(path, this::compile);
+            Optional<Mustache> mustache = compiled.computeIfAbsent(path(typeId, candidate, part), p -> compile(p, part));
             if (mustache.isPresent()) {
                 StringWriter out = new StringWriter();
-                mustache.get().execute(out, model);
+                mustache.get().execute(out, TemplateModel.forTemplateLocale(model, candidate));
                 return Optional.of(new Rendered(out.toString(), candidate));
             }
         }
         return Optional.empty();
     }
 
-    private Optional<Mustache> compile(String path) {
-        return source.read(path).map(text -> factory.compile(new StringReader(text), source.describe(path)));
+    /** Every part of the type that some locale in the chain has, in {@link TemplatePart} order. */
+    public Map<TemplatePart, Rendered> renderAll(String typeId, String locale, Map<String, Object> model) {
+        Map<TemplatePart, Rendered> parts = new EnumMap<>(TemplatePart.class);
+        for (TemplatePart part : TemplatePart.values()) {
+            render(typeId, part, locale, model).ifPresent(rendered -> parts.put(part, rendered));
+        }
+        return parts;
+    }
+
+    /** The locale whose file renders {@code part} for {@code locale}, after fallback; empty when none has it. */
+    public Optional<String> resolve(String typeId, TemplatePart part, String locale) {
+        NotificationType type = catalog.require(typeId);
+        return LocaleChain.of(locale, type.defaultLocale()).stream()
+                .filter(candidate -> source.read(path(typeId, candidate, part)).isPresent())
+                .findFirst();
+    }
+
+    static String path(String typeId, String locale, TemplatePart part) {
+        return typeId + "/" + locale + "/" + part.fileName();
+    }
+
+    private Optional<Mustache> compile(String path, TemplatePart part) {
+        return source.read(path).map(text -> HeraldMustacheFactory.forPart(part).compile(text, source.describe(path)));
     }
 }
