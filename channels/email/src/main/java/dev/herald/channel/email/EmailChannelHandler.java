@@ -1,0 +1,253 @@
+package dev.herald.channel.email;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.NotificationType;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchResult;
+import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.observability.Correlation;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.NotificationMetrics.Outcome;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.templates.Rendered;
+import dev.herald.templates.TemplateModel;
+import dev.herald.templates.TemplatePart;
+import dev.herald.templates.TemplateRenderer;
+import dev.herald.templates.TemplateSource;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+
+/**
+ * The email channel Lambda: renders the subject, HTML and text of the type's templates in each recipient's locale
+ * and sends them with SES v2 {@code SendEmail}.
+ *
+ * <p>Per recipient: claim the delivery (no claim, no send); no valid address → SKIPPED(no_address); a suppressed
+ * address (an earlier bounce or complaint) → SKIPPED(suppressed); no subject or no body in any locale of the
+ * chain → FAILED(template_missing); SES refuses the message (MessageRejected, a bad address) → FAILED
+ * (message_rejected). Throttling, a 5xx or a timeout returns the delivery to PENDING, and the handler throws once
+ * the other recipients are done, so Lambda's retry sends to that recipient only.
+ *
+ * <p>Thread-safe; recipients are served on virtual threads, at most {@link #RECIPIENT_PARALLELISM} at a time.
+ */
+public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailChannelHandler.class);
+
+    static final int RECIPIENT_PARALLELISM = 8;
+
+    private final RecipientRepository recipients;
+    private final DeliveryRepository deliveries;
+    private final SesEmailSender sender;
+    private final TemplateRenderer templates;
+    private final EmailComposer composer;
+    private final NotificationMetrics metrics;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore permits = new Semaphore(RECIPIENT_PARALLELISM);
+
+    /** Lambda entry point: everything from the environment. */
+    public EmailChannelHandler() {
+        this(warnIfUnset(HeraldConfig.fromEnvironment(), HeraldEnv.SES_CONFIGURATION_SET,
+                "SES will report no bounces or complaints, so no address gets suppressed"), Clock.systemUTC());
+    }
+
+    private EmailChannelHandler(HeraldConfig config, Clock clock) {
+        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
+    }
+
+    private EmailChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
+        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
+                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
+                        Duration.ofDays(config.deliveryRetentionDays())),
+                new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
+                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
+                new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)),
+                new EmfNotificationMetrics("email"));
+    }
+
+    private static HeraldConfig warnIfUnset(HeraldConfig config, HeraldEnv env, String consequence) {
+        if (config.find(env).isEmpty()) {
+            LOG.warn("{} is not set: {}", env.variable(), consequence);
+        }
+        return config;
+    }
+
+    /** Everything given: for tests and herald local. */
+    public EmailChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SesEmailSender sender,
+                               TemplateRenderer templates, EmailComposer composer, NotificationMetrics metrics) {
+        super(Dispatch.class);
+        this.recipients = recipients;
+        this.deliveries = deliveries;
+        this.sender = sender;
+        this.templates = templates;
+        this.composer = composer;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected String correlationId(Dispatch dispatch) {
+        return dispatch.notificationId();
+    }
+
+    @Override
+    public DispatchResult handle(Dispatch dispatch) {
+        NotificationType type = templates.catalog().require(dispatch.typeId());
+        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
+        for (DispatchRecipient recipient : dispatch.recipients()) {
+            futures.add(executor.submit(() -> {
+                permits.acquireUninterruptibly();
+                try {
+                    return Correlation.with(dispatch.notificationId(), () -> deliver(dispatch, type, recipient));
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
+        for (Future<RecipientOutcome> future : futures) {
+            counts.merge(await(future), 1, Integer::sum);
+        }
+        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0), 0,
+                counts.getOrDefault(RecipientOutcome.SKIPPED, 0), counts.getOrDefault(RecipientOutcome.FAILED, 0),
+                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
+        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
+        metrics.count(Outcome.SKIPPED, dispatch.channel(), result.skipped());
+        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
+        metrics.flush();
+        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
+        LOG.info("email dispatch {}: {} sent, {} skipped, {} failed, {} already handled, {} to retry", dispatch.typeId(),
+                result.sent(), result.skipped(), result.failed(), result.alreadyHandled(), transientCount);
+        if (transientCount > 0) {
+            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
+                    + " recipients of notification " + dispatch.notificationId()
+                    + " could not be emailed because of throttling or SES errors; their deliveries are PENDING again and a retry sends to them only",
+                    result);
+        }
+        return result;
+    }
+
+    private RecipientOutcome deliver(Dispatch dispatch, NotificationType type, DispatchRecipient recipient) {
+        DeliveryKey key = dispatch.keyFor(recipient);
+        if (deliveries.claim(key).isEmpty()) {
+            return RecipientOutcome.ALREADY_HANDLED;
+        }
+        try {
+            return send(dispatch, type, recipient, key);
+        } catch (RuntimeException e) {
+            LOG.warn("email to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
+            try {
+                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+            } catch (RuntimeException releaseFailed) {
+                LOG.error("could not return email delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
+            }
+            return RecipientOutcome.TRANSIENT;
+        }
+    }
+
+    private RecipientOutcome send(Dispatch dispatch, NotificationType type, DispatchRecipient recipient, DeliveryKey key) {
+        String address = recipient.email() == null ? null : recipient.email().strip();
+        if (!EmailComposer.isValidAddress(address)) {
+            return finish(key, DeliveryStatus.SKIPPED, DeliveryReason.NO_ADDRESS);
+        }
+        // checked at send time too: a bounce may have arrived since enrichment looked
+        if (recipients.isSuppressed(address)) {
+            return finish(key, DeliveryStatus.SKIPPED, DeliveryReason.SUPPRESSED);
+        }
+        Optional<EmailMessage> message = render(dispatch, type, recipient, key, address);
+        if (message.isEmpty()) {
+            return finish(key, DeliveryStatus.FAILED, DeliveryReason.TEMPLATE_MISSING);
+        }
+        SendOutcome outcome = sender.send(message.get());
+        return switch (outcome) {
+            case SendOutcome.Sent sent -> {
+                LOG.debug("email to recipient {} accepted by SES as {}", recipient.id(), sent.messageId());
+                yield finish(key, DeliveryStatus.SENT, null);
+            }
+            case SendOutcome.Rejected rejected -> {
+                LOG.warn("SES refused the email of {} to recipient {}: {}", dispatch.typeId(), recipient.id(), rejected.error());
+                yield finish(key, DeliveryStatus.FAILED, DeliveryReason.MESSAGE_REJECTED);
+            }
+            case SendOutcome.Transient failed -> {
+                LOG.warn("email of {} to recipient {} not sent, will retry: {}", dispatch.typeId(), recipient.id(), failed.error());
+                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+                yield RecipientOutcome.TRANSIENT;
+            }
+        };
+    }
+
+    private Optional<EmailMessage> render(Dispatch dispatch, NotificationType type, DispatchRecipient recipient, DeliveryKey key,
+                                          String address) {
+        try {
+            Map<String, Object> model = TemplateModel.of(dispatch.data(), recipient);
+            String locale = recipient.locale();
+            Optional<String> subject = part(dispatch, TemplatePart.EMAIL_SUBJECT, locale, model).filter(s -> !s.isBlank());
+            Optional<String> html = part(dispatch, TemplatePart.EMAIL_HTML, locale, model);
+            Optional<String> text = part(dispatch, TemplatePart.EMAIL_TEXT, locale, model);
+            if (subject.isEmpty() || (html.isEmpty() && text.isEmpty())) {
+                LOG.error("no email subject or body of {} for locale {} or its fallbacks; add templates/{}/{}/",
+                        dispatch.typeId(), locale, dispatch.typeId(), type.defaultLocale());
+                return Optional.empty();
+            }
+            return Optional.of(composer.compose(type, key, address, subject.get(), html.orElse(null), text.orElse(null)));
+        } catch (RuntimeException templateError) {
+            // a template that does not compile or a catalog without a sender: no retry can fix that
+            LOG.error("email of {} cannot be built for locale {}: {}", dispatch.typeId(), recipient.locale(), templateError.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<String> part(Dispatch dispatch, TemplatePart part, String locale, Map<String, Object> model) {
+        return templates.render(dispatch.typeId(), part, locale, model).map(Rendered::text);
+    }
+
+    private RecipientOutcome finish(DeliveryKey key, DeliveryStatus status, String reason) {
+        deliveries.finish(key, status, reason);
+        return switch (status) {
+            case SENT -> RecipientOutcome.SENT;
+            case SKIPPED -> RecipientOutcome.SKIPPED;
+            default -> RecipientOutcome.FAILED;
+        };
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private enum RecipientOutcome {
+        SENT, SKIPPED, FAILED, ALREADY_HANDLED, TRANSIENT
+    }
+}

@@ -1,0 +1,92 @@
+package dev.herald.channel.email;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.event.EventEnvelope;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.recipient.RecipientRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The Lambda behind the EventBridge rule for SES's bounce and complaint events: suppresses the addresses (a
+ * permanent bounce or a complaint), so the email channel skips them from then on, and marks the delivery the email
+ * belonged to, found through the message tags the email channel set: a bounce makes it FAILED(bounced), a
+ * complaint leaves it SENT with reason complained. Repeated events change nothing more. Thread-safe.
+ */
+public final class SesEventHandler extends JsonHandler<EventEnvelope, SesEventHandler.Result> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SesEventHandler.class);
+
+    /** What one event changed. */
+    public record Result(int suppressed, int deliveriesMarked) {
+        public static final Result NONE = new Result(0, 0);
+    }
+
+    private final RecipientRepository recipients;
+    private final DeliveryRepository deliveries;
+
+    /** Lambda entry point: everything from the environment. */
+    public SesEventHandler() {
+        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+    }
+
+    private SesEventHandler(HeraldConfig config, Clock clock) {
+        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
+    }
+
+    private SesEventHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
+        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
+                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
+                        Duration.ofDays(config.deliveryRetentionDays())));
+    }
+
+    /** Everything given: for tests and herald local. */
+    public SesEventHandler(RecipientRepository recipients, DeliveryRepository deliveries) {
+        super(EventEnvelope.class);
+        this.recipients = recipients;
+        this.deliveries = deliveries;
+    }
+
+    @Override
+    protected String correlationId(EventEnvelope event) {
+        return event.id();
+    }
+
+    @Override
+    public Result handle(EventEnvelope event) {
+        Optional<SesFeedback> found = SesFeedback.from(event.detailType(), event.detail());
+        if (found.isEmpty()) {
+            LOG.info("ignoring SES event {} ({}): neither a bounce nor a complaint", event.id(), event.detailType());
+            return Result.NONE;
+        }
+        SesFeedback feedback = found.get();
+        int suppressed = 0;
+        if (feedback.suppress()) {
+            String reason = feedback.kind() == SesFeedback.Kind.COMPLAINT ? DeliveryReason.COMPLAINED : DeliveryReason.BOUNCED;
+            for (String address : feedback.addresses()) {
+                recipients.suppress(address, reason);
+                suppressed++;
+            }
+        }
+        int marked = 0;
+        if (feedback.delivery().isPresent() && feedback.kind() != SesFeedback.Kind.TRANSIENT_BOUNCE) {
+            boolean complaint = feedback.kind() == SesFeedback.Kind.COMPLAINT;
+            if (deliveries.recordFeedback(feedback.delivery().get(), complaint ? DeliveryStatus.SENT : DeliveryStatus.FAILED,
+                    complaint ? DeliveryReason.COMPLAINED : DeliveryReason.BOUNCED)) {
+                marked++;
+            }
+        }
+        LOG.info("SES {} for notification {}: {} addresses suppressed, {} delivery marked", feedback.kind(),
+                feedback.delivery().map(k -> k.notificationId()).orElse("(not Herald's)"), suppressed, marked);
+        return new Result(suppressed, marked);
+    }
+}
