@@ -21,6 +21,9 @@ public enum HeraldEnv {
     JWT_ISSUER("HERALD_JWT_ISSUER", "expected issuer of WebSocket tokens"),
     JWT_AUDIENCE("HERALD_JWT_AUDIENCE", "expected audience of WebSocket tokens"),
     JWKS_URL("HERALD_JWKS_URL", "JWKS URL of the token issuer (RS256, cloud)"),
+    SNS_APNS_APPLICATION_ARN("HERALD_SNS_APNS_APPLICATION_ARN", "ARN of the SNS platform application for APNs (production)"),
+    SNS_APNS_SANDBOX_APPLICATION_ARN("HERALD_SNS_APNS_SANDBOX_APPLICATION_ARN", "ARN of the SNS platform application for the APNs sandbox"),
+    SNS_GCM_APPLICATION_ARN("HERALD_SNS_GCM_APPLICATION_ARN", "ARN of the SNS platform application for Firebase Cloud Messaging (GCM)"),
     DELIVERY_RETENTION_DAYS("HERALD_DELIVERY_RETENTION_DAYS", "days a delivery record is kept before TTL removes it");
 
     private final String variable;

@@ -1,0 +1,78 @@
+package dev.herald.channel.websocket;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.herald.aws.AwsClients;
+import dev.herald.channel.websocket.auth.InvalidTokenException;
+import dev.herald.channel.websocket.auth.TokenVerifier;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.Connection;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.observability.Correlation;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The {@code $connect} route: authenticates the client and records its connection for 2 hours (API Gateway's
+ * limit). In the cloud a Lambda REQUEST authorizer ({@link AuthorizerHandler}) has already verified the token and
+ * its principal arrives in the request context; otherwise (herald local) the token from {@code ?token=} or an
+ * {@code Authorization: Bearer} header is verified here. A missing, forged, expired or wrong-audience token gets
+ * 401 and nothing is stored.
+ */
+public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
+    private final ConnectionRepository connections;
+    private final TokenVerifier tokens;
+    private final Clock clock;
+
+    /** Lambda entry point: everything from the environment. */
+    public ConnectHandler() {
+        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+    }
+
+    private ConnectHandler(HeraldConfig config, Clock clock) {
+        this(new ConnectionRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.CONNECTIONS_TABLE), clock),
+                TokenVerifier.fromConfig(config, clock), clock);
+    }
+
+    public ConnectHandler(ConnectionRepository connections, TokenVerifier tokens, Clock clock) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        Optional<String> connectionId = RouteResponses.connectionId(event);
+        if (connectionId.isEmpty()) {
+            return RouteResponses.error(400, "not a WebSocket route request: requestContext.connectionId is missing");
+        }
+        return Correlation.with(connectionId.get(), () -> {
+            String userId;
+            try {
+                userId = RouteResponses.authorizedUser(event).orElseGet(() -> tokens.verify(
+                        RouteResponses.token(event.getQueryStringParameters(), event.getHeaders()).orElse(null)).userId());
+            } catch (InvalidTokenException e) {
+                // the reason is logged for the operator; the client learns only that it is not authenticated
+                LOG.info("refused WebSocket connection {}: {}", connectionId.get(), e.getMessage());
+                return RouteResponses.error(401, "Unauthorized");
+            }
+            try {
+                connections.put(new Connection(connectionId.get(), userId, clock.instant()));
+            } catch (RuntimeException e) {
+                LOG.error("could not store WebSocket connection {}", connectionId.get(), e);
+                return RouteResponses.error(500, "could not register the connection; reconnect in a moment");
+            }
+            LOG.info("WebSocket connection {} opened for user {}", connectionId.get(), userId);
+            return RouteResponses.response(200, null);
+        });
+    }
+}

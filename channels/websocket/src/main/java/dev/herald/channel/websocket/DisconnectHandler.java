@@ -1,0 +1,53 @@
+package dev.herald.channel.websocket;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import dev.herald.aws.AwsClients;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.ConnectionRepository;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The {@code $disconnect} route: forgets the connection. API Gateway delivers {@code $disconnect} on a best-effort
+ * basis, so this is best effort too: the record's 2-hour TTL and the channel's 410 cleanup cover what it misses.
+ */
+public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DisconnectHandler.class);
+
+    private final ConnectionRepository connections;
+
+    /** Lambda entry point: everything from the environment. */
+    public DisconnectHandler() {
+        this(HeraldConfig.fromEnvironment());
+    }
+
+    private DisconnectHandler(HeraldConfig config) {
+        this(new ConnectionRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.CONNECTIONS_TABLE),
+                Clock.systemUTC()));
+    }
+
+    public DisconnectHandler(ConnectionRepository connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        Optional<String> connectionId = RouteResponses.connectionId(event);
+        connectionId.ifPresent(id -> {
+            try {
+                connections.delete(id);
+            } catch (RuntimeException e) {
+                LOG.warn("could not delete WebSocket connection {}; its TTL will remove it: {}", id, e.toString());
+            }
+        });
+        return RouteResponses.response(200, null);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.herald.channel.websocket;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchResult;
+import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.json.Json;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.observability.Correlation;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.NotificationMetrics.Outcome;
+import dev.herald.templates.TemplateRenderer;
+import dev.herald.templates.TemplateSource;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The WebSocket channel Lambda: delivers a notification as an in-app item to every live connection of each
+ * recipient, and keeps it in the inbox for the next {@code sync} when the recipient has none.
+ *
+ * <p>Per recipient: claim the delivery (nothing is sent unless the claim succeeds, so a repeated dispatch sends
+ * nothing twice); render the item in the recipient's locale; post it to all the recipient's connections in
+ * parallel. A connection that answers 410 is deleted and does not fail the others. If any connection took the
+ * item, the delivery is SENT. If none is live, the delivery goes back to PENDING with reason {@code no_connection}
+ * and its payload, where {@code sync} finds it. If every post hit throttling or a 5xx, the delivery goes back to
+ * PENDING and the handler throws after the other recipients are done, so Lambda retries just that one.
+ *
+ * <p>Thread-safe; recipients and connections are served on virtual threads, bounded by semaphores.
+ */
+public final class WebSocketChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelHandler.class);
+
+    /** Recipients served at once. */
+    static final int RECIPIENT_PARALLELISM = 16;
+    /** PostToConnection calls in flight at once, across all recipients and invocations. */
+    static final int POST_PARALLELISM = 32;
+
+    private final ConnectionRepository connections;
+    private final DeliveryRepository deliveries;
+    private final ConnectionPoster poster;
+    private final InboxItemRenderer items;
+    private final NotificationMetrics metrics;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore recipientPermits = new Semaphore(RECIPIENT_PARALLELISM);
+    private final Semaphore postPermits = new Semaphore(POST_PARALLELISM);
+
+    /** Lambda entry point: everything from the environment. */
+    public WebSocketChannelHandler() {
+        this(HeraldConfig.fromEnvironment());
+    }
+
+    private WebSocketChannelHandler(HeraldConfig config) {
+        this(config, AwsClients.build(DynamoDbClient.builder(), config), Clock.systemUTC());
+    }
+
+    private WebSocketChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
+        this(new ConnectionRepository(dynamo, config.require(HeraldEnv.CONNECTIONS_TABLE), clock),
+                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
+                        Duration.ofDays(config.deliveryRetentionDays())),
+                AwsClients.build(ApiGatewayManagementApiClient.builder(),
+                        Optional.of(URI.create(config.require(HeraldEnv.WEBSOCKET_CALLBACK_URL)))),
+                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
+                new EmfNotificationMetrics("websocket"));
+    }
+
+    /** Everything given: for tests and herald local. */
+    public WebSocketChannelHandler(ConnectionRepository connections, DeliveryRepository deliveries,
+                                   ApiGatewayManagementApiClient managementApi, TemplateRenderer templates,
+                                   NotificationMetrics metrics) {
+        super(Dispatch.class);
+        this.connections = connections;
+        this.deliveries = deliveries;
+        this.poster = new ConnectionPoster(managementApi);
+        this.items = new InboxItemRenderer(templates);
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected String correlationId(Dispatch dispatch) {
+        return dispatch.notificationId();
+    }
+
+    @Override
+    public DispatchResult handle(Dispatch dispatch) {
+        if (dispatch.channel() != Channel.WEBSOCKET) {
+            // claiming another channel's deliveries would send them the wrong way: a wiring error, never retried into success
+            throw new IllegalArgumentException("the websocket channel received a dispatch for channel '" + dispatch.channel().id()
+                    + "' (notification " + dispatch.notificationId() + "); check which function the processor hands this channel to");
+        }
+        String correlationId = dispatch.notificationId();
+        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
+        for (DispatchRecipient recipient : dispatch.recipients()) {
+            futures.add(executor.submit(() -> withPermit(recipientPermits,
+                    () -> Correlation.with(correlationId, () -> deliver(dispatch, recipient)))));
+        }
+        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
+        for (Future<RecipientOutcome> future : futures) {
+            counts.merge(await(future), 1, Integer::sum);
+        }
+        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0),
+                counts.getOrDefault(RecipientOutcome.WAITING, 0), 0, counts.getOrDefault(RecipientOutcome.FAILED, 0),
+                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
+        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
+        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
+        metrics.flush();
+        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
+        LOG.info("websocket dispatch {}: {} sent, {} waiting in inbox, {} failed, {} already handled, {} to retry",
+                dispatch.typeId(), result.sent(), result.waiting(), result.failed(), result.alreadyHandled(), transientCount);
+        if (transientCount > 0) {
+            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
+                    + " recipients of notification " + dispatch.notificationId()
+                    + " could not be reached because of throttling or server errors; their deliveries are PENDING again and a retry sends to them only",
+                    result);
+        }
+        return result;
+    }
+
+    private RecipientOutcome deliver(Dispatch dispatch, DispatchRecipient recipient) {
+        DeliveryKey key = dispatch.keyFor(recipient);
+        Optional<Delivery> claimed = deliveries.claim(key);
+        if (claimed.isEmpty()) {
+            return RecipientOutcome.ALREADY_HANDLED;
+        }
+        try {
+            return send(dispatch, recipient, key, claimed.get());
+        } catch (RuntimeException e) {
+            LOG.warn("delivery to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
+            try {
+                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+            } catch (RuntimeException releaseFailed) {
+                // the store itself is failing; the record stays SENDING and the operator's redrive will find it
+                LOG.error("could not return delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
+            }
+            return RecipientOutcome.TRANSIENT;
+        }
+    }
+
+    private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
+        Optional<InboxItem> item;
+        try {
+            item = items.render(dispatch, recipient, claimed.createdAt());
+        } catch (RuntimeException templateError) {
+            LOG.error("template of {} failed to render for locale {}: {}", dispatch.typeId(), recipient.locale(), templateError.getMessage());
+            item = Optional.empty();
+        }
+        if (item.isEmpty()) {
+            deliveries.finish(key, DeliveryStatus.FAILED, DeliveryReason.TEMPLATE_MISSING);
+            return RecipientOutcome.FAILED;
+        }
+        String payload = Json.write(item.get());
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > WebSocketLimits.MAX_ITEM_BYTES) {
+            LOG.warn("in-app item of {} is {} bytes, over the {} byte limit; not sent", dispatch.typeId(), bytes.length, WebSocketLimits.MAX_ITEM_BYTES);
+            deliveries.finish(key, DeliveryStatus.FAILED, DeliveryReason.TOO_LARGE);
+            return RecipientOutcome.FAILED;
+        }
+        List<String> live = connections.forUser(recipient.id());
+        if (live.isEmpty()) {
+            deliveries.release(key, DeliveryReason.NO_CONNECTION, payload);
+            return RecipientOutcome.WAITING;
+        }
+        Map<PostOutcome, Integer> posts = postToAll(live, SdkBytes.fromByteArrayUnsafe(bytes));
+        if (posts.containsKey(PostOutcome.DELIVERED)) {
+            deliveries.finish(key, DeliveryStatus.SENT, null, payload);
+            return RecipientOutcome.SENT;
+        }
+        if (posts.containsKey(PostOutcome.TOO_LARGE)) {
+            deliveries.finish(key, DeliveryStatus.FAILED, DeliveryReason.TOO_LARGE);
+            return RecipientOutcome.FAILED;
+        }
+        if (posts.containsKey(PostOutcome.TRANSIENT)) {
+            // kept with its payload: a sync before the retry hands it over, and the retry then finds it no longer PENDING
+            deliveries.release(key, DeliveryReason.TRANSIENT_ERROR, payload);
+            return RecipientOutcome.TRANSIENT;
+        }
+        deliveries.release(key, DeliveryReason.NO_CONNECTION, payload);
+        return RecipientOutcome.WAITING;
+    }
+
+    /** Posts one frame to every connection in parallel; deletes the gone ones. Counts outcomes. */
+    private Map<PostOutcome, Integer> postToAll(List<String> connectionIds, SdkBytes frame) {
+        List<Future<PostOutcome>> futures = new ArrayList<>(connectionIds.size());
+        for (String connectionId : connectionIds) {
+            futures.add(executor.submit(() -> withPermit(postPermits, () -> poster.post(connectionId, frame))));
+        }
+        Map<PostOutcome, Integer> outcomes = new EnumMap<>(PostOutcome.class);
+        for (int i = 0; i < futures.size(); i++) {
+            PostOutcome outcome = await(futures.get(i));
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (outcome == PostOutcome.GONE) {
+                deleteGone(connectionIds.get(i));
+            }
+        }
+        return outcomes;
+    }
+
+    private void deleteGone(String connectionId) {
+        try {
+            connections.delete(connectionId);
+        } catch (RuntimeException e) {
+            // TTL removes it within 2 hours anyway, and the next post finds it gone again
+            LOG.warn("could not delete gone connection {}: {}", connectionId, e.toString());
+        }
+    }
+
+    private static <T> T withPermit(Semaphore permits, Supplier<T> work) {
+        permits.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            permits.release();
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private enum RecipientOutcome {
+        SENT, WAITING, FAILED, ALREADY_HANDLED, TRANSIENT
+    }
+}

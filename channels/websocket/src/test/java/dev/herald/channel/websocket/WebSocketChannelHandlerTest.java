@@ -1,0 +1,356 @@
+package dev.herald.channel.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.catalog.Channel;
+import dev.herald.connection.Connection;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchResult;
+import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.json.Json;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.store.HeraldTables;
+import dev.herald.testing.LocalDynamo;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+
+class WebSocketChannelHandlerTest {
+
+    private final Clock clock = Clock.systemUTC();
+    private ConnectionsEndpoint endpoint;
+    private ApiGatewayManagementApiClient managementApi;
+    private ConnectionRepository connections;
+    private DeliveryRepository deliveries;
+    private WebSocketChannelHandler handler;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        endpoint = new ConnectionsEndpoint();
+        managementApi = ApiGatewayManagementApiClient.builder()
+                .endpointOverride(endpoint.uri())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build();
+        HeraldTables.Names tables = LocalDynamo.freshTables();
+        connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
+        deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
+        handler = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        managementApi.close();
+        endpoint.close();
+    }
+
+    @Test
+    void handle_whenUserHasManyConnections_postsTheItemToEveryOneAndMarksSent() {
+        // given
+        connect("L0SM9cOFvHcCIhw=", "alice");
+        connect("c2", "alice");
+        connect("c3", "alice");
+        connect("c4", "bob");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
+        for (String c : List.of("L0SM9cOFvHcCIhw=", "c2", "c3")) {
+            assertThat(endpoint.framesFor(c)).hasSize(1);
+        }
+        assertThat(endpoint.framesFor("c4")).isEmpty();
+        JsonNode frame = Json.parse(endpoint.framesFor("L0SM9cOFvHcCIhw=").getFirst());
+        assertThat(frame.get("id").asText()).isEqualTo(dispatch.notificationId() + "/booking.created");
+        assertThat(frame.get("type").asText()).isEqualTo("booking.created");
+        assertThat(frame.get("title").asText()).isEqualTo("Booking confirmed");
+        assertThat(frame.get("body").asText()).isEqualTo("Your booking at Hotel Nord is confirmed.");
+        assertThat(frame.get("data").get("hotel").asText()).isEqualTo("Hotel Nord");
+        assertThat(Instant.parse(frame.get("createdAt").asText())).isNotNull();
+        Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(Json.parse(delivery.payload())).isEqualTo(frame);
+    }
+
+    @Test
+    void handle_rendersTheRecipientsLocale() {
+        // given
+        connect("c1", "amelie");
+        Dispatch dispatch = dispatch(recipient("amelie", "fr-CA"));
+
+        // when
+        handler.handle(dispatch);
+
+        // then
+        JsonNode frame = Json.parse(endpoint.framesFor("c1").getFirst());
+        assertThat(frame.get("title").asText()).isEqualTo("Réservation confirmée");
+        assertThat(frame.get("body").asText()).isEqualTo("Votre réservation à Hotel Nord est confirmée.");
+    }
+
+    @Test
+    void handle_whenOneConnectionIsGone_deletesItAndStillDeliversToTheOthers() {
+        // given
+        connect("live-1", "alice");
+        connect("stale", "alice");
+        connect("live-2", "alice");
+        endpoint.gone("stale");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.sent()).isEqualTo(1);
+        assertThat(endpoint.framesFor("live-1")).hasSize(1);
+        assertThat(endpoint.framesFor("live-2")).hasSize(1);
+        assertThat(connections.find("stale")).isEmpty();
+        assertThat(connections.forUser("alice")).containsExactlyInAnyOrder("live-1", "live-2");
+        assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+    }
+
+    @Test
+    void handle_whenEveryConnectionIsGone_keepsTheItemInTheInbox() {
+        // given
+        connect("stale", "alice");
+        endpoint.gone("stale");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.waiting()).isEqualTo(1);
+        assertThat(connections.forUser("alice")).isEmpty();
+        Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(delivery.reason()).isEqualTo(DeliveryReason.NO_CONNECTION);
+        assertThat(delivery.payload()).contains("Hotel Nord");
+    }
+
+    @Test
+    void handle_whenUserIsOffline_keepsTheItemWaitingWithItsPayload() {
+        // given
+        Dispatch dispatch = dispatch(recipient("carol", "en"));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result).isEqualTo(new DispatchResult(0, 1, 0, 0, 0));
+        assertThat(endpoint.requests()).isZero();
+        Delivery delivery = deliveries.find(key(dispatch, "carol")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(delivery.reason()).isEqualTo(DeliveryReason.NO_CONNECTION);
+        assertThat(Json.parse(delivery.payload()).get("body").asText()).isEqualTo("Your booking at Hotel Nord is confirmed.");
+    }
+
+    @Test
+    void handle_whenDispatchIsRepeated_sendsOnlyOnce() {
+        // given
+        connect("c1", "alice");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+        handler.handle(dispatch);
+
+        // when
+        DispatchResult again = handler.handle(dispatch);
+
+        // then
+        assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
+        assertThat(endpoint.framesFor("c1")).hasSize(1);
+    }
+
+    @Test
+    void handle_whenEveryPostIsThrottled_returnsItToPendingAndThrowsSoLambdaRetries() {
+        // given
+        connect("c1", "alice");
+        connect("c2", "dave");
+        endpoint.failWith("c1", 429);
+        Dispatch dispatch = dispatch(recipient("alice", "en"), recipient("dave", "en"));
+
+        // when / then
+        assertThatThrownBy(() -> handler.handle(dispatch))
+                .isInstanceOfSatisfying(TransientDispatchException.class, e -> assertThat(e.partial().sent()).isEqualTo(1))
+                .hasMessageContaining("1 of 2 recipients");
+        Delivery throttled = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(throttled.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(throttled.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+        assertThat(deliveries.find(key(dispatch, "dave")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+
+        // and when the retry comes after the throttling is over
+        endpoint.heal();
+        DispatchResult retry = handler.handle(dispatch);
+
+        // then only the throttled recipient is sent to, once
+        assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
+        assertThat(endpoint.framesFor("c1")).hasSize(1);
+        assertThat(endpoint.framesFor("c2")).hasSize(1);
+        assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+    }
+
+    @Test
+    void handle_whenApiGatewayAnswers5xx_treatsItAsTransient() {
+        // given
+        connect("c1", "alice");
+        endpoint.failWith("c1", 500);
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when / then
+        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(connections.find("c1")).isPresent();
+    }
+
+    @Test
+    void handle_whenApiGatewayIsUnreachable_treatsItAsTransient() throws Exception {
+        // given a callback URL where nothing listens any more
+        ConnectionsEndpoint stopped = new ConnectionsEndpoint();
+        stopped.close();
+        try (ApiGatewayManagementApiClient unreachable = ApiGatewayManagementApiClient.builder().endpointOverride(stopped.uri())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, unreachable, TestTemplates.renderer(),
+                    NotificationMetrics.NONE);
+            connect("c1", "alice");
+            Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+            // when / then
+            assertThatThrownBy(() -> offline.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+            Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+            assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(delivery.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+            assertThat(connections.find("c1")).isPresent();
+        }
+    }
+
+    @Test
+    void handle_whenOneConnectionFailsButAnotherTakesIt_isSentAndNotRetried() {
+        // given
+        connect("c1", "alice");
+        connect("c2", "alice");
+        endpoint.failWith("c1", 500);
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.sent()).isEqualTo(1);
+        assertThat(endpoint.framesFor("c2")).hasSize(1);
+    }
+
+    @Test
+    void handle_whenItemIsOver128KB_failsAsTooLargeAndSendsNothing() {
+        // given
+        connect("c1", "alice");
+        var data = Json.object().put("hotel", "Hotel Nord").put("userId", "alice").put("notes", "x".repeat(WebSocketLimits.MAX_MESSAGE_BYTES));
+        Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.BOOKING, Channel.WEBSOCKET, Instant.now(), data,
+                List.of(recipient("alice", "en")));
+        createPending(dispatch);
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(endpoint.requests()).isZero();
+        Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.FAILED);
+        assertThat(delivery.reason()).isEqualTo(DeliveryReason.TOO_LARGE);
+    }
+
+    @Test
+    void handle_whenTypeHasNoTemplates_failsAsTemplateMissing() {
+        // given
+        connect("c1", "alice");
+        Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.BARE, Channel.WEBSOCKET, Instant.now(),
+                Json.object(), List.of(recipient("alice", "en")));
+        createPending(dispatch);
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.failed()).isEqualTo(1);
+        assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().reason()).isEqualTo(DeliveryReason.TEMPLATE_MISSING);
+        assertThat(endpoint.requests()).isZero();
+    }
+
+    @Test
+    void handle_manyRecipients_eachGetsOnlyTheirOwnItem() {
+        // given
+        List<DispatchRecipient> recipients = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            connect("conn-" + i, "user-" + i);
+            recipients.add(recipient("user-" + i, i % 2 == 0 ? "en" : "fr"));
+        }
+        Dispatch dispatch = dispatch(recipients.toArray(DispatchRecipient[]::new));
+
+        // when
+        DispatchResult result = handler.handle(dispatch);
+
+        // then
+        assertThat(result.sent()).isEqualTo(40);
+        assertThat(endpoint.totalFrames()).isEqualTo(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(endpoint.framesFor("conn-" + i)).hasSize(1);
+        }
+    }
+
+    @Test
+    void handle_dispatchForAnotherChannel_isRefusedWithoutTouchingItsDeliveries() {
+        // given a push dispatch handed to the websocket channel by mistake
+        Dispatch push = new Dispatch(UUID.randomUUID().toString(), TestTemplates.BOOKING, Channel.PUSH, Instant.now(), Json.object(),
+                List.of(recipient("alice", "en")));
+        createPending(push);
+
+        // when / then
+        assertThatThrownBy(() -> handler.handle(push)).hasMessageContaining("dispatch for channel 'push'");
+        assertThat(deliveries.find(push.keyFor(push.recipients().getFirst())).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
+    }
+
+    private void connect(String connectionId, String userId) {
+        connections.put(new Connection(connectionId, userId, clock.instant()));
+    }
+
+    private Dispatch dispatch(DispatchRecipient... recipients) {
+        var data = Json.object().put("hotel", "Hotel Nord").put("checkIn", "2026-12-01").put("userId", recipients[0].id());
+        Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.BOOKING, Channel.WEBSOCKET, Instant.now(), data,
+                List.of(recipients));
+        createPending(dispatch);
+        return dispatch;
+    }
+
+    private void createPending(Dispatch dispatch) {
+        dispatch.recipients().forEach(r -> deliveries.create(Delivery.pending(dispatch.keyFor(r), clock.instant(), null)));
+    }
+
+    private static DispatchRecipient recipient(String id, String locale) {
+        return new DispatchRecipient(id, locale, "Europe/Paris", null, null, List.of());
+    }
+
+    private static DeliveryKey key(Dispatch dispatch, String recipientId) {
+        return new DeliveryKey(dispatch.notificationId(), dispatch.typeId(), Channel.WEBSOCKET, recipientId);
+    }
+}
