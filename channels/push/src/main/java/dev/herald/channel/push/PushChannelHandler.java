@@ -1,0 +1,252 @@
+package dev.herald.channel.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchResult;
+import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.json.Json;
+import dev.herald.lambda.JsonHandler;
+import dev.herald.observability.Correlation;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.NotificationMetrics.Outcome;
+import dev.herald.recipient.Device;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.templates.Rendered;
+import dev.herald.templates.TemplateModel;
+import dev.herald.templates.TemplatePart;
+import dev.herald.templates.TemplateRenderer;
+import dev.herald.templates.TemplateSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The push channel Lambda: sends a notification to each recipient's enabled devices through their SNS platform
+ * endpoints, with {@code MessageStructure=json} and a payload per platform ({@link PushMessage}), rendered in the
+ * recipient's locale.
+ *
+ * <p>Per recipient: claim the delivery (no claim, no send); no enabled device → SKIPPED(no_device); publish to
+ * each device. A device whose endpoint is disabled or gone is marked disabled and counts as failed; the others
+ * continue. Any device reached → SENT. Every device failed permanently → FAILED(endpoint_disabled, or
+ * message_rejected). Otherwise (throttling or a 5xx on the devices not yet reached) the delivery returns to PENDING
+ * and the handler throws after the other recipients are done, so Lambda retries only that recipient. A recipient
+ * whose push reached one device and was throttled on another counts as SENT: resending would duplicate the first.
+ *
+ * <p>Thread-safe; recipients are served on virtual threads, at most {@link #RECIPIENT_PARALLELISM} at a time.
+ */
+public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushChannelHandler.class);
+
+    static final int RECIPIENT_PARALLELISM = 16;
+
+    private final RecipientRepository recipients;
+    private final DeliveryRepository deliveries;
+    private final EndpointPublisher publisher;
+    private final TemplateRenderer templates;
+    private final NotificationMetrics metrics;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore permits = new Semaphore(RECIPIENT_PARALLELISM);
+
+    /** Lambda entry point: everything from the environment. */
+    public PushChannelHandler() {
+        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+    }
+
+    private PushChannelHandler(HeraldConfig config, Clock clock) {
+        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
+    }
+
+    private PushChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
+        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
+                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
+                        Duration.ofDays(config.deliveryRetentionDays())),
+                AwsClients.build(SnsClient.builder(), config),
+                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
+                new EmfNotificationMetrics("push"));
+    }
+
+    /** Everything given: for tests and herald local. */
+    public PushChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SnsClient sns,
+                              TemplateRenderer templates, NotificationMetrics metrics) {
+        super(Dispatch.class);
+        this.recipients = recipients;
+        this.deliveries = deliveries;
+        this.publisher = new EndpointPublisher(sns);
+        this.templates = templates;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected String correlationId(Dispatch dispatch) {
+        return dispatch.notificationId();
+    }
+
+    @Override
+    public DispatchResult handle(Dispatch dispatch) {
+        if (dispatch.channel() != Channel.PUSH) {
+            // claiming another channel's deliveries would send them the wrong way: a wiring error, never retried into success
+            throw new IllegalArgumentException("the push channel received a dispatch for channel '" + dispatch.channel().id()
+                    + "' (notification " + dispatch.notificationId() + "); check which function the processor hands this channel to");
+        }
+        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
+        for (DispatchRecipient recipient : dispatch.recipients()) {
+            futures.add(executor.submit(() -> {
+                permits.acquireUninterruptibly();
+                try {
+                    return Correlation.with(dispatch.notificationId(), () -> deliver(dispatch, recipient));
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
+        for (Future<RecipientOutcome> future : futures) {
+            counts.merge(await(future), 1, Integer::sum);
+        }
+        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0), 0,
+                counts.getOrDefault(RecipientOutcome.SKIPPED, 0), counts.getOrDefault(RecipientOutcome.FAILED, 0),
+                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
+        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
+        metrics.count(Outcome.SKIPPED, dispatch.channel(), result.skipped());
+        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
+        metrics.flush();
+        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
+        LOG.info("push dispatch {}: {} sent, {} skipped, {} failed, {} already handled, {} to retry", dispatch.typeId(),
+                result.sent(), result.skipped(), result.failed(), result.alreadyHandled(), transientCount);
+        if (transientCount > 0) {
+            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
+                    + " recipients of notification " + dispatch.notificationId()
+                    + " could not be reached because of throttling or SNS errors; their deliveries are PENDING again and a retry sends to them only",
+                    result);
+        }
+        return result;
+    }
+
+    private RecipientOutcome deliver(Dispatch dispatch, DispatchRecipient recipient) {
+        DeliveryKey key = dispatch.keyFor(recipient);
+        Optional<Delivery> claimed = deliveries.claim(key);
+        if (claimed.isEmpty()) {
+            return RecipientOutcome.ALREADY_HANDLED;
+        }
+        try {
+            return send(dispatch, recipient, key, claimed.get());
+        } catch (RuntimeException e) {
+            LOG.warn("push to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
+            try {
+                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+            } catch (RuntimeException releaseFailed) {
+                LOG.error("could not return push delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
+            }
+            return RecipientOutcome.TRANSIENT;
+        }
+    }
+
+    private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
+        // a retry re-reads the devices: an earlier attempt may have disabled some, or the user re-registered
+        List<Device> candidates = claimed.attempts() > 1 ? recipients.devices(recipient.id()) : recipient.devices();
+        List<Device> devices = candidates.stream().filter(d -> d.enabled() && d.endpointArn() != null).toList();
+        if (devices.isEmpty()) {
+            deliveries.finish(key, DeliveryStatus.SKIPPED, DeliveryReason.NO_DEVICE);
+            return RecipientOutcome.SKIPPED;
+        }
+        Optional<String> message = message(dispatch, recipient);
+        if (message.isEmpty()) {
+            deliveries.finish(key, DeliveryStatus.FAILED, DeliveryReason.TEMPLATE_MISSING);
+            return RecipientOutcome.FAILED;
+        }
+        Set<PublishOutcome> outcomes = EnumSet.noneOf(PublishOutcome.class);
+        for (Device device : devices) {
+            PublishOutcome outcome = publisher.publish(device.endpointArn(), message.get());
+            outcomes.add(outcome);
+            if (outcome == PublishOutcome.ENDPOINT_DISABLED) {
+                disable(device);
+            }
+        }
+        if (outcomes.contains(PublishOutcome.SENT)) {
+            deliveries.finish(key, DeliveryStatus.SENT, null);
+            return RecipientOutcome.SENT;
+        }
+        if (outcomes.contains(PublishOutcome.TRANSIENT)) {
+            deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+            return RecipientOutcome.TRANSIENT;
+        }
+        deliveries.finish(key, DeliveryStatus.FAILED, outcomes.contains(PublishOutcome.ENDPOINT_DISABLED)
+                ? DeliveryReason.ENDPOINT_DISABLED : DeliveryReason.MESSAGE_REJECTED);
+        return RecipientOutcome.FAILED;
+    }
+
+    private Optional<String> message(Dispatch dispatch, DispatchRecipient recipient) {
+        try {
+            JsonNode data = dispatch.data() == null ? Json.object() : dispatch.data();
+            Map<String, Object> model = TemplateModel.of(data, recipient.locale(), recipient.timeZone());
+            Optional<String> body = templates.render(dispatch.typeId(), TemplatePart.PUSH_BODY, recipient.locale(), model)
+                    .map(Rendered::text).filter(text -> !text.isBlank());
+            if (body.isEmpty()) {
+                return Optional.empty();
+            }
+            String title = templates.render(dispatch.typeId(), TemplatePart.PUSH_TITLE, recipient.locale(), model)
+                    .map(Rendered::text).orElse(null);
+            return Optional.of(PushMessage.of(title, body.get(), dispatch.notificationId(), dispatch.typeId(),
+                    dispatch.notificationId() + "/" + dispatch.typeId()));
+        } catch (RuntimeException templateError) {
+            LOG.error("push template of {} failed to render for locale {}: {}", dispatch.typeId(), recipient.locale(), templateError.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void disable(Device device) {
+        try {
+            recipients.disableDevice(device.recipientId(), device.deviceId());
+            LOG.info("disabled device {} of recipient {}: its SNS endpoint is disabled or gone", device.deviceId(), device.recipientId());
+        } catch (RuntimeException e) {
+            // the next push finds the endpoint disabled again and retries this
+            LOG.warn("could not mark device {} disabled: {}", device.deviceId(), e.toString());
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private enum RecipientOutcome {
+        SENT, SKIPPED, FAILED, ALREADY_HANDLED, TRANSIENT
+    }
+}

@@ -1,0 +1,139 @@
+package dev.herald.channel.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.recipient.Device;
+import dev.herald.recipient.Platform;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeviceRegistrarTest {
+
+    private PushFixture fx;
+    private DeviceRegistrar registrar;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new PushFixture();
+        registrar = new DeviceRegistrar(fx.sns, fx.recipients,
+                Map.of(Platform.APNS, PushFixture.APNS_APP, Platform.GCM, PushFixture.GCM_APP), fx.clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    @Test
+    void register_newDevice_createsAnEndpointAndStoresIt() {
+        // when
+        Device device = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        // then
+        assertThat(fx.endpoint.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes");
+        SnsEndpoint.Endpoint endpoint = fx.endpoint.find(device.endpointArn());
+        assertThat(endpoint.application).isEqualTo(PushFixture.APNS_APP);
+        assertThat(endpoint.token).isEqualTo("tok-1");
+        assertThat(endpoint.customUserData).isEqualTo("alice");
+        assertThat(fx.recipients.devices("alice")).containsExactly(device);
+        assertThat(device.enabled()).isTrue();
+    }
+
+    @Test
+    void register_sameTokenAgain_changesNothing() {
+        Device first = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        Device again = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        assertThat(again.endpointArn()).isEqualTo(first.endpointArn());
+        assertThat(fx.endpoint.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes", "GetEndpointAttributes");
+        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+    }
+
+    @Test
+    void register_changedToken_updatesTheEndpointWithSetEndpointAttributes() {
+        // given
+        Device first = registrar.register("alice", "phone", Platform.GCM, "tok-1");
+
+        // when
+        Device refreshed = registrar.register("alice", "phone", Platform.GCM, "tok-2");
+
+        // then
+        assertThat(refreshed.endpointArn()).isEqualTo(first.endpointArn());
+        assertThat(fx.endpoint.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
+        assertThat(fx.endpoint.find(first.endpointArn()).token).isEqualTo("tok-2");
+        assertThat(fx.recipients.devices("alice").getFirst().token()).isEqualTo("tok-2");
+    }
+
+    @Test
+    void register_afterSnsDisabledTheEndpoint_reEnablesItAndTheDevice() {
+        // given a device whose endpoint SNS disabled, and that a push marked disabled
+        Device first = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+        fx.endpoint.disable(first.endpointArn());
+        fx.recipients.disableDevice("alice", "phone");
+
+        // when
+        Device refreshed = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        // then
+        assertThat(fx.endpoint.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
+        assertThat(fx.endpoint.find(first.endpointArn()).enabled).isTrue();
+        assertThat(refreshed.enabled()).isTrue();
+        assertThat(fx.recipients.devices("alice").getFirst().enabled()).isTrue();
+    }
+
+    @Test
+    void register_whenTheEndpointWasDeleted_createsANewOne() {
+        Device first = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+        fx.endpoint.remove(first.endpointArn());
+
+        Device again = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        assertThat(again.endpointArn()).isNotEqualTo(first.endpointArn());
+        assertThat(fx.endpoint.find(again.endpointArn())).isNotNull();
+        assertThat(fx.recipients.devices("alice")).containsExactly(again);
+    }
+
+    @Test
+    void register_tokenThatAlreadyHasAnEndpointWithOtherAttributes_adoptsIt() {
+        // given an endpoint SNS already holds for this token, created for someone else
+        String existing = fx.endpoint.endpoint(PushFixture.APNS_APP, "shared-token");
+        fx.endpoint.disable(existing);
+
+        // when
+        Device device = registrar.register("alice", "phone", Platform.APNS, "shared-token");
+
+        // then
+        assertThat(device.endpointArn()).isEqualTo(existing);
+        assertThat(fx.endpoint.find(existing).enabled).isTrue();
+        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+    }
+
+    @Test
+    void register_platformWithoutApplication_saysWhichVariableToSet() {
+        assertThatThrownBy(() -> registrar.register("alice", "phone", Platform.APNS_SANDBOX, "tok"))
+                .isInstanceOf(DeviceRegistrationException.class)
+                .hasMessageContaining("HERALD_SNS_APNS_SANDBOX_APPLICATION_ARN");
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+    }
+
+    @Test
+    void register_blankToken_isRefused() {
+        assertThatThrownBy(() -> registrar.register("alice", "phone", Platform.APNS, " "))
+                .isInstanceOf(DeviceRegistrationException.class).hasMessageContaining("token");
+    }
+
+    @Test
+    void applicationArns_readsEachPlatformFromTheEnvironment() {
+        HeraldConfig config = HeraldConfig.of(Map.of(HeraldEnv.SNS_APNS_APPLICATION_ARN, "a", HeraldEnv.SNS_GCM_APPLICATION_ARN, "g"));
+
+        assertThat(DeviceRegistrar.applicationArns(config)).isEqualTo(Map.of(Platform.APNS, "a", Platform.GCM, "g"));
+        assertThat(List.of(Platform.values())).hasSize(3);
+    }
+}

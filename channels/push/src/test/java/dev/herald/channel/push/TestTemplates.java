@@ -1,0 +1,60 @@
+package dev.herald.channel.push;
+
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.templates.TemplateRenderer;
+import dev.herald.templates.TemplateSource;
+import java.util.Map;
+import java.util.Optional;
+
+/** A small catalog and in-memory templates, so these tests do not depend on the shipped templates' wording. */
+final class TestTemplates {
+
+    static final String BOOKING = "booking.created";
+    static final String BARE = "bare.type";
+
+    private static final String CATALOG = """
+            defaults:
+              locale: en
+              email: { from: "Herald <n@herald.example>" }
+            types:
+              booking.created:
+                pattern: { source: [demo.app], detail-type: [booking.created] }
+                recipients: { userId: detail.userId }
+                category: bookings
+                channels: [websocket, push]
+              bare.type:
+                recipients: { userId: detail.userId }
+                category: bookings
+                channels: [websocket, push]
+            """;
+
+    private static final Map<String, String> FILES = Map.of(
+            "booking.created/en/push.title.mustache", "Booking confirmed",
+            "booking.created/en/push.body.mustache", "{{hotel}} from {{checkIn}}",
+            "booking.created/en/inbox.mustache", "Your booking at {{hotel}} is confirmed.",
+            "booking.created/fr/push.title.mustache", "Réservation confirmée",
+            "booking.created/fr/push.body.mustache", "{{hotel}} dès le {{checkIn}}",
+            "booking.created/fr/inbox.mustache", "Votre réservation à {{hotel}} est confirmée.");
+
+    private TestTemplates() {
+    }
+
+    static Catalog catalog() {
+        return CatalogLoader.parse("test-catalog.yaml", CATALOG);
+    }
+
+    static TemplateRenderer renderer() {
+        return new TemplateRenderer(new TemplateSource() {
+            @Override
+            public Optional<String> read(String relativePath) {
+                return Optional.ofNullable(FILES.get(relativePath));
+            }
+
+            @Override
+            public String describe(String relativePath) {
+                return "test:" + relativePath;
+            }
+        }, catalog());
+    }
+}
