@@ -1,0 +1,335 @@
+package dev.herald.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.catalog.CatalogException;
+import dev.herald.catalog.NotificationType;
+import dev.herald.catalog.UnknownTypeException;
+import dev.herald.delivery.Delivery;
+import dev.herald.json.InvalidJsonException;
+import dev.herald.json.Json;
+import dev.herald.local.bus.DeadLetter;
+import dev.herald.local.bus.EventIntake;
+import dev.herald.local.bus.EventLog;
+import dev.herald.local.http.HttpCall;
+import dev.herald.local.http.HttpEndpoint;
+import dev.herald.local.http.HttpReply;
+import dev.herald.templates.TemplatePreview;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * herald local's own HTTP API: {@code POST /events} (ingest with an API key), the dev UI and
+ * {@code herald-client.js}, and the JSON the UI and the CLI read under {@code /local/}: events, status, deliveries,
+ * connections, outbox, DLQ and redrive, faults, tokens and template previews.
+ */
+final class DevApi implements HttpEndpoint {
+
+    private static final String UI = "herald-local/ui/";
+    private static final Map<String, String> STATIC = Map.of(
+            "/", "index.html",
+            "/index.html", "index.html",
+            "/app.js", "app.js",
+            "/style.css", "style.css",
+            "/herald-client.js", "herald-client.js",
+            "/demo.html", "demo.html");
+    private static final int RECENT = 100;
+
+    private final HeraldLocal local;
+    private final EventIntake intake;
+
+    DevApi(HeraldLocal local, EventIntake intake) {
+        this.local = local;
+        this.intake = intake;
+    }
+
+    @Override
+    public Optional<HttpReply> handle(HttpCall call) {
+        String path = call.path();
+        if (call.method().equals("GET") && STATIC.containsKey(path)) {
+            return Optional.of(resource(STATIC.get(path)));
+        }
+        if (path.equals("/events")) {
+            return Optional.of(call.method().equals("POST") ? ingest(call)
+                    : HttpReply.error(405, "use POST /events with a JSON event or an array of events"));
+        }
+        if (!path.startsWith("/local/")) {
+            return Optional.empty();
+        }
+        if (!call.method().equals("GET") && !sameOrigin(call)) {
+            return Optional.of(HttpReply.error(403, "cross-origin request refused: herald local's /local/ API only answers its own UI and tools"));
+        }
+        try {
+            return Optional.of(local(call, path.substring("/local/".length())));
+        } catch (IllegalArgumentException | InvalidJsonException | UnknownTypeException | CatalogException e) {
+            return Optional.of(HttpReply.error(400, e.getMessage()));
+        }
+    }
+
+    private HttpReply local(HttpCall call, String route) {
+        String method = call.method();
+        if (route.startsWith("status/") && method.equals("GET")) {
+            return status(route.substring("status/".length()));
+        }
+        return switch (method + " " + route) {
+            case "GET info" -> HttpReply.json(200, info());
+            case "GET snapshot" -> HttpReply.json(200, snapshot());
+            case "GET events" -> HttpReply.json(200, local.events().recent(limit(call)));
+            case "GET deliveries" -> HttpReply.json(200, recentDeliveries(limit(call)));
+            case "GET connections" -> HttpReply.json(200, local.gateway().connections());
+            case "GET outbox" -> HttpReply.json(200, Map.of("emails", local.outbox().emails(), "pushes", local.outbox().pushes()));
+            case "DELETE outbox" -> {
+                local.outbox().clear();
+                yield HttpReply.empty(204);
+            }
+            case "GET dlq" -> HttpReply.json(200, local.deadLetters().list());
+            case "POST dlq/redrive" -> redrive(call);
+            case "GET faults" -> HttpReply.json(200, local.faults().list());
+            case "POST faults" -> addFault(call);
+            case "DELETE faults" -> {
+                local.faults().clear();
+                yield HttpReply.empty(204);
+            }
+            case "POST token" -> token(call);
+            case "GET templates" -> HttpReply.json(200, templates());
+            case "GET preview" -> preview(call);
+            default -> HttpReply.error(404, "herald local has no " + method + " /local/" + route
+                    + "; see GET /local/info for what it serves");
+        };
+    }
+
+    /** {@code POST /events}: one event or an array, with PutEvents' entry fields; needs the API key. */
+    private HttpReply ingest(HttpCall call) {
+        Optional<String> key = call.header("x-api-key");
+        if (key.isEmpty() || !constantTimeEquals(key.get(), local.apiKey())) {
+            return HttpReply.error(403, key.isEmpty()
+                    ? "missing x-api-key header; herald local printed its API key when it started"
+                    : "wrong x-api-key; herald local printed its API key when it started");
+        }
+        if (call.bodyTooLarge() || call.body().length > EventIntake.MAX_REQUEST_BYTES) {
+            return HttpReply.error(413, "the request is over " + EventIntake.MAX_REQUEST_BYTES + " bytes (1 MiB); each event may be at most 256 KB");
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(call.bodyText());
+        } catch (InvalidJsonException e) {
+            return HttpReply.error(400, "the body is not JSON: " + e.getMessage());
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        if (body != null && body.isArray()) {
+            body.forEach(entries::add);
+        } else if (body != null && body.isObject()) {
+            entries.add(body);
+        } else {
+            return HttpReply.error(400, "send one event {\"Source\":…,\"DetailType\":…,\"Detail\":{…}} or an array of them");
+        }
+        if (entries.isEmpty() || entries.size() > EventIntake.MAX_ENTRIES) {
+            return HttpReply.error(400, "send between 1 and " + EventIntake.MAX_ENTRIES + " events per request, as PutEvents does; got " + entries.size());
+        }
+        ArrayNode results = Json.mapper().createArrayNode();
+        int failed = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, "POST /events");
+            ObjectNode result = results.addObject();
+            if (outcome.ok()) {
+                result.put("EventId", outcome.eventId());
+                result.set("Matched", Json.tree(outcome.matched()));
+                if (outcome.warning() != null) {
+                    result.put("Warning", outcome.warning());
+                }
+            } else {
+                failed++;
+                result.put("ErrorCode", outcome.errorCode());
+                result.put("ErrorMessage", outcome.errorMessage());
+            }
+        }
+        ObjectNode response = Json.object();
+        response.put("FailedEntryCount", failed);
+        response.set("Entries", results);
+        return HttpReply.json(failed == entries.size() ? 400 : 200, response);
+    }
+
+    private HttpReply status(String eventId) {
+        Optional<EventLog.Entry> entry = local.events().find(eventId);
+        List<Delivery> deliveries = local.deliveries().forNotification(eventId);
+        if (entry.isEmpty() && deliveries.isEmpty()) {
+            return HttpReply.error(404, "herald local knows no event " + eventId
+                    + " (the events log keeps the last 1000 events of this run; deliveries are kept in the store)");
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("eventId", eventId);
+        status.put("state", entry.map(EventLog.Entry::state).orElse("RECORDED"));
+        status.put("event", entry.orElse(null));
+        status.put("deliveries", deliveries);
+        return HttpReply.json(200, status);
+    }
+
+    private List<Delivery> recentDeliveries(int limit) {
+        List<Delivery> all = new ArrayList<>();
+        for (EventLog.Entry entry : local.events().recent(limit)) {
+            if (!entry.matched().isEmpty()) {
+                all.addAll(local.deliveries().forNotification(entry.eventId()));
+            }
+        }
+        return all;
+    }
+
+    private HttpReply redrive(HttpCall call) {
+        JsonNode body = call.body().length == 0 ? Json.object() : Json.parse(call.bodyText());
+        List<DeadLetter> letters;
+        if (body.path("all").asBoolean(false)) {
+            letters = local.deadLetters().list();
+        } else {
+            String id = body.path("id").asText(null);
+            if (id == null) {
+                return HttpReply.error(400, "send {\"id\": DEAD_LETTER_ID} or {\"all\": true}");
+            }
+            Optional<DeadLetter> letter = local.deadLetters().find(id);
+            if (letter.isEmpty()) {
+                return HttpReply.error(404, "no dead letter " + id + "; list them with GET /local/dlq or herald dlq list");
+            }
+            letters = List.of(letter.get());
+        }
+        List<Map<String, String>> redriven = new ArrayList<>();
+        for (DeadLetter letter : letters) {
+            if (local.deadLetters().remove(letter.id())) {
+                var invocation = local.invoker().redrive(letter);
+                local.events().redriven(letter.id());
+                redriven.add(Map.of("deadLetterId", letter.id(), "target", letter.target(), "invocationId", invocation.id()));
+            }
+        }
+        return HttpReply.json(200, Map.of("redriven", redriven));
+    }
+
+    private HttpReply addFault(HttpCall call) {
+        JsonNode body = Json.parse(call.bodyText());
+        var fault = local.faults().add(body.path("target").asText(""), body.path("error").asText(""), body.path("count").asInt(1));
+        return HttpReply.json(200, fault);
+    }
+
+    private HttpReply token(HttpCall call) {
+        JsonNode body = call.body().length == 0 ? Json.object() : Json.parse(call.bodyText());
+        String user = body.path("user").asText("");
+        if (user.isBlank()) {
+            return HttpReply.error(400, "send {\"user\": USER_ID}");
+        }
+        long ttl = body.path("ttlSeconds").asLong(Duration.ofHours(12).toSeconds());
+        return HttpReply.json(200, Map.of("user", user, "token", local.token(user, Duration.ofSeconds(ttl)), "expiresInSeconds", ttl));
+    }
+
+    private List<Map<String, Object>> templates() {
+        List<Map<String, Object>> types = new ArrayList<>();
+        TemplatePreview previews = TemplatePreview.directory(local.options().templatesDir());
+        for (NotificationType type : local.catalog().types()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("type", type.id());
+            t.put("description", type.description());
+            t.put("channels", type.channels());
+            t.put("defaultLocale", type.defaultLocale());
+            t.put("locales", locales(type.id()));
+            JsonNode sources = type.pattern().path("source");
+            t.put("source", sources.isArray() && !sources.isEmpty() && sources.get(0).isTextual() ? sources.get(0).asText() : "demo.app");
+            try {
+                t.put("sample", previews.sample(type.id()));
+            } catch (RuntimeException noSample) {
+                t.put("sample", Json.object());
+            }
+            types.add(t);
+        }
+        return types;
+    }
+
+    private List<String> locales(String typeId) {
+        Path dir = local.options().templatesDir().resolve(typeId);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private HttpReply preview(HttpCall call) {
+        String type = call.param("type").orElseThrow(() -> new IllegalArgumentException("preview needs ?type=TYPE&locale=LOCALE"));
+        String locale = call.param("locale").orElse(local.catalog().require(type).defaultLocale());
+        TemplatePreview.Preview preview = TemplatePreview.directory(local.options().templatesDir()).render(type, locale);
+        if (call.param("format").orElse("json").equals("html")) {
+            return HttpReply.text(200, "text/html; charset=utf-8", preview.toHtml());
+        }
+        Map<String, Object> parts = new LinkedHashMap<>();
+        preview.parts().forEach((part, rendered) -> parts.put(part.id(), Map.of("text", rendered.text(), "locale", rendered.locale())));
+        return HttpReply.json(200, Map.of("type", type, "locale", locale, "timeZone", preview.timeZone(), "parts", parts));
+    }
+
+    private Map<String, Object> info() {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("baseUrl", local.baseUrl());
+        info.put("webSocketUrl", local.webSocketUrl());
+        info.put("store", local.options().dataDir().map(Path::toString).orElse("in memory"));
+        info.put("templates", local.options().templatesDir().toString());
+        info.put("bus", "herald");
+        info.put("apiKey", local.apiKey());
+        info.put("rules", local.bus().rules());
+        info.put("endpoints", List.of(
+                "POST / (X-Amz-Target: AWSEvents.PutEvents)", "POST|GET|DELETE /@connections/{id}", "POST /v2/email/outbound-emails",
+                "POST / Action=Publish|CreatePlatformEndpoint|SetEndpointAttributes|GetEndpointAttributes|DeleteEndpoint",
+                "POST /events (x-api-key)", "GET /ws?token=JWT (WebSocket)", "GET /local/{info,snapshot,events,status/ID,deliveries,connections,outbox,dlq,faults,templates,preview}",
+                "POST /local/{dlq/redrive,faults,token}"));
+        return info;
+    }
+
+    private Map<String, Object> snapshot() {
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("events", local.events().recent(RECENT));
+        snapshot.put("deliveries", recentDeliveries(30));
+        snapshot.put("connections", local.gateway().connections());
+        snapshot.put("emails", local.outbox().emails().stream().limit(RECENT).toList());
+        snapshot.put("pushes", local.outbox().pushes().stream().limit(RECENT).toList());
+        snapshot.put("dlq", local.deadLetters().list());
+        snapshot.put("faults", local.faults().list());
+        snapshot.put("metrics", local.metrics().snapshot());
+        snapshot.put("inFlight", local.inFlight());
+        return snapshot;
+    }
+
+    private boolean sameOrigin(HttpCall call) {
+        Optional<String> origin = call.header("origin");
+        return origin.isEmpty() || origin.get().equals(local.baseUrl()) || origin.get().equals("http://localhost:" + local.port());
+    }
+
+    private static int limit(HttpCall call) {
+        return call.param("limit").map(Integer::parseInt).map(n -> Math.max(1, Math.min(n, 1000))).orElse(RECENT);
+    }
+
+    private static boolean constantTimeEquals(String a, String b) {
+        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static HttpReply resource(String name) {
+        try (InputStream in = DevApi.class.getClassLoader().getResourceAsStream(UI + name)) {
+            if (in == null) {
+                return HttpReply.error(404, name + " is missing from the herald-local jar");
+            }
+            String type = name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : name.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+            return new HttpReply(200, type, in.readAllBytes(), Map.of("Cache-Control", "no-cache"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package dev.herald.local;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
+import dev.herald.channel.email.EmailChannelHandler;
+import dev.herald.channel.email.EmailComposer;
+import dev.herald.channel.email.SesEmailSender;
+import dev.herald.channel.push.PushChannelHandler;
+import dev.herald.channel.websocket.ConnectHandler;
+import dev.herald.channel.websocket.DefaultRouteHandler;
+import dev.herald.channel.websocket.DisconnectHandler;
+import dev.herald.channel.websocket.WebSocketChannelHandler;
+import dev.herald.channel.websocket.auth.TokenVerifier;
+import dev.herald.channel.websocket.auth.Tokens;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.Connection;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.enrichment.EnrichmentHandler;
+import dev.herald.enrichment.HttpEnricher;
+import dev.herald.enrichment.recipients.RecipientEventsHandler;
+import dev.herald.local.aws.EventBridgeApi;
+import dev.herald.local.aws.Faults;
+import dev.herald.local.aws.ManagementApi;
+import dev.herald.local.aws.Outbox;
+import dev.herald.local.aws.SesApi;
+import dev.herald.local.aws.SnsApi;
+import dev.herald.local.bus.AsyncInvoker;
+import dev.herald.local.bus.DeadLetterQueue;
+import dev.herald.local.bus.EventIntake;
+import dev.herald.local.bus.EventLog;
+import dev.herald.local.bus.LocalBus;
+import dev.herald.local.bus.LocalDispatchSink;
+import dev.herald.local.bus.LocalMetrics;
+import dev.herald.local.bus.StreamPoller;
+import dev.herald.local.bus.Target;
+import dev.herald.local.gateway.WebSocketGateway;
+import dev.herald.local.http.HttpEndpoint;
+import dev.herald.local.http.HttpServer;
+import dev.herald.local.store.LocalSecrets;
+import dev.herald.local.store.LocalStore;
+import dev.herald.local.store.LocalTable;
+import dev.herald.processor.ProcessorHandler;
+import dev.herald.processor.RateLimiter;
+import dev.herald.processor.status.StatusEventsHandler;
+import dev.herald.recipient.ManagementEvents;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.templates.TemplateRenderer;
+import dev.herald.templates.TemplateSource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The whole of Herald in one process on one loopback port: DynamoDB Local, the bus {@code herald} with the
+ * catalog's rules, the enrichment, processor and channel handlers invoked as Lambda invokes them, AWS-compatible
+ * endpoints for them to call (EventBridge, the API Gateway Management API, SES v2, SNS), the WebSocket gateway,
+ * {@code POST /events} and the dev UI. {@link #close()} stops everything it started.
+ */
+public final class HeraldLocal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldLocal.class);
+
+    /** Function names, as the DLQ and the events log show them. */
+    public static final String ENRICHMENT = "herald-enrichment";
+    public static final String PROCESSOR = "herald-processor";
+    public static final String RECIPIENTS = "herald-recipients";
+    public static final String STATUS_EVENTS = "herald-status-events";
+    public static final Map<Channel, String> CHANNEL_FUNCTIONS = Map.of(
+            Channel.WEBSOCKET, "herald-websocket", Channel.PUSH, "herald-push", Channel.EMAIL, "herald-email");
+    /** The configuration set the email channel names in every SendEmail, as in the cloud. */
+    public static final String SES_CONFIGURATION_SET = "herald-local";
+    /** The SNS platform applications herald local pretends to have. */
+    public static final String SNS_APPLICATION_PREFIX = "arn:aws:sns:us-east-1:000000000000:app/";
+
+    private final LocalOptions options;
+    private final LocalStore store;
+    private final LocalSecrets secrets;
+    private final Catalog catalog;
+    private final EventLog events;
+    private final Outbox outbox = new Outbox();
+    private final Faults faults = new Faults();
+    private final LocalMetrics metrics = new LocalMetrics();
+    private final DeadLetterQueue deadLetters;
+    private final AsyncInvoker invoker;
+    private final LocalBus bus;
+    private final WebSocketGateway gateway;
+    private final DeliveryRepository deliveries;
+    private final RecipientRepository recipients;
+    private final HttpServer server;
+    private StreamPoller statusStream;
+    private HeraldConfig config;
+    private final long startMillis;
+    private final Clock clock = Clock.systemUTC();
+
+    private HeraldLocal(LocalOptions options, long startedAt) {
+        this.options = options;
+        this.startMillis = startedAt;
+        Path catalogFile = options.templatesDir().resolve(CatalogLoader.FILE_NAME);
+        this.catalog = CatalogLoader.load(catalogFile);
+        this.store = LocalStore.open(options.dataDir());
+        try {
+            this.secrets = LocalSecrets.resolve(options.dataDir(), options.jwtSecret(), options.apiKey());
+            var dynamo = store.dynamo();
+            var tables = LocalStore.TABLES;
+            this.deliveries = new DeliveryRepository(dynamo, tables.deliveries(), clock, Duration.ofDays(30));
+            this.recipients = new RecipientRepository(dynamo, tables.recipients(), clock);
+            ConnectionRepository connections = new ConnectionRepository(dynamo, tables.connections(), clock);
+            LocalTable localTable = new LocalTable(dynamo);
+            this.events = new EventLog(1000, clock);
+            this.deadLetters = new DeadLetterQueue(localTable);
+            this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
+            this.bus = new LocalBus(rules(catalog), invoker, events);
+            this.gateway = new WebSocketGateway(
+                    new ConnectHandler(connections, TokenVerifier.hs256(secrets.jwtSecret(), null, null, clock), clock),
+                    new DefaultRouteHandler(connections, deliveries),
+                    new DisconnectHandler(connections),
+                    id -> connections.find(id).map(Connection::userId), clock);
+
+            List<HttpEndpoint> endpoints = new CopyOnWriteArrayList<>();
+            EventIntake intake = new EventIntake(bus, clock);
+            endpoints.add(new EventBridgeApi(intake));
+            endpoints.add(new ManagementApi(gateway, faults));
+            endpoints.add(new SesApi(outbox, faults, clock));
+            endpoints.add(new SnsApi(localTable, outbox, faults, clock));
+            endpoints.add(new DevApi(this, intake));
+            this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
+            gateway.domainName(LocalOptions.HOST + ":" + server.port());
+
+            // the handlers' AWS clients talk to this very server, so they are built once its port is known
+            this.config = configFor(baseUrl(), secrets);
+            URI callbackUrl = URI.create(config.require(HeraldEnv.WEBSOCKET_CALLBACK_URL));
+            TemplateRenderer renderer = new TemplateRenderer(TemplateSource.directory(options.templatesDir()), catalog);
+            invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(catalog, recipients, HttpEnricher.create()), PROCESSOR));
+            invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
+                    new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
+            invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(recipients, clock)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(connections, deliveries,
+                    AwsClients.build(ApiGatewayManagementApiClient.builder(), Optional.of(callbackUrl)), renderer, metrics)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(recipients, deliveries,
+                    AwsClients.build(SnsClient.builder(), config), renderer, metrics)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(recipients, deliveries,
+                    new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
+                    renderer, new EmailComposer(Optional.empty()), metrics)));
+            invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(
+                    AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS))));
+            this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Starts herald local; throws with a message saying what to fix when it cannot. */
+    public static HeraldLocal start(LocalOptions options) {
+        return new HeraldLocal(options, System.currentTimeMillis());
+    }
+
+    /**
+     * The configuration the handlers run with here, as environment variables would give it to them in Lambda:
+     * table names, {@code HERALD_AWS_ENDPOINT} and the WebSocket callback URL pointing at this runtime, the JWT
+     * secret, the bus, the SES configuration set and the SNS platform applications.
+     */
+    static HeraldConfig configFor(String baseUrl, LocalSecrets secrets) {
+        return LocalStore.TABLES.applyTo(HeraldConfig.of(Map.of()))
+                .with(HeraldEnv.AWS_ENDPOINT, baseUrl)
+                .with(HeraldEnv.WEBSOCKET_CALLBACK_URL, baseUrl)
+                .with(HeraldEnv.EVENT_BUS, EventBridgeApi.BUS)
+                .with(HeraldEnv.JWT_SECRET, secrets.jwtSecret())
+                .with(HeraldEnv.SES_CONFIGURATION_SET, SES_CONFIGURATION_SET)
+                .with(HeraldEnv.SNS_APNS_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS/herald-local")
+                .with(HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS_SANDBOX/herald-local")
+                .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local");
+    }
+
+    /**
+     * What a handler's environment holds to run against this runtime. DynamoDB is embedded, not served on the
+     * port, so a handler that builds its own DynamoDB client from this configuration cannot reach the store.
+     */
+    public HeraldConfig config() {
+        return config;
+    }
+
+    /** The catalog's rules (one per type, matching what the CDK stack deploys) and the management events' rule. */
+    static List<LocalBus.Rule> rules(Catalog catalog) {
+        List<LocalBus.Rule> rules = new ArrayList<>();
+        catalog.rulePatterns().forEach((type, pattern) -> rules.add(new LocalBus.Rule(type, pattern, ENRICHMENT, LocalBus.Input.MATCHED_EVENT)));
+        rules.add(new LocalBus.Rule(RECIPIENTS, ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS), RECIPIENTS, LocalBus.Input.EVENT));
+        return rules;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String baseUrl() {
+        return "http://" + LocalOptions.HOST + ":" + server.port();
+    }
+
+    public String webSocketUrl() {
+        return "ws://" + LocalOptions.HOST + ":" + server.port() + WebSocketGateway.PATH;
+    }
+
+    public String apiKey() {
+        return secrets.apiKey();
+    }
+
+    /** A token the gateway accepts, valid for {@code ttl}. */
+    public String token(String userId, Duration ttl) {
+        return Tokens.issueDev(secrets.jwtSecret(), userId, ttl);
+    }
+
+    /** The one line printed when the runtime is ready, with every URL. */
+    public String readyLine() {
+        return "herald local ready in " + (System.currentTimeMillis() - startMillis) + " ms: ui " + baseUrl() + "/"
+                + " · aws endpoint (EventBridge, SES v2, SNS, @connections) " + baseUrl()
+                + " · websocket " + webSocketUrl() + "?token=JWT"
+                + " · ingest POST " + baseUrl() + "/events (x-api-key: " + apiKey() + ")"
+                + " · store " + options.dataDir().map(d -> d.toAbsolutePath().toString()).orElse("in memory")
+                + " · templates " + options.templatesDir().toAbsolutePath().normalize();
+    }
+
+    LocalSecrets secrets() {
+        return secrets;
+    }
+
+    LocalOptions options() {
+        return options;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    EventLog events() {
+        return events;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    LocalMetrics metrics() {
+        return metrics;
+    }
+
+    DeadLetterQueue deadLetters() {
+        return deadLetters;
+    }
+
+    AsyncInvoker invoker() {
+        return invoker;
+    }
+
+    LocalBus bus() {
+        return bus;
+    }
+
+    WebSocketGateway gateway() {
+        return gateway;
+    }
+
+    DeliveryRepository deliveries() {
+        return deliveries;
+    }
+
+    RecipientRepository recipients() {
+        return recipients;
+    }
+
+    public LocalStore store() {
+        return store;
+    }
+
+    /** Invocations queued, running or waiting for a retry. */
+    public int inFlight() {
+        return invoker.inFlight();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        // the server first (its sockets' $disconnect still need the store), then the workers, then the store
+        if (statusStream != null) {
+            statusStream.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (invoker != null) {
+            invoker.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        LOG.info("herald local stopped");
+    }
+}

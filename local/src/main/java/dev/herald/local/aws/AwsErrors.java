@@ -1,0 +1,57 @@
+package dev.herald.local.aws;
+
+import dev.herald.json.Json;
+import dev.herald.local.http.HttpReply;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+/** Errors in the shapes the AWS SDKs parse, so a refusal from herald local reads like one from AWS. */
+public final class AwsErrors {
+
+    public static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
+
+    private AwsErrors() {
+    }
+
+    /** awsJson 1.1 (EventBridge): {@code {"__type": code, "message": ...}}. */
+    public static HttpReply json11(int status, String code, String message) {
+        return new HttpReply(status, AMZ_JSON_11, Json.writeBytes(Map.of("__type", code, "message", message)), Map.of())
+                .withHeader("x-amzn-ErrorType", code)
+                .withHeader("x-amzn-RequestId", UUID.randomUUID().toString());
+    }
+
+    /** restJson (SES v2, API Gateway Management API): the code in {@code x-amzn-ErrorType}, {@code {"message": ...}}. */
+    public static HttpReply restJson(int status, String code, String message) {
+        return new HttpReply(status, HttpReply.JSON, Json.writeBytes(Map.of("message", message)), Map.of())
+                .withHeader("x-amzn-ErrorType", code)
+                .withHeader("x-amzn-RequestId", UUID.randomUUID().toString());
+    }
+
+    /** awsQuery (SNS): an {@code ErrorResponse} XML document. */
+    public static HttpReply query(int status, String code, String message) {
+        String type = status >= 500 ? "Receiver" : "Sender";
+        String xml = "<ErrorResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><Error><Type>" + type + "</Type><Code>"
+                + xml(code) + "</Code><Message>" + xml(message) + "</Message></Error><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ErrorResponse>";
+        return new HttpReply(status, "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    public static String xml(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&apos;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

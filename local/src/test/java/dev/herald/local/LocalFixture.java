@@ -1,0 +1,137 @@
+package dev.herald.local;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.json.Json;
+import dev.herald.local.bus.RetryPolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+
+/** Starts herald local on a free loopback port for a test, with fast retries, and talks to it the way apps do. */
+final class LocalFixture {
+
+    static final Path TEMPLATES = Path.of("../templates");
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalFixture() {
+    }
+
+    static LocalOptions options() {
+        return LocalOptions.defaults(TEMPLATES).withPort(0).withRetries(RetryPolicy.ofMillis(50, 100));
+    }
+
+    static HeraldLocal start() {
+        return HeraldLocal.start(options());
+    }
+
+    static EventBridgeClient eventBridge(HeraldLocal local) {
+        return AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())));
+    }
+
+    /** Publishes one event with the real SDK and returns its id. */
+    static String publish(HeraldLocal local, String source, String type, String detail) {
+        try (EventBridgeClient events = eventBridge(local)) {
+            var response = events.putEvents(r -> r.entries(e -> e.eventBusName("herald").source(source).detailType(type).detail(detail)));
+            if (response.failedEntryCount() > 0) {
+                throw new AssertionError("PutEvents refused the entry: " + response.entries());
+            }
+            return response.entries().getFirst().eventId();
+        }
+    }
+
+    static HttpResponse<String> get(HeraldLocal local, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(local.baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(HeraldLocal local, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(local.baseUrl() + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (bounded) until {@code condition} holds. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A WebSocket client (java.net.http) that keeps every text frame it receives. */
+    static final class Client implements WebSocket.Listener, AutoCloseable {
+        final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket socket;
+
+        static Client connect(HeraldLocal local, String token) {
+            Client client = new Client();
+            client.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(local.webSocketUrl() + "?token=" + token), client)
+                    .orTimeout(5, TimeUnit.SECONDS).join();
+            return client;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        String next() throws InterruptedException {
+            String frame = frames.poll(10, TimeUnit.SECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within 10 s");
+            }
+            return frame;
+        }
+
+        void send(String text) {
+            socket.sendText(text, true).join();
+        }
+
+        @Override
+        public void close() {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "test done").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            }
+            socket.abort();
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        return Json.parse(text);
+    }
+}

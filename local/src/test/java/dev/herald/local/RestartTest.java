@@ -1,0 +1,69 @@
+package dev.herald.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.recipient.Device;
+import dev.herald.recipient.Platform;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** --data: a restart finds the deliveries, recipients, devices, topics, dead letters and secrets again. */
+class RestartTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void restart_withSameData_keepsDeliveriesRecipientsDevicesTopicsAndSecrets() throws Exception {
+        // given: a first run records a recipient, a topic membership, a device and a delivery
+        String eventId;
+        String endpointArn;
+        String token;
+        String apiKey;
+        try (HeraldLocal first = HeraldLocal.start(LocalFixture.options().withDataDir(data))) {
+            LocalFixture.publish(first, "demo.app", "Recipient Upserted",
+                    "{\"recipientId\":\"user-r\",\"locale\":\"fr-CA\",\"timeZone\":\"America/Toronto\",\"email\":\"r@example.com\"}");
+            LocalFixture.publish(first, "demo.app", "Topic Subscribed", "{\"recipientId\":\"user-r\",\"topic\":\"hotel-7\"}");
+            try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(first.baseUrl())))) {
+                endpointArn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
+                        .token("fcm-token").customUserData("user-r")).endpointArn();
+            }
+            first.recipients().putDevice(new Device("user-r", "phone-1", Platform.GCM, "fcm-token", endpointArn, true, Instant.now()));
+            LocalFixture.await("profile and topic", Duration.ofSeconds(10), () -> first.recipients().find("user-r").isPresent()
+                    && !first.recipients().members("hotel-7", null, 10).isEmpty());
+            eventId = LocalFixture.publish(first, "demo.app", "booking.created", "{\"userId\":\"user-r\",\"bookingId\":\"BK-r\",\"hotelName\":\"H\","
+                    + "\"city\":\"C\",\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}");
+            String id = eventId;
+            LocalFixture.await("deliveries recorded", Duration.ofSeconds(10), () -> first.deliveries().forNotification(id).stream()
+                    .noneMatch(d -> d.status() == DeliveryStatus.SENDING) && !first.deliveries().forNotification(id).isEmpty()
+                    && first.inFlight() == 0);
+            token = first.token("user-r", Duration.ofMinutes(5));
+            apiKey = first.apiKey();
+        }
+
+        // when
+        try (HeraldLocal second = HeraldLocal.start(LocalFixture.options().withDataDir(data))) {
+            // then
+            assertThat(second.deliveries().forNotification(eventId)).isNotEmpty();
+            assertThat(second.recipients().find("user-r")).hasValueSatisfying(p -> assertThat(p.locale()).isEqualTo("fr-CA"));
+            assertThat(second.recipients().members("hotel-7", null, 10)).containsExactly("user-r");
+            assertThat(second.recipients().devices("user-r")).extracting(Device::endpointArn).containsExactly(endpointArn);
+            try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(second.baseUrl())))) {
+                assertThat(sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)).attributes()).containsEntry("Token", "fcm-token");
+            }
+            assertThat(second.apiKey()).isEqualTo(apiKey);
+            try (var client = LocalFixture.Client.connect(second, token)) {
+                client.send("{\"action\":\"sync\"}");
+                assertThat(LocalFixture.json(client.next()).path("action").asText()).isEqualTo("sync");
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.herald.local.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.herald.json.Json;
+import dev.herald.local.store.LocalStore;
+import dev.herald.local.store.LocalTable;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Lambda's asynchronous invocation semantics, with small handlers standing in for functions. */
+class AsyncInvokerTest {
+
+    private static LocalStore store;
+
+    @BeforeAll
+    static void open() {
+        store = LocalStore.inMemory();
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    private static AsyncInvoker invoker(EventLog log) {
+        return new AsyncInvoker(RetryPolicy.ofMillis(10, 20), new DeadLetterQueue(new LocalTable(store.dynamo())), log, Clock.systemUTC(), 2, 100);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void invoke_handlerAlwaysFails_triesThreeTimesThenDeadLetters() throws Exception {
+        // given
+        AtomicInteger calls = new AtomicInteger();
+        EventLog log = new EventLog(10, Clock.systemUTC());
+        try (AsyncInvoker invoker = invoker(log)) {
+            invoker.register(Target.of("always-fails", (in, out, ctx) -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("boom");
+            }));
+
+            // when
+            invoker.invoke("always-fails", "{\"n\":1}".getBytes(StandardCharsets.UTF_8), "event-1");
+
+            // then
+            await(() -> log.find("event-1").map(e -> e.state().equals("FAILED")).orElse(false));
+            assertThat(calls).hasValue(3);
+            var step = log.find("event-1").orElseThrow().steps().getFirst();
+            assertThat(step.status()).isEqualTo("DEAD_LETTERED");
+            assertThat(step.error()).isEqualTo("IllegalStateException: boom");
+            var letter = new DeadLetterQueue(new LocalTable(store.dynamo())).find(step.deadLetterId()).orElseThrow();
+            assertThat(letter.payload()).isEqualTo("{\"n\":1}");
+            assertThat(letter.attempts()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void invoke_handlerFailsOnce_succeedsOnTheRetry() throws Exception {
+        // given
+        AtomicInteger calls = new AtomicInteger();
+        EventLog log = new EventLog(10, Clock.systemUTC());
+        try (AsyncInvoker invoker = invoker(log)) {
+            invoker.register(Target.of("flaky", (in, out, ctx) -> {
+                if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("transient");
+                }
+            }));
+
+            // when
+            invoker.invoke("flaky", "{}".getBytes(StandardCharsets.UTF_8), "event-2");
+
+            // then
+            await(() -> log.find("event-2").map(e -> e.state().equals("DONE")).orElse(false));
+            assertThat(log.find("event-2").orElseThrow().steps().getFirst().attempts()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void invoke_withOnSuccess_passesLambdasDestinationRecord() throws Exception {
+        // given
+        List<String> received = new CopyOnWriteArrayList<>();
+        RequestStreamHandler echo = (in, out, ctx) -> out.write("{\"answer\":42}".getBytes(StandardCharsets.UTF_8));
+        RequestStreamHandler next = (in, out, ctx) -> received.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        try (AsyncInvoker invoker = invoker(new EventLog(10, Clock.systemUTC()))) {
+            invoker.register(new Target("first", echo, "second"));
+            invoker.register(Target.of("second", next));
+
+            // when
+            invoker.invoke("first", "{\"question\":true}".getBytes(StandardCharsets.UTF_8), "event-3");
+
+            // then
+            await(() -> !received.isEmpty());
+            var record = Json.parse(received.getFirst());
+            assertThat(record.path("requestContext").path("condition").asText()).isEqualTo("Success");
+            assertThat(record.path("requestPayload").path("question").asBoolean()).isTrue();
+            assertThat(record.path("responsePayload").path("answer").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void invoke_queueFull_isRefusedLikeAThrottledInvoke() throws Exception {
+        // given: one worker, a queue of one, a handler that blocks
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        try (AsyncInvoker invoker = new AsyncInvoker(RetryPolicy.ofMillis(10), new DeadLetterQueue(new LocalTable(store.dynamo())),
+                InvocationListener.NONE, Clock.systemUTC(), 1, 1)) {
+            invoker.register(Target.of("slow", (in, out, ctx) -> {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            invoker.invoke("slow", new byte[0], null);
+            await(() -> invoker.inFlight() == 1 && invoker.inFlight() > 0);
+            invoker.invoke("slow", new byte[0], null);
+
+            // then
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> invoker.invoke("slow", new byte[0], null))
+                    .isInstanceOf(RejectedInvocationException.class).hasMessageContaining("busy");
+            gate.countDown();
+        }
+    }
+}
