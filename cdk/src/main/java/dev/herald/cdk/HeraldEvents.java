@@ -1,0 +1,126 @@
+package dev.herald.cdk;
+
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.NotificationType;
+import dev.herald.config.HeraldEnv;
+import dev.herald.json.Json;
+import dev.herald.recipient.ManagementEvents;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.events.CfnRule;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.constructs.Construct;
+
+/**
+ * The {@code herald} bus and its rules: one per catalog type, with the pattern the catalog itself renders
+ * ({@link NotificationType#rulePattern()}, the same code the local bus runs), so cloud and local routing cannot drift
+ * apart. Every target has a retry policy and its own SQS dead-letter queue.
+ */
+public final class HeraldEvents extends Construct {
+
+    /** The bus apps publish to; the publisher library's default. */
+    public static final String BUS_NAME = "herald";
+
+    /**
+     * EventBridge retries a target it could not invoke (throttling, a missing permission) for up to a day, so a
+     * regional hiccup loses nothing; only then does the event go to the rule's DLQ. Lambda's own retries of a
+     * failing handler come after the hand-off and are configured on the function.
+     */
+    static final Duration TARGET_MAX_EVENT_AGE = Duration.hours(24);
+    static final int TARGET_RETRY_ATTEMPTS = 185;
+
+    /** SES publishes these for bounces and complaints, on the account's default bus. */
+    static final List<String> SES_DETAIL_TYPES = List.of("Email Bounced", "Email Complaint Received");
+
+    private final EventBus bus;
+    private final Map<String, Rule> catalogRules = new LinkedHashMap<>();
+    private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+
+    public HeraldEvents(Construct scope, String id, Catalog catalog, HeraldFunctions functions, FunctionEnvironment environment) {
+        super(scope, id);
+        bus = EventBus.Builder.create(this, "Bus").eventBusName(BUS_NAME).description("Herald: domain events in, status events out").build();
+        environment.put(HeraldEnv.EVENT_BUS, bus.getEventBusName());
+
+        for (NotificationType type : catalog.types()) {
+            Construct typeScope = new Construct(this, "Type-" + type.id());
+            Rule rule = rule(typeScope, bus, "Herald notification type " + type.id(), type.rulePattern());
+            target(typeScope, rule, functions.alias(HeraldFunction.ENRICHMENT), new MatchedEventInput(type.id()), "type " + type.id());
+            catalogRules.put(type.id(), rule);
+        }
+
+        Construct recipients = new Construct(this, "RecipientEvents");
+        Rule recipientRule = rule(recipients, bus, "Herald recipient management events",
+                ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS));
+        target(recipients, recipientRule, functions.alias(HeraldFunction.RECIPIENT_EVENTS), null, "recipient events");
+        bus.grantPutEventsTo(functions.role(HeraldFunction.STATUS_EVENTS));
+    }
+
+    /**
+     * SES bounce and complaint events for Herald's configuration set. SES publishes to the default bus only, so this
+     * rule lives there.
+     */
+    public void routeSesEvents(String configurationSetName, HeraldFunctions functions) {
+        Construct ses = new Construct(this, "SesEvents");
+        IEventBus defaultBus = EventBus.fromEventBusName(ses, "DefaultBus", "default");
+        Rule rule = Rule.Builder.create(ses, "Rule")
+                .eventBus(defaultBus)
+                .description("SES bounces and complaints of Herald's configuration set")
+                .eventPattern(EventPattern.builder()
+                        .source(List.of("aws.ses"))
+                        .detailType(SES_DETAIL_TYPES)
+                        // Only Herald's mail: other senders in the account may share the default bus.
+                        .detail(Map.of("mail", Map.of("tags", Map.of("ses:configuration-set", List.of(configurationSetName)))))
+                        .build())
+                .build();
+        target(ses, rule, functions.alias(HeraldFunction.SES_EVENTS), null, "SES events");
+    }
+
+    /**
+     * A rule whose pattern is exactly {@code patternJson}. The L2 Rule types each pattern field, and catalog
+     * patterns are free-form JSON with content filters ({@code anything-but}, {@code prefix}, ...), so the
+     * rendered pattern is replaced verbatim by the catalog's.
+     */
+    private static Rule rule(Construct scope, IEventBus bus, String description, String patternJson) {
+        Rule rule = Rule.Builder.create(scope, "Rule")
+                .eventBus(bus)
+                .description(description)
+                .eventPattern(EventPattern.builder().source(List.of("replaced-by-the-catalog-pattern")).build())
+                .build();
+        ((CfnRule) rule.getNode().getDefaultChild()).addPropertyOverride("EventPattern", Json.read(patternJson, Map.class));
+        return rule;
+    }
+
+    private void target(Construct scope, Rule rule, IFunction function, RuleTargetInput input, String what) {
+        Queue dlq = HeraldQueues.deadLetterQueue(scope, "TargetDeadLetters");
+        deadLetterQueues.put(what, dlq);
+        rule.addTarget(LambdaFunction.Builder.create(function)
+                .event(input)
+                .retryAttempts(TARGET_RETRY_ATTEMPTS)
+                .maxEventAge(TARGET_MAX_EVENT_AGE)
+                .deadLetterQueue(dlq)
+                .build());
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    /** Type id to its rule. */
+    public Map<String, Rule> catalogRules() {
+        return Map.copyOf(catalogRules);
+    }
+
+    /** Every rule target's dead-letter queue, by what it carries. */
+    public Map<String, Queue> deadLetterQueues() {
+        return Map.copyOf(deadLetterQueues);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.herald.cdk;
+
+import static dev.herald.config.HeraldEnv.CONNECTIONS_TABLE;
+import static dev.herald.config.HeraldEnv.DELIVERIES_TABLE;
+import static dev.herald.config.HeraldEnv.DELIVERY_RETENTION_DAYS;
+import static dev.herald.config.HeraldEnv.EMAIL_FUNCTION;
+import static dev.herald.config.HeraldEnv.EVENT_BUS;
+import static dev.herald.config.HeraldEnv.JWKS_URL;
+import static dev.herald.config.HeraldEnv.JWT_AUDIENCE;
+import static dev.herald.config.HeraldEnv.JWT_ISSUER;
+import static dev.herald.config.HeraldEnv.JWT_SECRET;
+import static dev.herald.config.HeraldEnv.PUSH_FUNCTION;
+import static dev.herald.config.HeraldEnv.RECIPIENTS_TABLE;
+import static dev.herald.config.HeraldEnv.SES_CONFIGURATION_SET;
+import static dev.herald.config.HeraldEnv.SNS_APNS_APPLICATION_ARN;
+import static dev.herald.config.HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN;
+import static dev.herald.config.HeraldEnv.SNS_GCM_APPLICATION_ARN;
+import static dev.herald.config.HeraldEnv.UNSUBSCRIBE_URL;
+import static dev.herald.config.HeraldEnv.WEBSOCKET_CALLBACK_URL;
+import static dev.herald.config.HeraldEnv.WEBSOCKET_FUNCTION;
+
+import dev.herald.config.HeraldEnv;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Every Lambda Herald deploys: its handler, its jar, its size, and the environment its handler reads. This is the
+ * one place the stack learns what each handler needs; {@link FunctionEnvironment} sets exactly these variables.
+ *
+ * <p>Sizing: Lambda gives CPU in proportion to memory (1,769 MB = one vCPU), and a JVM spends its first
+ * invocations compiling, so handlers on the notification path get 1,024 MB to keep p99 latency low; handlers that do
+ * one small DynamoDB call get 512 MB. Timeouts cover the slowest legitimate call chain with margin, and stay under
+ * API Gateway's 29 s integration limit for the WebSocket routes.
+ */
+public enum HeraldFunction {
+
+    /** EventBridge rule target: resolves recipients (one DynamoDB query each) and calls external enrichers
+     *  (2 s timeout, 2 retries each), so 30 s leaves room for a slow enricher without holding events for long. */
+    ENRICHMENT("Enrichment", LambdaModule.ENRICHMENT, "dev.herald.enrichment.EnrichmentHandler", 1024, Duration.ofSeconds(30),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
+    /** Recipient management events: one or two DynamoDB writes per event. */
+    RECIPIENT_EVENTS("RecipientEvents", LambdaModule.ENRICHMENT, "dev.herald.enrichment.recipients.RecipientEventsHandler", 512,
+            Duration.ofSeconds(10), Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
+    /** Lambda destination of enrichment: a topic notification may fan out to thousands of recipients, each a
+     *  conditional put, handed on in dispatches of 100; 60 s covers a large topic. */
+    PROCESSOR("Processor", LambdaModule.PROCESSOR, "dev.herald.processor.ProcessorHandler", 1024, Duration.ofSeconds(60),
+            Invocation.ASYNC, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_FUNCTION, PUSH_FUNCTION, EMAIL_FUNCTION),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** Reads the deliveries table's stream and publishes Delivery Status events, ten per PutEvents call. */
+    STATUS_EVENTS("StatusEvents", LambdaModule.PROCESSOR, "dev.herald.processor.status.StatusEventsHandler", 512, Duration.ofSeconds(30),
+            Invocation.STREAM, EnumSet.of(EVENT_BUS), EnumSet.noneOf(HeraldEnv.class)),
+    /** Up to 100 recipients per dispatch, every connection posted in parallel (each post bounded by the SDK's
+     *  call timeout). */
+    WEBSOCKET_CHANNEL("WebSocketChannel", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.WebSocketChannelHandler", 1024,
+            Duration.ofSeconds(60), Invocation.ASYNC,
+            // HeraldTables.Names.from reads all three table names, though this handler uses two of them.
+            EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_CALLBACK_URL), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** $connect: stores the connection the authorizer let in (it verifies the token itself when no authorizer ran, as
+     *  in herald local, so it needs the issuer settings too). */
+    WEBSOCKET_CONNECT("WebSocketConnect", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.ConnectHandler", 512, Duration.ofSeconds(10),
+            Invocation.SYNC, EnumSet.of(CONNECTIONS_TABLE, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
+    /** $disconnect: deletes the connection (best effort; TTL covers the rest). */
+    WEBSOCKET_DISCONNECT("WebSocketDisconnect", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.DisconnectHandler", 512,
+            Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(CONNECTIONS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
+    /** $default: ack/read and inbox sync, a few DynamoDB reads and writes answered on the route. */
+    WEBSOCKET_DEFAULT("WebSocketDefault", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.DefaultRouteHandler", 512,
+            Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
+    WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
+            Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
+    /** Up to 100 recipients per dispatch, each device published in parallel. The platform application ARNs are
+     *  what the push module's DeviceRegistrar reads; they are passed here so registration can run in this
+     *  function, and they scope its sns:Publish grant. */
+    PUSH_CHANNEL("PushChannel", LambdaModule.PUSH, "dev.herald.channel.push.PushChannelHandler", 1024, Duration.ofSeconds(60),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, SNS_APNS_APPLICATION_ARN, SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_GCM_APPLICATION_ARN)),
+    /** Up to 100 recipients per dispatch, one SES SendEmail each, within the account's sending rate. The handler would
+     *  send without a configuration set, but then no bounce or complaint would ever come back, so the stack always
+     *  sets one. */
+    EMAIL_CHANNEL("EmailChannel", LambdaModule.EMAIL, "dev.herald.channel.email.EmailChannelHandler", 1024, Duration.ofSeconds(60),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, UNSUBSCRIBE_URL)),
+    /** SES bounce and complaint events: suppress the address, mark the delivery. */
+    SES_EVENTS("SesEvents", LambdaModule.EMAIL, "dev.herald.channel.email.SesEventHandler", 512, Duration.ofSeconds(30),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS));
+
+    /** How a function is invoked, which decides where its failures go. */
+    public enum Invocation {
+        /** EventBridge or another Lambda, asynchronously: retried by Lambda, then sent to an on-failure destination. */
+        ASYNC,
+        /** API Gateway, synchronously: the caller sees the error; nothing is queued. */
+        SYNC,
+        /** A DynamoDB stream: retried in order, then the batch's position goes to an on-failure destination. */
+        STREAM
+    }
+
+    private final String id;
+    private final LambdaModule module;
+    private final String handlerClass;
+    private final int memoryMb;
+    private final Duration timeout;
+    private final Invocation invocation;
+    private final Set<HeraldEnv> required;
+    private final Set<HeraldEnv> optional;
+
+    HeraldFunction(String id, LambdaModule module, String handlerClass, int memoryMb, Duration timeout, Invocation invocation,
+                   Set<HeraldEnv> required, Set<HeraldEnv> optional) {
+        this.id = id;
+        this.module = module;
+        this.handlerClass = handlerClass;
+        this.memoryMb = memoryMb;
+        this.timeout = timeout;
+        this.invocation = invocation;
+        this.required = Set.copyOf(required);
+        this.optional = Set.copyOf(optional);
+    }
+
+    /** The construct id, e.g. {@code Enrichment}. */
+    public String id() {
+        return id;
+    }
+
+    public LambdaModule module() {
+        return module;
+    }
+
+    public String handlerClass() {
+        return handlerClass;
+    }
+
+    /** Lambda's handler string: every Herald handler is a {@code RequestStreamHandler} or {@code RequestHandler}. */
+    public String handler() {
+        return handlerClass + "::handleRequest";
+    }
+
+    public int memoryMb() {
+        return memoryMb;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public Invocation invocation() {
+        return invocation;
+    }
+
+    /** Variables the stack always sets: the handler cannot start, or cannot do its job in the cloud, without them. */
+    public Set<HeraldEnv> required() {
+        return required;
+    }
+
+    /** Variables the handler reads when present (a default or a missing feature otherwise); set when configured. */
+    public Set<HeraldEnv> optional() {
+        return optional;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.herald.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+
+class HeraldContextTest {
+
+    private static HeraldContext read(Map<String, Object> context) {
+        return HeraldContext.from(new Stack(App.Builder.create().context(context).build(), "S"));
+    }
+
+    private static Map<String, Object> minimal() {
+        Map<String, Object> context = new HashMap<>();
+        context.put("senderAddress", "notifications@herald.example");
+        context.put("jwtIssuer", "https://issuer.example");
+        context.put("jwtAudience", "web");
+        context.put("jwksUrl", "https://issuer.example/jwks.json");
+        return context;
+    }
+
+    @Test
+    void from_withoutTheRequiredKeys_namesEveryMissingKeyAtOnce() {
+        assertThatThrownBy(() -> read(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("senderAddress is required")
+                .hasMessageContaining("jwtIssuer is required")
+                .hasMessageContaining("jwtAudience is required")
+                .hasMessageContaining("jwksUrl is required")
+                .hasMessageContaining("cdk.json");
+    }
+
+    @Test
+    void from_withOnlyTheRequiredKeys_usesTheDefaults() {
+        // when
+        HeraldContext context = read(minimal());
+
+        // then
+        assertThat(context.envName()).isEqualTo("dev");
+        assertThat(context.logRetentionDays()).isEqualTo(30);
+        assertThat(context.corsOrigins()).isEmpty();
+        assertThat(context.platformApplicationArns()).isEmpty();
+        assertThat(context.senderEmail()).contains("notifications@herald.example");
+        assertThat(context.senderDomain()).isEqualTo("herald.example");
+    }
+
+    @Test
+    void from_withAPlatformArnOfTheWrongPlatform_namesTheKeyAndTheExpectedForm() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("apnsArn", "arn:aws:sns:eu-west-1:123456789012:app/GCM/herald-android");
+
+        // then
+        assertThatThrownBy(() -> read(context)).hasMessageContaining("apnsArn").hasMessageContaining("app/APNS/my-app");
+    }
+
+    @Test
+    void from_withARetentionCloudWatchDoesNotOffer_listsThePeriods() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("logRetentionDays", "10");
+
+        // then
+        assertThatThrownBy(() -> read(context)).hasMessageContaining("logRetentionDays '10'").hasMessageContaining("14");
+    }
+
+    @Test
+    void from_withCorsOrigins_splitsThemAndRefusesPaths() {
+        // given
+        Map<String, Object> good = minimal();
+        good.put("corsOrigins", "https://a.example, https://b.example:8443");
+        Map<String, Object> bad = minimal();
+        bad.put("corsOrigins", "https://a.example/app");
+
+        // then
+        assertThat(read(good).corsOrigins()).containsExactly("https://a.example", "https://b.example:8443");
+        assertThatThrownBy(() -> read(bad)).hasMessageContaining("'https://a.example/app' is not an origin");
+    }
+
+    @Test
+    void from_withADomainAsSender_hasNoSenderEmail() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("senderAddress", "herald.example");
+
+        // then
+        assertThat(read(context).senderEmail()).isEmpty();
+        assertThat(read(context).senderDomain()).isEqualTo("herald.example");
+    }
+
+    @Test
+    void retention_mapsEveryCloudWatchPeriod_toADistinctRetention() {
+        assertThat(HeraldContext.RETENTION_DAYS.stream().map(HeraldFunctions::retention).distinct().toList())
+                .hasSameSizeAs(HeraldContext.RETENTION_DAYS);
+        assertThat(HeraldFunctions.retention(14).name()).isEqualTo("TWO_WEEKS");
+        assertThat(HeraldFunctions.retention(3653).name()).isEqualTo("TEN_YEARS");
+    }
+
+    @Test
+    void argumentContext_readsKeyValuePairs_likeTheCli() {
+        assertThat(HeraldApp.argumentContext(new String[] {"-c", "envName=prod", "senderAddress=a@b.example corsOrigins=https://x.example", ""}))
+                .isEqualTo(Map.of("envName", "prod", "senderAddress", "a@b.example", "corsOrigins", "https://x.example"));
+        assertThatThrownBy(() -> HeraldApp.argumentContext(new String[] {"prod"})).hasMessageContaining("not key=value");
+        assertThat(List.of(HeraldApp.argumentContext(new String[0]))).containsExactly(Map.of());
+    }
+}
