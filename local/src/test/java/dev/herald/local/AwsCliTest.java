@@ -1,7 +1,7 @@
 package dev.herald.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.herald.testing.RequiredTools.assumeInstalled;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ class AwsCliTest {
 
     @Test
     void awsCliPutEvents_reachesWebSocketClient() throws Exception {
-        assumeTrue(Files.isExecutable(AWS), "AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)");
+        assumeInstalled(Files.isExecutable(AWS), "AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)");
         try (HeraldLocal local = LocalFixture.start();
              var client = LocalFixture.Client.connect(local, local.token("user-cli", Duration.ofMinutes(5)))) {
             // given

@@ -1,7 +1,7 @@
 package dev.herald.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.herald.testing.RequiredTools.assumeInstalled;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class BrowserTest {
 
     @Test
     void pageUsingHeraldClient_rendersPublishedEvent(@TempDir Path profile) {
-        assumeTrue(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+        assumeInstalled(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
                 "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
         try (HeraldLocal local = LocalFixture.start()) {
             String token = local.token("user-browser", Duration.ofMinutes(5));

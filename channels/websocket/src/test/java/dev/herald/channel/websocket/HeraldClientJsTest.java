@@ -1,6 +1,7 @@
 package dev.herald.channel.websocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.herald.testing.RequiredTools.assumeInstalled;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ class HeraldClientJsTest {
         // given
         Path tests = Path.of("client", "herald-client.test.js").toAbsolutePath();
         assumeTrue(Files.isRegularFile(tests), "run from the module directory");
-        assumeTrue(nodeAvailable(), "node is not installed");
+        assumeInstalled(nodeAvailable(), "node is not installed (Node 20: apt-get install nodejs)");
 
         // when
         Process node = new ProcessBuilder("node", "--test", tests.toString()).redirectErrorStream(true).start();
