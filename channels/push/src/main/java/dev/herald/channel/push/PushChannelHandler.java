@@ -206,7 +206,7 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     private Optional<String> message(Dispatch dispatch, DispatchRecipient recipient) {
         try {
             JsonNode data = dispatch.data() == null ? Json.object() : dispatch.data();
-            Map<String, Object> model = TemplateModel.of(data, recipient.locale(), recipient.timeZone());
+            Map<String, Object> model = TemplateModel.of(data, recipient);
             Optional<String> body = templates.render(dispatch.typeId(), TemplatePart.PUSH_BODY, recipient.locale(), model)
                     .map(Rendered::text).filter(text -> !text.isBlank());
             if (body.isEmpty()) {

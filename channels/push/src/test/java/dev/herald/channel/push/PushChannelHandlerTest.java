@@ -229,6 +229,23 @@ class PushChannelHandlerTest {
         return device;
     }
 
+    @Test
+    void handle_rendersTheRecipientsOwnFieldsIntoTitleAndBody() {
+        // given
+        Device phone = device("alice", "phone", Platform.GCM, PushFixture.GCM_APP);
+        Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.WELCOME, Channel.PUSH, Instant.now(),
+                Json.object().put("userId", "alice"), List.of(new DispatchRecipient("alice", "en", "UTC", "Alice", null, List.of(phone))));
+        pending(dispatch);
+
+        // when
+        handler.handle(dispatch);
+
+        // then
+        JsonNode gcm = Json.parse(Json.parse(fx.endpoint.publishedTo(phone.endpointArn()).getFirst().message()).get("GCM").asText());
+        assertThat(gcm.at("/notification/title").asText()).isEqualTo("Welcome, Alice");
+        assertThat(gcm.at("/notification/body").asText()).isEqualTo("Hello Alice (en)");
+    }
+
     private boolean enabled(String recipientId, String deviceId) {
         return fx.recipients.devices(recipientId).stream().filter(d -> d.deviceId().equals(deviceId)).findFirst().orElseThrow().enabled();
     }

@@ -12,6 +12,7 @@ final class TestTemplates {
 
     static final String BOOKING = "booking.created";
     static final String BARE = "bare.type";
+    static final String WELCOME = "user.welcome";
 
     private static final String CATALOG = """
             defaults:
@@ -22,6 +23,10 @@ final class TestTemplates {
                 pattern: { source: [demo.app], detail-type: [booking.created] }
                 recipients: { userId: detail.userId }
                 category: bookings
+                channels: [websocket, push]
+              user.welcome:
+                recipients: { userId: detail.userId }
+                category: account
                 channels: [websocket, push]
               bare.type:
                 recipients: { userId: detail.userId }
@@ -35,7 +40,10 @@ final class TestTemplates {
             "booking.created/en/inbox.mustache", "Your booking at {{hotel}} is confirmed.",
             "booking.created/fr/push.title.mustache", "Réservation confirmée",
             "booking.created/fr/push.body.mustache", "{{hotel}} dès le {{checkIn}}",
-            "booking.created/fr/inbox.mustache", "Votre réservation à {{hotel}} est confirmée.");
+            "booking.created/fr/inbox.mustache", "Votre réservation à {{hotel}} est confirmée.",
+            "user.welcome/en/push.title.mustache", "Welcome, {{recipient.displayName}}",
+            "user.welcome/en/push.body.mustache", "Hello {{recipient.displayName}} ({{recipient.locale}})",
+            "user.welcome/en/inbox.mustache", "Hello {{recipient.displayName}} ({{recipient.locale}})");
 
     private TestTemplates() {
     }

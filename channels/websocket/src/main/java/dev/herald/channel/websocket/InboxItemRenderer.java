@@ -27,7 +27,7 @@ public final class InboxItemRenderer {
      */
     public Optional<InboxItem> render(Dispatch dispatch, DispatchRecipient recipient, Instant createdAt) {
         JsonNode data = dispatch.data() == null ? Json.object() : dispatch.data();
-        Map<String, Object> model = TemplateModel.of(data, recipient.locale(), recipient.timeZone());
+        Map<String, Object> model = TemplateModel.of(data, recipient);
         Optional<String> body = part(dispatch, TemplatePart.INBOX, recipient, model)
                 .or(() -> part(dispatch, TemplatePart.PUSH_BODY, recipient, model));
         if (body.isEmpty()) {

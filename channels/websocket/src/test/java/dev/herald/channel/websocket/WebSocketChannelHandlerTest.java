@@ -261,6 +261,24 @@ class WebSocketChannelHandlerTest {
     }
 
     @Test
+    void handle_rendersTheRecipientsOwnFieldsIntoTheItem_butKeepsThemOutOfData() {
+        // given
+        connect("c1", "alice");
+        Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.WELCOME, Channel.WEBSOCKET, Instant.now(),
+                Json.object().put("userId", "alice"), List.of(new DispatchRecipient("alice", "en", "Europe/Paris", "Alice", null, List.of())));
+        createPending(dispatch);
+
+        // when
+        handler.handle(dispatch);
+
+        // then
+        JsonNode frame = Json.parse(endpoint.framesFor("c1").getFirst());
+        assertThat(frame.get("title").asText()).isEqualTo("Welcome, Alice");
+        assertThat(frame.get("body").asText()).isEqualTo("Hello Alice (en)");
+        assertThat(frame.get("data").has("recipient")).isFalse();
+    }
+
+    @Test
     void handle_whenItemIsOver128KB_failsAsTooLargeAndSendsNothing() {
         // given
         connect("c1", "alice");
