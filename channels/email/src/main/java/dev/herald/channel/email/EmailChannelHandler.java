@@ -2,6 +2,7 @@ package dev.herald.channel.email;
 
 import dev.herald.aws.AwsClients;
 import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
@@ -9,15 +10,14 @@ import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.ChannelDispatcher;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
-import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.lambda.JsonHandler;
-import dev.herald.observability.Correlation;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
-import dev.herald.observability.NotificationMetrics.Outcome;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.templates.Rendered;
 import dev.herald.templates.TemplateModel;
@@ -27,16 +27,8 @@ import dev.herald.templates.TemplateSource;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -65,9 +57,7 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     private final SesEmailSender sender;
     private final TemplateRenderer templates;
     private final EmailComposer composer;
-    private final NotificationMetrics metrics;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore permits = new Semaphore(RECIPIENT_PARALLELISM);
+    private final ChannelDispatcher dispatcher;
 
     /** Lambda entry point: everything from the environment. */
     public EmailChannelHandler() {
@@ -105,7 +95,7 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
         this.sender = sender;
         this.templates = templates;
         this.composer = composer;
-        this.metrics = metrics;
+        this.dispatcher = new ChannelDispatcher(Channel.EMAIL, deliveries, metrics, RECIPIENT_PARALLELISM);
     }
 
     @Override
@@ -116,56 +106,7 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     @Override
     public DispatchResult handle(Dispatch dispatch) {
         NotificationType type = templates.catalog().require(dispatch.typeId());
-        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
-        for (DispatchRecipient recipient : dispatch.recipients()) {
-            futures.add(executor.submit(() -> {
-                permits.acquireUninterruptibly();
-                try {
-                    return Correlation.with(dispatch.notificationId(), () -> deliver(dispatch, type, recipient));
-                } finally {
-                    permits.release();
-                }
-            }));
-        }
-        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
-        for (Future<RecipientOutcome> future : futures) {
-            counts.merge(await(future), 1, Integer::sum);
-        }
-        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0), 0,
-                counts.getOrDefault(RecipientOutcome.SKIPPED, 0), counts.getOrDefault(RecipientOutcome.FAILED, 0),
-                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
-        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
-        metrics.count(Outcome.SKIPPED, dispatch.channel(), result.skipped());
-        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
-        metrics.flush();
-        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
-        LOG.info("email dispatch {}: {} sent, {} skipped, {} failed, {} already handled, {} to retry", dispatch.typeId(),
-                result.sent(), result.skipped(), result.failed(), result.alreadyHandled(), transientCount);
-        if (transientCount > 0) {
-            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
-                    + " recipients of notification " + dispatch.notificationId()
-                    + " could not be emailed because of throttling or SES errors; their deliveries are PENDING again and a retry sends to them only",
-                    result);
-        }
-        return result;
-    }
-
-    private RecipientOutcome deliver(Dispatch dispatch, NotificationType type, DispatchRecipient recipient) {
-        DeliveryKey key = dispatch.keyFor(recipient);
-        if (deliveries.claim(key).isEmpty()) {
-            return RecipientOutcome.ALREADY_HANDLED;
-        }
-        try {
-            return send(dispatch, type, recipient, key);
-        } catch (RuntimeException e) {
-            LOG.warn("email to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
-            try {
-                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
-            } catch (RuntimeException releaseFailed) {
-                LOG.error("could not return email delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
-            }
-            return RecipientOutcome.TRANSIENT;
-        }
+        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, type, recipient, key));
     }
 
     private RecipientOutcome send(Dispatch dispatch, NotificationType type, DispatchRecipient recipient, DeliveryKey key) {
@@ -231,23 +172,5 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
             case SKIPPED -> RecipientOutcome.SKIPPED;
             default -> RecipientOutcome.FAILED;
         };
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while delivering", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private enum RecipientOutcome {
-        SENT, SKIPPED, FAILED, ALREADY_HANDLED, TRANSIENT
     }
 }

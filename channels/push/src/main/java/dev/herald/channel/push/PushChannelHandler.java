@@ -11,16 +11,15 @@ import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.ChannelDispatcher;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
-import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
-import dev.herald.observability.Correlation;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
-import dev.herald.observability.NotificationMetrics.Outcome;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.templates.Rendered;
@@ -30,18 +29,11 @@ import dev.herald.templates.TemplateRenderer;
 import dev.herald.templates.TemplateSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -71,9 +63,7 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     private final DeliveryRepository deliveries;
     private final EndpointPublisher publisher;
     private final TemplateRenderer templates;
-    private final NotificationMetrics metrics;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore permits = new Semaphore(RECIPIENT_PARALLELISM);
+    private final ChannelDispatcher dispatcher;
 
     /** Lambda entry point: everything from the environment. */
     public PushChannelHandler() {
@@ -101,7 +91,7 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
         this.deliveries = deliveries;
         this.publisher = new EndpointPublisher(sns);
         this.templates = templates;
-        this.metrics = metrics;
+        this.dispatcher = new ChannelDispatcher(Channel.PUSH, deliveries, metrics, RECIPIENT_PARALLELISM);
     }
 
     @Override
@@ -111,62 +101,7 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
 
     @Override
     public DispatchResult handle(Dispatch dispatch) {
-        if (dispatch.channel() != Channel.PUSH) {
-            // claiming another channel's deliveries would send them the wrong way: a wiring error, never retried into success
-            throw new IllegalArgumentException("the push channel received a dispatch for channel '" + dispatch.channel().id()
-                    + "' (notification " + dispatch.notificationId() + "); check which function the processor hands this channel to");
-        }
-        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
-        for (DispatchRecipient recipient : dispatch.recipients()) {
-            futures.add(executor.submit(() -> {
-                permits.acquireUninterruptibly();
-                try {
-                    return Correlation.with(dispatch.notificationId(), () -> deliver(dispatch, recipient));
-                } finally {
-                    permits.release();
-                }
-            }));
-        }
-        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
-        for (Future<RecipientOutcome> future : futures) {
-            counts.merge(await(future), 1, Integer::sum);
-        }
-        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0), 0,
-                counts.getOrDefault(RecipientOutcome.SKIPPED, 0), counts.getOrDefault(RecipientOutcome.FAILED, 0),
-                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
-        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
-        metrics.count(Outcome.SKIPPED, dispatch.channel(), result.skipped());
-        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
-        metrics.flush();
-        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
-        LOG.info("push dispatch {}: {} sent, {} skipped, {} failed, {} already handled, {} to retry", dispatch.typeId(),
-                result.sent(), result.skipped(), result.failed(), result.alreadyHandled(), transientCount);
-        if (transientCount > 0) {
-            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
-                    + " recipients of notification " + dispatch.notificationId()
-                    + " could not be reached because of throttling or SNS errors; their deliveries are PENDING again and a retry sends to them only",
-                    result);
-        }
-        return result;
-    }
-
-    private RecipientOutcome deliver(Dispatch dispatch, DispatchRecipient recipient) {
-        DeliveryKey key = dispatch.keyFor(recipient);
-        Optional<Delivery> claimed = deliveries.claim(key);
-        if (claimed.isEmpty()) {
-            return RecipientOutcome.ALREADY_HANDLED;
-        }
-        try {
-            return send(dispatch, recipient, key, claimed.get());
-        } catch (RuntimeException e) {
-            LOG.warn("push to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
-            try {
-                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
-            } catch (RuntimeException releaseFailed) {
-                LOG.error("could not return push delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
-            }
-            return RecipientOutcome.TRANSIENT;
-        }
+        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, recipient, key, claimed));
     }
 
     private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
@@ -230,23 +165,5 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
             // the next push finds the endpoint disabled again and retries this
             LOG.warn("could not mark device {} disabled: {}", device.deviceId(), e.toString());
         }
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while delivering", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private enum RecipientOutcome {
-        SENT, SKIPPED, FAILED, ALREADY_HANDLED, TRANSIENT
     }
 }

@@ -11,16 +11,15 @@ import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.ChannelDispatcher;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
-import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
-import dev.herald.observability.Correlation;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
-import dev.herald.observability.NotificationMetrics.Outcome;
 import dev.herald.templates.TemplateRenderer;
 import dev.herald.templates.TemplateSource;
 import java.net.URI;
@@ -32,9 +31,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
@@ -70,9 +66,7 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     private final DeliveryRepository deliveries;
     private final ConnectionPoster poster;
     private final InboxItemRenderer items;
-    private final NotificationMetrics metrics;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore recipientPermits = new Semaphore(RECIPIENT_PARALLELISM);
+    private final ChannelDispatcher dispatcher;
     private final Semaphore postPermits = new Semaphore(POST_PARALLELISM);
 
     /** Lambda entry point: everything from the environment. */
@@ -103,7 +97,7 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
         this.deliveries = deliveries;
         this.poster = new ConnectionPoster(managementApi);
         this.items = new InboxItemRenderer(templates);
-        this.metrics = metrics;
+        this.dispatcher = new ChannelDispatcher(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM);
     }
 
     @Override
@@ -113,57 +107,7 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
 
     @Override
     public DispatchResult handle(Dispatch dispatch) {
-        if (dispatch.channel() != Channel.WEBSOCKET) {
-            // claiming another channel's deliveries would send them the wrong way: a wiring error, never retried into success
-            throw new IllegalArgumentException("the websocket channel received a dispatch for channel '" + dispatch.channel().id()
-                    + "' (notification " + dispatch.notificationId() + "); check which function the processor hands this channel to");
-        }
-        String correlationId = dispatch.notificationId();
-        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
-        for (DispatchRecipient recipient : dispatch.recipients()) {
-            futures.add(executor.submit(() -> withPermit(recipientPermits,
-                    () -> Correlation.with(correlationId, () -> deliver(dispatch, recipient)))));
-        }
-        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
-        for (Future<RecipientOutcome> future : futures) {
-            counts.merge(await(future), 1, Integer::sum);
-        }
-        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0),
-                counts.getOrDefault(RecipientOutcome.WAITING, 0), 0, counts.getOrDefault(RecipientOutcome.FAILED, 0),
-                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
-        metrics.count(Outcome.DELIVERED, dispatch.channel(), result.sent());
-        metrics.count(Outcome.FAILED, dispatch.channel(), result.failed());
-        metrics.flush();
-        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
-        LOG.info("websocket dispatch {}: {} sent, {} waiting in inbox, {} failed, {} already handled, {} to retry",
-                dispatch.typeId(), result.sent(), result.waiting(), result.failed(), result.alreadyHandled(), transientCount);
-        if (transientCount > 0) {
-            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size()
-                    + " recipients of notification " + dispatch.notificationId()
-                    + " could not be reached because of throttling or server errors; their deliveries are PENDING again and a retry sends to them only",
-                    result);
-        }
-        return result;
-    }
-
-    private RecipientOutcome deliver(Dispatch dispatch, DispatchRecipient recipient) {
-        DeliveryKey key = dispatch.keyFor(recipient);
-        Optional<Delivery> claimed = deliveries.claim(key);
-        if (claimed.isEmpty()) {
-            return RecipientOutcome.ALREADY_HANDLED;
-        }
-        try {
-            return send(dispatch, recipient, key, claimed.get());
-        } catch (RuntimeException e) {
-            LOG.warn("delivery to recipient {} failed before it finished: {}; returning it to PENDING for a retry", recipient.id(), e.toString());
-            try {
-                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
-            } catch (RuntimeException releaseFailed) {
-                // the store itself is failing; the record stays SENDING and the operator's redrive will find it
-                LOG.error("could not return delivery for recipient {} to PENDING: {}", recipient.id(), releaseFailed.toString());
-            }
-            return RecipientOutcome.TRANSIENT;
-        }
+        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, recipient, key, claimed));
     }
 
     private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
@@ -212,11 +156,11 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     private Map<PostOutcome, Integer> postToAll(List<String> connectionIds, SdkBytes frame) {
         List<Future<PostOutcome>> futures = new ArrayList<>(connectionIds.size());
         for (String connectionId : connectionIds) {
-            futures.add(executor.submit(() -> withPermit(postPermits, () -> poster.post(connectionId, frame))));
+            futures.add(dispatcher.submit(() -> withPermit(postPermits, () -> poster.post(connectionId, frame))));
         }
         Map<PostOutcome, Integer> outcomes = new EnumMap<>(PostOutcome.class);
         for (int i = 0; i < futures.size(); i++) {
-            PostOutcome outcome = await(futures.get(i));
+            PostOutcome outcome = ChannelDispatcher.await(futures.get(i));
             outcomes.merge(outcome, 1, Integer::sum);
             if (outcome == PostOutcome.GONE) {
                 deleteGone(connectionIds.get(i));
@@ -241,23 +185,5 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
         } finally {
             permits.release();
         }
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while delivering", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private enum RecipientOutcome {
-        SENT, WAITING, FAILED, ALREADY_HANDLED, TRANSIENT
     }
 }

@@ -1,0 +1,137 @@
+package dev.herald.dispatch;
+
+import dev.herald.catalog.Channel;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.observability.Correlation;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.NotificationMetrics.Outcome;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every channel Lambda does with a dispatch, around its own way of sending: serve the recipients in parallel
+ * on virtual threads (bounded), claim each delivery before sending (no claim, no send, so a repeated dispatch sends
+ * nothing twice), return a delivery whose send blew up to PENDING, count the outcomes into metrics and one log line,
+ * and finally throw {@link TransientDispatchException} if any recipient needs a retry, so that Lambda retries the
+ * dispatch and the retry reaches only them. Thread-safe.
+ */
+public final class ChannelDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelDispatcher.class);
+
+    /** A channel's send to one recipient whose delivery it has claimed; records the final state itself. */
+    @FunctionalInterface
+    public interface Sender {
+        RecipientOutcome send(DispatchRecipient recipient, DeliveryKey key, Delivery claimed);
+    }
+
+    private final Channel channel;
+    private final DeliveryRepository deliveries;
+    private final NotificationMetrics metrics;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore permits;
+
+    /** @param parallelism recipients served at once, across all dispatches of this handler */
+    public ChannelDispatcher(Channel channel, DeliveryRepository deliveries, NotificationMetrics metrics, int parallelism) {
+        this.channel = channel;
+        this.deliveries = deliveries;
+        this.metrics = metrics;
+        this.permits = new Semaphore(parallelism);
+    }
+
+    public DispatchResult dispatch(Dispatch dispatch, Sender sender) {
+        if (dispatch.channel() != channel) {
+            // claiming another channel's deliveries would send them the wrong way: a wiring error, never retried into success
+            throw new IllegalArgumentException("the " + channel.id() + " channel received a dispatch for channel '" + dispatch.channel().id()
+                    + "' (notification " + dispatch.notificationId() + "); check which function the processor hands this channel to");
+        }
+        List<Future<RecipientOutcome>> futures = new ArrayList<>(dispatch.recipients().size());
+        for (DispatchRecipient recipient : dispatch.recipients()) {
+            futures.add(submit(() -> withPermit(() -> Correlation.with(dispatch.notificationId(), () -> deliver(dispatch, recipient, sender)))));
+        }
+        Map<RecipientOutcome, Integer> counts = new EnumMap<>(RecipientOutcome.class);
+        for (Future<RecipientOutcome> future : futures) {
+            counts.merge(await(future), 1, Integer::sum);
+        }
+        DispatchResult result = new DispatchResult(counts.getOrDefault(RecipientOutcome.SENT, 0), counts.getOrDefault(RecipientOutcome.WAITING, 0),
+                counts.getOrDefault(RecipientOutcome.SKIPPED, 0), counts.getOrDefault(RecipientOutcome.FAILED, 0),
+                counts.getOrDefault(RecipientOutcome.ALREADY_HANDLED, 0));
+        metrics.count(Outcome.DELIVERED, channel, result.sent());
+        metrics.count(Outcome.SKIPPED, channel, result.skipped());
+        metrics.count(Outcome.FAILED, channel, result.failed());
+        metrics.flush();
+        int transientCount = counts.getOrDefault(RecipientOutcome.TRANSIENT, 0);
+        LOG.info("{} dispatch {}: {} sent, {} waiting, {} skipped, {} failed, {} already handled, {} to retry", channel.id(), dispatch.typeId(),
+                result.sent(), result.waiting(), result.skipped(), result.failed(), result.alreadyHandled(), transientCount);
+        if (transientCount > 0) {
+            throw new TransientDispatchException(transientCount + " of " + dispatch.recipients().size() + " recipients of notification "
+                    + dispatch.notificationId() + " could not be reached on " + channel.id()
+                    + " because of throttling or server errors; their deliveries are PENDING again and a retry sends to them only", result);
+        }
+        return result;
+    }
+
+    /** Runs {@code work} on this dispatcher's virtual threads, e.g. a channel's parallel posts to one recipient's connections. */
+    public <T> Future<T> submit(java.util.concurrent.Callable<T> work) {
+        return executor.submit(work);
+    }
+
+    /** The result of {@code future}; a failure inside it is rethrown as it was thrown. */
+    public static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private RecipientOutcome deliver(Dispatch dispatch, DispatchRecipient recipient, Sender sender) {
+        DeliveryKey key = dispatch.keyFor(recipient);
+        Optional<Delivery> claimed = deliveries.claim(key);
+        if (claimed.isEmpty()) {
+            return RecipientOutcome.ALREADY_HANDLED;
+        }
+        try {
+            return sender.send(recipient, key, claimed.get());
+        } catch (RuntimeException e) {
+            LOG.warn("{} delivery to recipient {} failed before it finished: {}; returning it to PENDING for a retry", channel.id(), recipient.id(),
+                    e.toString());
+            try {
+                deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
+            } catch (RuntimeException releaseFailed) {
+                // the store itself is failing; the record stays SENDING and an operator's redrive will find it
+                LOG.error("could not return {} delivery for recipient {} to PENDING: {}", channel.id(), recipient.id(), releaseFailed.toString());
+            }
+            return RecipientOutcome.TRANSIENT;
+        }
+    }
+
+    private <T> T withPermit(Supplier<T> work) {
+        permits.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            permits.release();
+        }
+    }
+}
