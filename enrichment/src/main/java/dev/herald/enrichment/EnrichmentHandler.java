@@ -14,6 +14,7 @@ import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.event.InvalidEventException;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.RecipientRepository;
 import java.time.Clock;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
 
     private final Catalog catalog;
     private final RecipientResolver resolver;
+    private final RecipientRepository recipients;
     private final ExternalEnricher enricher;
 
     /** Lambda entry point: everything from the environment. */
@@ -49,7 +51,14 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
         super(MatchedEvent.class);
         this.catalog = catalog;
         this.resolver = new RecipientResolver(recipients);
+        this.recipients = recipients;
         this.enricher = enricher;
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        recipients.load(SnapStartPriming.PRIMING_ID);
     }
 
     @Override

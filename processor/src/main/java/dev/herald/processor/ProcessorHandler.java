@@ -20,6 +20,7 @@ import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.observability.NotificationMetrics.Outcome;
@@ -93,6 +94,12 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
         JsonNode node = Json.read(input, JsonNode.class);
         JsonNode payload = node.has("responsePayload") ? node.get("responsePayload") : node;
         return Json.convert(payload, EnrichedEvent.class);
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        deliveries.find(new DeliveryKey(SnapStartPriming.PRIMING_ID, SnapStartPriming.PRIMING_ID, Channel.EMAIL, SnapStartPriming.PRIMING_ID));
     }
 
     @Override

@@ -40,6 +40,18 @@ class TemplateRendererTest {
     }
 
     @Test
+    void warmUp_rendersEveryShippedPartOfEveryTypeInItsDefaultLocale() {
+        // given
+        var renderer = new TemplateRenderer(TemplateSource.directory(ShippedTemplates.DIR), catalog);
+
+        // when
+        int rendered = renderer.warmUp();
+
+        // then: booking.created has all six parts; user.signup and email.send the three email parts
+        assertThat(rendered).isEqualTo(6 + 3 + 3);
+    }
+
+    @Test
     void partMissingInLocale_fallsBackAlongTheChain() {
         // given
         var renderer = new TemplateRenderer(TemplateSource.directory(ShippedTemplates.DIR), catalog);

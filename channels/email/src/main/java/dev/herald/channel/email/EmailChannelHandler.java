@@ -16,6 +16,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.RecipientRepository;
@@ -101,6 +102,13 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     @Override
     protected String correlationId(Dispatch dispatch) {
         return dispatch.notificationId();
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        templates.warmUp();
+        recipients.isSuppressed(SnapStartPriming.PRIMING_ID + "@herald.invalid");
     }
 
     @Override

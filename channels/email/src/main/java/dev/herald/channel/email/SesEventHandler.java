@@ -8,6 +8,7 @@ import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.RecipientRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,12 @@ public final class SesEventHandler extends JsonHandler<EventEnvelope, SesEventHa
     @Override
     protected String correlationId(EventEnvelope event) {
         return event.id();
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        recipients.isSuppressed(SnapStartPriming.PRIMING_ID + "@herald.invalid");
     }
 
     @Override

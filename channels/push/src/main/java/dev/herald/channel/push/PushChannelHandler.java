@@ -18,6 +18,7 @@ import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.Device;
@@ -97,6 +98,13 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     @Override
     protected String correlationId(Dispatch dispatch) {
         return dispatch.notificationId();
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        templates.warmUp();
+        recipients.devices(SnapStartPriming.PRIMING_ID);
     }
 
     @Override

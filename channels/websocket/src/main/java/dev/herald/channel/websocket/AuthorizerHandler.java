@@ -8,6 +8,7 @@ import dev.herald.channel.websocket.auth.InvalidTokenException;
 import dev.herald.channel.websocket.auth.TokenVerifier;
 import dev.herald.channel.websocket.auth.VerifiedToken;
 import dev.herald.config.HeraldConfig;
+import dev.herald.lambda.SnapStartPriming;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizerHandler.class);
 
     private final TokenVerifier tokens;
+    // held here because the CRaC context may reference its resources weakly
+    @SuppressWarnings("unused")
+    private final SnapStartPriming priming = SnapStartPriming.register(getClass().getSimpleName(), this::prime);
 
     /** Lambda entry point: the verifier from the environment (JWKS in the cloud). */
     public AuthorizerHandler() {
@@ -36,6 +40,11 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayCustomA
 
     public AuthorizerHandler(TokenVerifier tokens) {
         this.tokens = tokens;
+    }
+
+    /** SnapStart priming: a token check, which also fetches the issuer's keys (JWKS) once. */
+    void prime() {
+        ConnectHandler.verifyQuietly(tokens);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.Correlation;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,9 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
 
     private final ConnectionRepository connections;
     private final Inbox inbox;
+    // held here because the CRaC context may reference its resources weakly
+    @SuppressWarnings("unused")
+    private final SnapStartPriming priming = SnapStartPriming.register(getClass().getSimpleName(), this::prime);
 
     /** Lambda entry point: everything from the environment. */
     public DefaultRouteHandler() {
@@ -56,6 +60,11 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
     public DefaultRouteHandler(ConnectionRepository connections, DeliveryRepository deliveries) {
         this.connections = connections;
         this.inbox = new Inbox(deliveries);
+    }
+
+    /** SnapStart priming: a lookup of a connection that does not exist. */
+    void prime() {
+        connections.find(SnapStartPriming.PRIMING_ID);
     }
 
     @Override

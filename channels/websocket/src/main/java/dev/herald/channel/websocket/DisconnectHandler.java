@@ -8,6 +8,7 @@ import dev.herald.aws.AwsClients;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.ConnectionRepository;
+import dev.herald.lambda.SnapStartPriming;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,6 +24,9 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectHandler.class);
 
     private final ConnectionRepository connections;
+    // held here because the CRaC context may reference its resources weakly
+    @SuppressWarnings("unused")
+    private final SnapStartPriming priming = SnapStartPriming.register(getClass().getSimpleName(), this::prime);
 
     /** Lambda entry point: everything from the environment. */
     public DisconnectHandler() {
@@ -36,6 +40,11 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
 
     public DisconnectHandler(ConnectionRepository connections) {
         this.connections = connections;
+    }
+
+    /** SnapStart priming: a lookup of a connection that does not exist. */
+    void prime() {
+        connections.find(SnapStartPriming.PRIMING_ID);
     }
 
     @Override

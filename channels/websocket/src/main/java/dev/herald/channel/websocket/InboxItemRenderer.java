@@ -38,6 +38,11 @@ public final class InboxItemRenderer {
                 title, body.get(), data, createdAt));
     }
 
+    /** Compiles and renders every template once (SnapStart priming). */
+    public void warmUp() {
+        templates.warmUp();
+    }
+
     private Optional<String> part(Dispatch dispatch, TemplatePart part, DispatchRecipient recipient, Map<String, Object> model) {
         return templates.render(dispatch.typeId(), part, recipient.locale(), model).map(Rendered::text).map(String::strip);
     }

@@ -18,6 +18,7 @@ import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.templates.TemplateRenderer;
@@ -103,6 +104,13 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     @Override
     protected String correlationId(Dispatch dispatch) {
         return dispatch.notificationId();
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        items.warmUp();
+        connections.forUser(SnapStartPriming.PRIMING_ID);
     }
 
     @Override

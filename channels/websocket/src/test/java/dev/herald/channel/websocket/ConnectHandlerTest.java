@@ -23,13 +23,15 @@ class ConnectHandlerTest {
     private static final String SECRET = "a-dev-secret-that-is-at-least-32-bytes-long";
 
     private final Clock clock = Clock.fixed(Instant.now(), ZoneOffset.UTC);
+    private String connectionsTable;
     private ConnectionRepository connections;
     private ConnectHandler handler;
     private DisconnectHandler disconnect;
 
     @BeforeEach
     void setUp() {
-        connections = new ConnectionRepository(LocalDynamo.client(), LocalDynamo.freshTables().connections(), clock);
+        connectionsTable = LocalDynamo.freshTables().connections();
+        connections = new ConnectionRepository(LocalDynamo.client(), connectionsTable, clock);
         handler = new ConnectHandler(connections, TokenVerifier.hs256(SECRET, "herald-local", "herald-ws", clock), clock);
         disconnect = new DisconnectHandler(connections);
     }
@@ -103,6 +105,16 @@ class ConnectHandlerTest {
         assertThat(disconnect.handleRequest(RouteEvents.disconnect("never-seen"), null).getStatusCode()).isEqualTo(200);
         assertThat(connections.find("c1")).isEmpty();
         assertThat(connections.forUser("alice")).isEmpty();
+    }
+
+    @Test
+    void prime_readsTheStoreAndChecksATokenButStoresNothing() {
+        // when: what SnapStart runs before its snapshot
+        handler.prime();
+        disconnect.prime();
+
+        // then
+        assertThat(LocalDynamo.client().scan(r -> r.tableName(connectionsTable)).count()).isZero();
     }
 
     @Test

@@ -41,6 +41,7 @@ class WebSocketChannelHandlerTest {
     private ConnectionRepository connections;
     private DeliveryRepository deliveries;
     private WebSocketChannelHandler handler;
+    private HeraldTables.Names tables;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -51,7 +52,7 @@ class WebSocketChannelHandlerTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
                 .build();
-        HeraldTables.Names tables = LocalDynamo.freshTables();
+        tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
         handler = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE);
@@ -276,6 +277,17 @@ class WebSocketChannelHandlerTest {
         assertThat(frame.get("title").asText()).isEqualTo("Welcome, Alice");
         assertThat(frame.get("body").asText()).isEqualTo("Hello Alice (en)");
         assertThat(frame.get("data").has("recipient")).isFalse();
+    }
+
+    @Test
+    void prime_rendersTheTemplatesAndReadsTheStoreWithoutSendingOrWriting() {
+        // when: what SnapStart runs before its snapshot
+        handler.prime();
+
+        // then
+        assertThat(endpoint.requests()).isZero();
+        assertThat(LocalDynamo.client().scan(r -> r.tableName(tables.deliveries())).count()).isZero();
+        assertThat(LocalDynamo.client().scan(r -> r.tableName(tables.connections())).count()).isZero();
     }
 
     @Test
