@@ -17,6 +17,7 @@ import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
+import dev.herald.templates.testing.TestTemplates;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

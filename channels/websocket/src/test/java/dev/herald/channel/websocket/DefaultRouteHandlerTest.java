@@ -16,6 +16,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.store.HeraldTables;
+import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;

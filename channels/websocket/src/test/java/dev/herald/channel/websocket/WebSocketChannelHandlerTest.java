@@ -19,6 +19,7 @@ import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.store.HeraldTables;
+import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;

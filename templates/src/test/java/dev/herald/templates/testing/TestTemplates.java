@@ -1,4 +1,4 @@
-package dev.herald.channel.push;
+package dev.herald.templates.testing;
 
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
@@ -7,12 +7,12 @@ import dev.herald.templates.TemplateSource;
 import java.util.Map;
 import java.util.Optional;
 
-/** A small catalog and in-memory templates, so these tests do not depend on the shipped templates' wording. */
-final class TestTemplates {
+/** A small catalog and in-memory templates, so that the channels' tests do not depend on the shipped templates' wording. */
+public final class TestTemplates {
 
-    static final String BOOKING = "booking.created";
-    static final String BARE = "bare.type";
-    static final String WELCOME = "user.welcome";
+    public static final String BOOKING = "booking.created";
+    public static final String BARE = "bare.type";
+    public static final String WELCOME = "user.welcome";
 
     private static final String CATALOG = """
             defaults:
@@ -48,11 +48,11 @@ final class TestTemplates {
     private TestTemplates() {
     }
 
-    static Catalog catalog() {
+    public static Catalog catalog() {
         return CatalogLoader.parse("test-catalog.yaml", CATALOG);
     }
 
-    static TemplateRenderer renderer() {
+    public static TemplateRenderer renderer() {
         return new TemplateRenderer(new TemplateSource() {
             @Override
             public Optional<String> read(String relativePath) {
