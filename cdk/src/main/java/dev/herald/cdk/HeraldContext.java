@@ -22,8 +22,8 @@ import software.constructs.Construct;
  * @param gcmArn           SNS platform application for Firebase Cloud Messaging, if Herald pushes to Android
  * @param logRetentionDays how long every Lambda and API log group keeps its logs
  * @param corsOrigins      browser origins allowed to call the ingest API; empty means no CORS (server-side callers)
- * @param unsubscribeUrl   the one-click unsubscribe endpoint (RFC 8058) emails link to; without it, emails carry no
- *                         List-Unsubscribe header
+ * @param unsubscribeUrl   where emails' one-click unsubscribe links (RFC 8058) point instead of the stack's own
+ *                         {@code /unsubscribe} endpoint, e.g. that endpoint behind a custom domain
  * @param lambdaJarsDir    a directory holding every {@code *-lambda.jar} (e.g. downloaded CI artifacts); by default
  *                         each jar is taken from its module's {@code target/} directory
  */

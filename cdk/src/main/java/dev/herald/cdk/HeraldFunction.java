@@ -69,21 +69,31 @@ public enum HeraldFunction {
     /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
     WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
-    /** Up to 100 recipients per dispatch, each device published in parallel. The platform application ARNs are
-     *  what the push module's DeviceRegistrar reads; they are passed here so registration can run in this
-     *  function, and they scope its sns:Publish grant. */
+    /** Up to 100 recipients per dispatch, each device published in parallel, to the endpoint ARNs stored with the
+     *  devices (its sns:Publish grant is scoped to the configured platform applications' endpoints). */
     PUSH_CHANNEL("PushChannel", LambdaModule.PUSH, "dev.herald.channel.push.PushChannelHandler", 1024, Duration.ofSeconds(60),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE),
-            EnumSet.of(DELIVERY_RETENTION_DAYS, SNS_APNS_APPLICATION_ARN, SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_GCM_APPLICATION_ARN)),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** Device management events: one device per event, at most five SNS calls and a few DynamoDB reads and writes,
+     *  each call bounded by the SDK's 10 s timeout. The platform application ARNs say which platforms can register;
+     *  without one, a registration for that platform is refused. */
+    DEVICE_EVENTS("DeviceEvents", LambdaModule.PUSH, "dev.herald.channel.push.DeviceEventsHandler", 512, Duration.ofSeconds(30),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE),
+            EnumSet.of(SNS_APNS_APPLICATION_ARN, SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_GCM_APPLICATION_ARN)),
     /** Up to 100 recipients per dispatch, one SES SendEmail each, within the account's sending rate. The handler would
      *  send without a configuration set, but then no bounce or complaint would ever come back, so the stack always
-     *  sets one. */
+     *  sets one; and always the unsubscribe URL (the stack's own endpoint unless overridden), so that non-critical
+     *  emails carry List-Unsubscribe. */
     EMAIL_CHANNEL("EmailChannel", LambdaModule.EMAIL, "dev.herald.channel.email.EmailChannelHandler", 1024, Duration.ofSeconds(60),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET),
-            EnumSet.of(DELIVERY_RETENTION_DAYS, UNSUBSCRIBE_URL)),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET, UNSUBSCRIBE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** SES bounce and complaint events: suppress the address, mark the delivery. */
     SES_EVENTS("SesEvents", LambdaModule.EMAIL, "dev.herald.channel.email.SesEventHandler", 512, Duration.ofSeconds(30),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS));
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** {@code /unsubscribe} on the ingest API, the one-click unsubscribe link of every email (every method reaches it,
+     *  so that all but GET and POST get its 405): one delivery read and at most one write, while a person or a mail
+     *  client waits. */
+    UNSUBSCRIBE("Unsubscribe", LambdaModule.EMAIL, "dev.herald.channel.email.UnsubscribeHandler", 512, Duration.ofSeconds(10),
+            Invocation.SYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS));
 
     /** How a function is invoked, which decides where its failures go. */
     public enum Invocation {

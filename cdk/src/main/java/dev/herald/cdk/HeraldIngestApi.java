@@ -1,5 +1,6 @@
 package dev.herald.cdk;
 
+import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -19,7 +20,10 @@ import software.amazon.awscdk.services.apigateway.IntegrationResponse;
 import software.amazon.awscdk.services.apigateway.JsonSchema;
 import software.amazon.awscdk.services.apigateway.JsonSchemaType;
 import software.amazon.awscdk.services.apigateway.JsonSchemaVersion;
+import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.apigateway.LambdaIntegrationOptions;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
+import software.amazon.awscdk.services.apigateway.MethodDeploymentOptions;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.MethodResponse;
@@ -43,23 +47,34 @@ import software.constructs.Construct;
 import software.constructs.IDependable;
 
 /**
- * {@code POST /events}: apps that cannot use the AWS SDK publish one domain event over HTTPS with an API key. API
+ * Herald's public REST API.
+ *
+ * <p>{@code POST /events}: apps that cannot use the AWS SDK publish one domain event over HTTPS with an API key. API
  * Gateway validates the body and calls EventBridge {@code PutEvents} itself, so no Lambda runs (or costs) per event.
  * The body is an EventBridge entry in envelope spelling: {@code {"source": "...", "detail-type": "...", "detail": {...}}}.
+ *
+ * <p>{@code /unsubscribe}: the one-click unsubscribe link (RFC 8058) of every email, a Lambda proxy integration of
+ * the unsubscribe function without an API key (mail clients POST to it unauthenticated); its URL becomes the email
+ * channel's {@code HERALD_UNSUBSCRIBE_URL} unless the {@code unsubscribeUrl} context key overrides it.
  */
 public final class HeraldIngestApi extends Construct {
 
     public static final String PATH = "events";
+    public static final String UNSUBSCRIBE_PATH = "unsubscribe";
 
     /** Usage plan limits per API key: steady 100 events/s with bursts of 200, well under PutEvents' account quota. */
     static final int RATE_LIMIT = 100;
     static final int BURST_LIMIT = 200;
+    /** Unsubscribe links are clicked one at a time; a tighter limit caps what a flood of made-up links can cost. */
+    static final int UNSUBSCRIBE_RATE_LIMIT = 50;
+    static final int UNSUBSCRIBE_BURST_LIMIT = 100;
 
     private final RestApi api;
     private final IApiKey apiKey;
     private final Resource events;
 
-    public HeraldIngestApi(Construct scope, String id, HeraldContext context, IEventBus bus, IDependable apiGatewayAccount) {
+    public HeraldIngestApi(Construct scope, String id, HeraldContext context, IEventBus bus, HeraldFunctions functions,
+                           FunctionEnvironment environment, IDependable apiGatewayAccount) {
         super(scope, id);
         LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(HeraldFunctions.retention(context.logRetentionDays()))
@@ -82,6 +97,13 @@ public final class HeraldIngestApi extends Construct {
                         .throttlingBurstLimit(BURST_LIMIT)
                         .accessLogDestination(new LogGroupLogDestination(accessLogs))
                         .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
+                        .methodOptions(Map.of("/" + UNSUBSCRIBE_PATH + "/*", MethodDeploymentOptions.builder()
+                                .throttlingRateLimit(UNSUBSCRIBE_RATE_LIMIT)
+                                .throttlingBurstLimit(UNSUBSCRIBE_BURST_LIMIT)
+                                .metricsEnabled(true)
+                                .loggingLevel(MethodLoggingLevel.ERROR)
+                                .dataTraceEnabled(false)
+                                .build()))
                         .build());
         if (!context.corsOrigins().isEmpty()) {
             builder.defaultCorsPreflightOptions(CorsOptions.builder()
@@ -160,13 +182,25 @@ public final class HeraldIngestApi extends Construct {
                 .build());
         plan.addApiKey(apiKey);
 
+        Resource unsubscribe = api.getRoot().addResource(UNSUBSCRIBE_PATH);
+        // Every method, so that the handler answers all but GET and POST with its own 405 (API Gateway would say 403).
+        unsubscribe.addMethod("ANY", new LambdaIntegration(functions.alias(HeraldFunction.UNSUBSCRIBE),
+                LambdaIntegrationOptions.builder().proxy(true).allowTestInvoke(false).build()), MethodOptions.builder()
+                .apiKeyRequired(false)
+                .build());
+        environment.put(HeraldEnv.UNSUBSCRIBE_URL, context.unsubscribeUrl().orElseGet(this::unsubscribeUrl));
+
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG4")
                         .reason("POST /events is authorized by a required API key with a throttled usage plan (the issue allows API key "
-                                + "or IAM auth); its callers are server-side applications. OPTIONS is the unauthenticated CORS preflight.")
+                                + "or IAM auth); its callers are server-side applications. OPTIONS is the unauthenticated CORS preflight. "
+                                + "/unsubscribe is public by design: RFC 8058 mail clients POST the List-Unsubscribe link without "
+                                + "credentials. The link is a capability (a random notification id only the email's recipient knows), "
+                                + "the handler acts only on a delivery it finds, and the method is throttled on its own.")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-COG4")
-                        .reason("Publishers are applications, not Cognito users; they authenticate with the API key.")
+                        .reason("Publishers are applications, not Cognito users; they authenticate with the API key. Unsubscribe links "
+                                + "are followed by mail clients and email recipients, who have no Cognito identity.")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-APIG3")
                         .reason("WAF is an account-level choice (its cost is fixed per web ACL); the usage plan throttles per key and the "
@@ -241,5 +275,10 @@ public final class HeraldIngestApi extends Construct {
     /** The URL apps POST to. */
     public String url() {
         return api.urlForPath("/" + PATH);
+    }
+
+    /** The URL of the stack's own unsubscribe endpoint (the email channel's default HERALD_UNSUBSCRIBE_URL). */
+    public String unsubscribeUrl() {
+        return api.urlForPath("/" + UNSUBSCRIBE_PATH);
     }
 }

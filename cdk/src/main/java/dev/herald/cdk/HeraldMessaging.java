@@ -26,7 +26,8 @@ import software.constructs.Construct;
 /**
  * SES and SNS: the configuration set every email is sent with (bounces and complaints go to EventBridge, where
  * Herald suppresses the address), the sending permission for exactly the configured sender identity, and the SNS
- * platform applications (created outside the stack, since they hold APNs and FCM credentials) given by context.
+ * platform applications (created outside the stack, since they hold APNs and FCM credentials) given by context,
+ * which scope the push permissions.
  */
 public final class HeraldMessaging extends Construct {
 
@@ -49,7 +50,6 @@ public final class HeraldMessaging extends Construct {
                 .events(List.of(EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT))
                 .build());
         environment.put(HeraldEnv.SES_CONFIGURATION_SET, configurationSet.getConfigurationSetName());
-        context.unsubscribeUrl().ifPresent(url -> environment.put(HeraldEnv.UNSUBSCRIBE_URL, url));
         context.apnsArn().ifPresent(arn -> environment.put(HeraldEnv.SNS_APNS_APPLICATION_ARN, arn));
         context.apnsSandboxArn().ifPresent(arn -> environment.put(HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, arn));
         context.gcmArn().ifPresent(arn -> environment.put(HeraldEnv.SNS_GCM_APPLICATION_ARN, arn));
@@ -123,6 +123,32 @@ public final class HeraldMessaging extends Construct {
                 .build();
         grantee.getGrantPrincipal().addToPrincipalPolicy(statement);
         return Optional.of(statement);
+    }
+
+    /**
+     * What device registration needs, and only for the configured platform applications:
+     * {@code CreatePlatformEndpoint} on the applications themselves, and {@code GetEndpointAttributes},
+     * {@code SetEndpointAttributes} and {@code DeleteEndpoint} on their endpoints. No statement when no platform
+     * application is configured: every registration is then refused before SNS is called.
+     */
+    public List<PolicyStatement> grantManageDeviceEndpoints(IGrantable grantee) {
+        List<String> applications = context.platformApplicationArns();
+        if (applications.isEmpty()) {
+            return List.of();
+        }
+        List<PolicyStatement> statements = List.of(
+                PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("sns:CreatePlatformEndpoint"))
+                        .resources(applications)
+                        .build(),
+                PolicyStatement.Builder.create()
+                        .effect(Effect.ALLOW)
+                        .actions(List.of("sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint"))
+                        .resources(applications.stream().map(HeraldMessaging::endpointsOf).toList())
+                        .build());
+        statements.forEach(grantee.getGrantPrincipal()::addToPrincipalPolicy);
+        return statements;
     }
 
     static String endpointsOf(String platformApplicationArn) {

@@ -56,7 +56,7 @@ public final class HeraldStack extends Stack {
         events.routeSesEvents(messaging.configurationSet().getConfigurationSetName(), functions);
         CfnAccount apiGatewayAccount = apiGatewayLogging();
         webSocket = new HeraldWebSocketApi(this, "WebSocket", context, functions, environment, apiGatewayAccount);
-        ingest = new HeraldIngestApi(this, "Ingest", context, events.bus(), apiGatewayAccount);
+        ingest = new HeraldIngestApi(this, "Ingest", context, events.bus(), functions, environment, apiGatewayAccount);
         handOffs(environment);
         grants();
         functions.applyEnvironment(environment);
@@ -106,6 +106,8 @@ public final class HeraldStack extends Stack {
         recipients.grantReadWriteData(functions.role(HeraldFunction.PUSH_CHANNEL));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.PUSH_CHANNEL));
         messaging.grantPublishToDevices(functions.role(HeraldFunction.PUSH_CHANNEL));
+        recipients.grantReadWriteData(functions.role(HeraldFunction.DEVICE_EVENTS));
+        messaging.grantManageDeviceEndpoints(functions.role(HeraldFunction.DEVICE_EVENTS));
 
         recipients.grantReadData(functions.role(HeraldFunction.EMAIL_CHANNEL));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.EMAIL_CHANNEL));
@@ -113,6 +115,11 @@ public final class HeraldStack extends Stack {
 
         recipients.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
+
+        // A public endpoint gets exactly its two calls: GetItem of the link's delivery and PutItem of the unsubscribe
+        // beside the recipient's profile (no stream, no query, no update or delete).
+        deliveries.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:GetItem");
+        recipients.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:PutItem");
     }
 
     /** API Gateway writes stage logs through one account-wide role; both APIs' stages wait for it. */
@@ -133,6 +140,8 @@ public final class HeraldStack extends Stack {
         output("WebSocketUrl", webSocket.stage().getUrl(), "wss:// URL browsers connect to (append ?token=JWT)");
         output("WebSocketCallbackUrl", webSocket.stage().getCallbackUrl(), "API Gateway Management API endpoint of the stage");
         output("IngestUrl", ingest.url(), "POST one event here with the x-api-key header");
+        output("UnsubscribeUrl", ingest.unsubscribeUrl(),
+                "one-click unsubscribe endpoint; emails link to it unless the unsubscribeUrl context key overrides it");
         output("IngestApiKeyId", ingest.apiKey().getKeyId(), "id of the ingest API key; its value: aws apigateway get-api-key --api-key ID --include-value --query value --output text");
         output("EventBusName", events.bus().getEventBusName(), "EventBridge bus apps publish domain events to");
         output("EventBusArn", events.bus().getEventBusArn(), "ARN of the bus, for IAM policies of publishers");
@@ -152,8 +161,9 @@ public final class HeraldStack extends Stack {
                     NagPackSuppression.builder().id("AwsSolutions-IAM5")
                             .reason("X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions (Resource *); "
                                     + "DynamoDB grants include the table's indexes (table/index/*), which the inbox and connection "
-                                    + "lookups query; SNS platform endpoints are created per device, so publishing is scoped to the "
-                                    + "endpoints of the configured platform applications (endpoint/<platform>/<app>/*); WebSocket "
+                                    + "lookups query; SNS platform endpoints are created per device, so publishing and reading, "
+                                    + "refreshing and deleting endpoints are scoped to the endpoints of the configured platform "
+                                    + "applications (endpoint/<platform>/<app>/*); WebSocket "
                                     + "connection ids are assigned at run time, so ManageConnections covers this stage's @connections/*.")
                             .appliesTo(List.of(
                                     "Resource::*",

@@ -127,6 +127,23 @@ class HeraldStackTest {
     }
 
     @Test
+    void deviceEventsRule_routesDeviceRegisteredAndUnregistered_toTheDeviceEventsHandler_withRetriesAndADeadLetterQueue() {
+        // given
+        Map<String, Object> rule = ruleDescribed("Herald device management events");
+        Map<String, Object> target = targetOfRule("Herald device management events");
+
+        // then
+        assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern")))
+                .isEqualTo(Json.read(ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), JsonNode.class))
+                .isEqualTo(Json.read("""
+                        {"source":[{"anything-but":["herald"]}],"detail-type":["Device Registered","Device Unregistered"]}""", JsonNode.class));
+        assertThat(rule.get("EventBusName")).isEqualTo(Map.of("Ref", busId()));
+        assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.DEVICE_EVENTS)));
+        assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
+        assertThat(target.get("DeadLetterConfig")).isNotNull();
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void sesRule_onTheDefaultBus_routesBouncesAndComplaintsOfHeraldsConfigurationSet_toTheSesEventHandler() {
         // given
@@ -196,9 +213,9 @@ class HeraldStackTest {
         }
     }
 
-    /** Optional variables the test deployment provides: every SNS platform application and the unsubscribe URL. */
+    /** Optional variables the test deployment provides: every SNS platform application. */
     private static final Set<HeraldEnv> SET_BY_THIS_DEPLOYMENT = Set.of(HeraldEnv.SNS_APNS_APPLICATION_ARN,
-            HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, HeraldEnv.SNS_GCM_APPLICATION_ARN, HeraldEnv.UNSUBSCRIBE_URL);
+            HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, HeraldEnv.SNS_GCM_APPLICATION_ARN);
 
     @Test
     @SuppressWarnings("unchecked")
@@ -208,9 +225,10 @@ class HeraldStackTest {
         assertThat(processor.get(HeraldEnv.DELIVERIES_TABLE.variable())).isEqualTo(Map.of("Ref", herald.tableId(HeraldTables.DELIVERIES)));
         assertThat(processor.get(HeraldEnv.WEBSOCKET_FUNCTION.variable())).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.WEBSOCKET_CHANNEL)));
         assertThat(processor.get(HeraldEnv.EMAIL_FUNCTION.variable())).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.EMAIL_CHANNEL)));
-        Map<String, Object> push = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.PUSH_CHANNEL).getValue()
+        Map<String, Object> devices = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.DEVICE_EVENTS).getValue()
                 .get("Environment")).get("Variables");
-        assertThat(push.get(HeraldEnv.SNS_GCM_APPLICATION_ARN.variable())).isEqualTo(SynthesizedHerald.GCM);
+        assertThat(devices.get(HeraldEnv.SNS_GCM_APPLICATION_ARN.variable())).isEqualTo(SynthesizedHerald.GCM);
+        assertThat(devices.get(HeraldEnv.RECIPIENTS_TABLE.variable())).isEqualTo(Map.of("Ref", herald.tableId(HeraldTables.RECIPIENTS)));
         Map<String, Object> channel = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.WEBSOCKET_CHANNEL).getValue()
                 .get("Environment")).get("Variables");
         assertThat(Json.write(channel.get(HeraldEnv.WEBSOCKET_CALLBACK_URL.variable()))).startsWith("{\"Fn::Join\"").contains("https://")
@@ -288,12 +306,61 @@ class HeraldStackTest {
     }
 
     @Test
+    void deviceEvents_createEndpointsOnlyInTheConfiguredApplications_andManageOnlyTheirEndpoints() {
+        // given
+        List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.DEVICE_EVENTS));
+        List<Map<String, Object>> sns = statements.stream().filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("sns:"))).toList();
+
+        // then
+        assertThat(sns).hasSize(2);
+        Map<String, Object> create = sns.stream().filter(s -> actions(s).contains("sns:CreatePlatformEndpoint")).findFirst().orElseThrow();
+        assertThat(actions(create)).containsExactly("sns:CreatePlatformEndpoint");
+        assertThat(resourcesOf(create)).containsExactlyInAnyOrder(SynthesizedHerald.APNS, SynthesizedHerald.APNS_SANDBOX, SynthesizedHerald.GCM);
+        Map<String, Object> manage = sns.stream().filter(s -> !actions(s).contains("sns:CreatePlatformEndpoint")).findFirst().orElseThrow();
+        assertThat(actions(manage)).containsExactlyInAnyOrder("sns:GetEndpointAttributes", "sns:SetEndpointAttributes", "sns:DeleteEndpoint");
+        assertThat(resourcesOf(manage)).containsExactlyInAnyOrder(
+                "arn:aws:sns:eu-west-1:123456789012:endpoint/APNS/herald-ios/*",
+                "arn:aws:sns:eu-west-1:123456789012:endpoint/APNS_SANDBOX/herald-ios-dev/*",
+                "arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/herald-android/*");
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(actions(s)).contains("dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem");
+            assertThat(Json.write(resourcesOf(s))).contains(herald.tableId(HeraldTables.RECIPIENTS));
+        });
+        assertThat(statements).noneSatisfy(s -> assertThat(Json.write(resourcesOf(s))).contains(herald.tableId(HeraldTables.DELIVERIES)));
+        assertThat(statements).noneSatisfy(s -> assertThat(actions(s)).contains("sns:Publish"));
+    }
+
+    @Test
+    void pushChannel_cannotCreateOrDeleteEndpoints() {
+        List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.PUSH_CHANNEL));
+        assertThat(statements).noneSatisfy(s -> assertThat(actions(s)).containsAnyOf("sns:CreatePlatformEndpoint", "sns:DeleteEndpoint"));
+    }
+
+    @Test
     void processor_mayInvokeTheChannelAliases_andNothingElse() {
         List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.PROCESSOR));
         List<Object> invocable = statements.stream().filter(s -> actions(s).contains("lambda:InvokeFunction"))
                 .flatMap(s -> resourcesOf(s).stream()).toList();
         assertThat(invocable).containsExactlyInAnyOrder(Map.of("Ref", aliasId(HeraldFunction.WEBSOCKET_CHANNEL)),
                 Map.of("Ref", aliasId(HeraldFunction.PUSH_CHANNEL)), Map.of("Ref", aliasId(HeraldFunction.EMAIL_CHANNEL)));
+    }
+
+    @Test
+    void unsubscribe_mayGetADeliveryAndPutARecipientItem_andNothingElse() {
+        // given
+        List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.UNSUBSCRIBE));
+        List<Map<String, Object>> dynamo = statements.stream().filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
+
+        // then
+        assertThat(dynamo).hasSize(2);
+        Map<String, Object> onDeliveries = dynamo.stream().filter(s -> Json.write(resourcesOf(s)).contains(herald.tableId(HeraldTables.DELIVERIES)))
+                .findFirst().orElseThrow();
+        assertThat(actions(onDeliveries)).containsExactly("dynamodb:GetItem");
+        Map<String, Object> onRecipients = dynamo.stream().filter(s -> Json.write(resourcesOf(s)).contains(herald.tableId(HeraldTables.RECIPIENTS)))
+                .findFirst().orElseThrow();
+        assertThat(actions(onRecipients)).containsExactly("dynamodb:PutItem");
+        assertThat(statements).noneSatisfy(s -> assertThat(Json.write(resourcesOf(s))).contains(herald.tableId(HeraldTables.CONNECTIONS)));
+        assertThat(statements).noneSatisfy(s -> assertThat(String.join(",", actions(s))).containsAnyOf("ses:", "sns:", "lambda:", "events:"));
     }
 
     @Test
@@ -347,6 +414,68 @@ class HeraldStackTest {
             assertThat(actions(s)).containsExactly("events:PutEvents");
             assertThat(resourcesOf(s)).containsExactly(Map.of("Fn::GetAtt", List.of(busId(), "Arn")));
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void unsubscribeEndpoint_passesEveryMethodToTheUnsubscribeAlias_withoutAnApiKey_throttledOnItsOwn() {
+        // given
+        String resourceId = herald.resources("AWS::ApiGateway::Resource").entrySet().stream()
+                .filter(r -> HeraldIngestApi.UNSUBSCRIBE_PATH.equals(properties(r.getValue()).get("PathPart"))).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        List<Map<String, Object>> methods = herald.resources("AWS::ApiGateway::Method").values().stream().map(SynthesizedHerald::properties)
+                .filter(p -> Map.of("Ref", resourceId).equals(p.get("ResourceId"))).toList();
+        Map<String, Object> any = methods.stream().filter(p -> "ANY".equals(p.get("HttpMethod"))).findFirst().orElseThrow();
+        Map<String, Object> integration = (Map<String, Object>) any.get("Integration");
+
+        // then: a Lambda proxy integration of the live alias, open to mail clients
+        assertThat(integration.get("Type")).isEqualTo("AWS_PROXY");
+        assertThat(Json.write(integration.get("Uri"))).contains(aliasId(HeraldFunction.UNSUBSCRIBE));
+        assertThat(any.get("AuthorizationType")).isEqualTo("NONE");
+        assertThat(any.getOrDefault("ApiKeyRequired", false)).isEqualTo(false);
+        assertThat(methods).extracting(p -> p.get("HttpMethod")).as("ANY, and the CORS preflight").containsExactlyInAnyOrder("ANY", "OPTIONS");
+        herald.template.hasResourceProperties("AWS::Lambda::Permission", Map.of(
+                "Action", "lambda:InvokeFunction",
+                "FunctionName", Map.of("Ref", aliasId(HeraldFunction.UNSUBSCRIBE)),
+                "Principal", "apigateway.amazonaws.com"));
+        herald.template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of("MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "ResourcePath", "/~1" + HeraldIngestApi.UNSUBSCRIBE_PATH,
+                "HttpMethod", "*",
+                "ThrottlingRateLimit", HeraldIngestApi.UNSUBSCRIBE_RATE_LIMIT,
+                "ThrottlingBurstLimit", HeraldIngestApi.UNSUBSCRIBE_BURST_LIMIT,
+                "LoggingLevel", "ERROR",
+                "DataTraceEnabled", false))))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void emailChannel_linksToTheStacksOwnUnsubscribeEndpoint_byDefault() {
+        // given
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.EMAIL_CHANNEL).getValue()
+                .get("Environment")).get("Variables");
+        String restApi = herald.stack.getLogicalId((software.amazon.awscdk.CfnElement) herald.stack.ingest().api().getNode().getDefaultChild());
+
+        // then: https://<api>.execute-api.<region>.<suffix>/<stage>/unsubscribe
+        assertThat(Json.write(variables.get(HeraldEnv.UNSUBSCRIBE_URL.variable()))).startsWith("{\"Fn::Join\"").contains("https://")
+                .contains("{\"Ref\":\"" + restApi + "\"}").contains(".execute-api.").endsWith("\"/unsubscribe\"]]}");
+        herald.template.hasOutput("UnsubscribeUrl", Match.anyValue());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void unsubscribeUrlContext_overridesTheLinkOnly_andTheEndpointStays() {
+        // given: the endpoint behind a custom domain
+        SynthesizedHerald custom = SynthesizedHerald.with(Map.of(HeraldContext.UNSUBSCRIBE_URL, SynthesizedHerald.UNSUBSCRIBE));
+
+        // when
+        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) custom.function(HeraldFunction.EMAIL_CHANNEL).getValue()
+                .get("Environment")).get("Variables");
+
+        // then
+        assertThat(variables.get(HeraldEnv.UNSUBSCRIBE_URL.variable())).isEqualTo(SynthesizedHerald.UNSUBSCRIBE);
+        assertThat(custom.resources("AWS::ApiGateway::Resource").values().stream().map(SynthesizedHerald::properties))
+                .anySatisfy(p -> assertThat(p.get("PathPart")).isEqualTo(HeraldIngestApi.UNSUBSCRIBE_PATH));
+        assertThat(custom.annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
     }
 
     // --- messaging ---

@@ -24,7 +24,8 @@ final class SynthesizedHerald {
     static final String APNS_SANDBOX = "arn:aws:sns:eu-west-1:123456789012:app/APNS_SANDBOX/herald-ios-dev";
     static final String GCM = "arn:aws:sns:eu-west-1:123456789012:app/GCM/herald-android";
     static final String ORIGIN = "https://app.herald.example";
-    static final String UNSUBSCRIBE = "https://app.herald.example/unsubscribe";
+    /** Not in the shared synth's context, which uses the stack's own unsubscribe endpoint; for {@link #with} tests. */
+    static final String UNSUBSCRIBE = "https://mail.herald.example/unsubscribe";
 
     private static SynthesizedHerald instance;
 
@@ -32,8 +33,8 @@ final class SynthesizedHerald {
     final Template template;
     final Annotations annotations;
 
-    private SynthesizedHerald() {
-        App app = App.Builder.create().context(context()).build();
+    private SynthesizedHerald(Map<String, Object> context) {
+        App app = App.Builder.create().context(context).build();
         Aspects.of(app).add(new AwsSolutionsChecks());
         stack = HeraldApp.create(app, Path.of(".."));
         template = Template.fromStack(stack);
@@ -42,9 +43,16 @@ final class SynthesizedHerald {
 
     static synchronized SynthesizedHerald get() {
         if (instance == null) {
-            instance = new SynthesizedHerald();
+            instance = new SynthesizedHerald(context());
         }
         return instance;
+    }
+
+    /** A synthesis of its own, with some context keys changed (it takes seconds: only for what the shared one cannot show). */
+    static SynthesizedHerald with(Map<String, Object> changes) {
+        Map<String, Object> context = context();
+        context.putAll(changes);
+        return new SynthesizedHerald(context);
     }
 
     static Map<String, Object> context() {
@@ -59,7 +67,6 @@ final class SynthesizedHerald {
         context.put(HeraldContext.GCM_ARN, GCM);
         context.put(HeraldContext.LOG_RETENTION_DAYS, "14");
         context.put(HeraldContext.CORS_ORIGINS, ORIGIN);
-        context.put(HeraldContext.UNSUBSCRIBE_URL, UNSUBSCRIBE);
         String jars = System.getProperty("herald.lambdaJarsDir");
         if (jars != null && !jars.isBlank()) {
             context.put(HeraldContext.LAMBDA_JARS_DIR, jars);

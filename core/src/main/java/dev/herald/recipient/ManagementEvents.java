@@ -1,9 +1,11 @@
 package dev.herald.recipient;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The events apps publish to maintain Herald's recipient data. Their detail-types and rule patterns are defined
@@ -16,11 +18,15 @@ public final class ManagementEvents {
     public static final String TOPIC_SUBSCRIBED = "Topic Subscribed";
     public static final String TOPIC_UNSUBSCRIBED = "Topic Unsubscribed";
     public static final String DEVICE_REGISTERED = "Device Registered";
+    public static final String DEVICE_UNREGISTERED = "Device Unregistered";
 
     /** Handled by the recipients handler (enrichment module). */
     public static final List<String> RECIPIENT_EVENTS = List.of(RECIPIENT_UPSERTED, RECIPIENT_DELETED, TOPIC_SUBSCRIBED, TOPIC_UNSUBSCRIBED);
-    /** Handled by the device registration handler (push module), which needs SNS. */
-    public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED);
+    /** Handled by the device events handler (push module), which needs SNS. */
+    public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED, DEVICE_UNREGISTERED);
+
+    // ids become parts of DynamoDB keys such as USER#<id> and DEVICE#<id>, where '#' separates the parts
+    private static final Pattern ID = Pattern.compile("[^\\s#]{1,256}");
 
     private ManagementEvents() {
     }
@@ -32,5 +38,18 @@ public final class ManagementEvents {
         var types = pattern.putArray("detail-type");
         detailTypes.forEach(types::add);
         return Json.write(pattern);
+    }
+
+    /**
+     * The id in {@code detail.<field>}, stripped; throws {@link IllegalArgumentException} naming the field when it is
+     * missing, blank, longer than 256 characters, or holds whitespace or '#'.
+     */
+    public static String requireId(JsonNode detail, String field) {
+        JsonNode value = detail.path(field);
+        String id = value.isMissingNode() || value.isNull() ? "" : value.asText().strip();
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("detail." + field + " is required: a non-empty id without spaces or '#'");
+        }
+        return id;
     }
 }

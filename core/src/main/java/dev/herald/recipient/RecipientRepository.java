@@ -8,6 +8,8 @@ import dev.herald.store.Items;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,14 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Recipient profiles, devices, topic memberships and suppressed email addresses, in the recipients table.
- * A recipient's profile, devices and topics share one partition, so {@link #load} reads them in one query.
+ * Recipient profiles, devices, topic memberships, one-click unsubscribes and suppressed email addresses, in the
+ * recipients table. A recipient's profile, devices, topics and unsubscribes share one partition ({@code USER#id}),
+ * so {@link #load} reads them in one query and {@link #delete} removes them together.
  * Thread-safe.
  */
 public final class RecipientRepository {
@@ -30,6 +34,7 @@ public final class RecipientRepository {
     private static final String PROFILE = "PROFILE";
     private static final String DEVICE = "DEVICE#";
     private static final String TOPIC = "TOPIC#";
+    private static final String UNSUBSCRIBED = "UNSUBSCRIBED#";
     private static final String USER = "USER#";
     private static final String SUPPRESSION = "SUPPRESSION";
     private static final TypeReference<Map<String, Set<Channel>>> OPT_OUTS = new TypeReference<>() {
@@ -63,11 +68,12 @@ public final class RecipientRepository {
         return load(recipientId).profile();
     }
 
-    /** The profile, devices and topics of one recipient, in one query. */
+    /** The profile, devices, topics and unsubscribes of one recipient, in one query. */
     public Recipient load(String recipientId) {
         RecipientProfile profile = null;
         List<Device> devices = new ArrayList<>();
         Set<String> topics = new HashSet<>();
+        Map<String, Set<Channel>> unsubscribed = new HashMap<>();
         for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
             String sk = Items.string(item, SK);
             if (sk.equals(PROFILE)) {
@@ -76,12 +82,15 @@ public final class RecipientRepository {
                 devices.add(device(item));
             } else if (sk.startsWith(TOPIC)) {
                 topics.add(sk.substring(TOPIC.length()));
+            } else if (sk.startsWith(UNSUBSCRIBED)) {
+                unsubscribed.computeIfAbsent(Items.string(item, "category"), c -> EnumSet.noneOf(Channel.class))
+                        .add(Channel.of(Items.string(item, "channel")));
             }
         }
-        return new Recipient(recipientId, Optional.ofNullable(profile), devices, topics);
+        return new Recipient(recipientId, Optional.ofNullable(profile), devices, topics, unsubscribed);
     }
 
-    /** Removes the profile, devices and topic memberships of a recipient. */
+    /** Removes the profile, devices, topic memberships and unsubscribes of a recipient: its whole partition. */
     public void delete(String recipientId) {
         List<WriteRequest> deletes = new ArrayList<>();
         for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
@@ -120,6 +129,11 @@ public final class RecipientRepository {
                 .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false), ":now", Items.s(clock.instant().toString()))));
     }
 
+    /** Removes one device of a recipient; removing a device that is not there changes nothing. */
+    public void deleteDevice(String recipientId, String deviceId) {
+        dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(DEVICE + deviceId))));
+    }
+
     public void subscribe(String topic, String recipientId) {
         String now = clock.instant().toString();
         batchWrite(List.of(
@@ -142,6 +156,31 @@ public final class RecipientRepository {
                 .exclusiveStartKey(start)
                 .limit(limit));
         return page.items().stream().map(i -> Items.string(i, SK).substring(USER.length())).toList();
+    }
+
+    /**
+     * Records that a recipient unsubscribed from a category on a channel (a one-click link in an email), as an item
+     * of its own beside the profile, which {@code Recipient Upserted} replaces whole. Routing honours it as it honours
+     * the profile's opt-outs.
+     *
+     * @param notificationId the notification whose link was used, kept to show where the unsubscribe came from
+     * @return false when it was already recorded (the first record is kept)
+     */
+    public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId) {
+        var item = Items.item().s(PK, USER + recipientId).s(SK, UNSUBSCRIBED + category + "#" + channel.id())
+                .s("recipientId", recipientId)
+                .s("category", category)
+                .s("channel", channel.id())
+                .s("notificationId", notificationId)
+                .s("updatedAt", clock.instant());
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item.build())
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyRecorded) {
+            return false;
+        }
     }
 
     /** Suppresses an address after a bounce or complaint; suppressed addresses get no email. */

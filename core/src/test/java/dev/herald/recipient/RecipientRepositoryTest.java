@@ -93,6 +93,52 @@ class RecipientRepositoryTest {
     }
 
     @Test
+    void deleteDevice_removesThatDeviceOnly_andIgnoresAnUnknownOne() {
+        // given
+        recipients.put(new RecipientProfile("u1", "en", null, null, null, Map.of(), null, null));
+        recipients.putDevice(new Device("u1", "phone", Platform.APNS, "tok-1", "arn-1", true, null));
+        recipients.putDevice(new Device("u1", "tablet", Platform.GCM, "tok-2", "arn-2", true, null));
+
+        // when
+        recipients.deleteDevice("u1", "phone");
+        recipients.deleteDevice("u1", "phone");
+        recipients.deleteDevice("u1", "never-registered");
+
+        // then
+        assertThat(recipients.devices("u1")).extracting(Device::deviceId).containsExactly("tablet");
+        assertThat(recipients.find("u1")).isPresent();
+    }
+
+    @Test
+    void recordUnsubscribe_isLoadedWithTheRecipient_andRecordedOnce() {
+        // given
+        recipients.put(new RecipientProfile("u1", "en", null, "u1@example.com", null, Map.of(), null, null));
+
+        // when
+        boolean first = recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+        boolean again = recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-2");
+        recipients.recordUnsubscribe("u1", "marketing", Channel.EMAIL, "n-3");
+
+        // then
+        assertThat(first).isTrue();
+        assertThat(again).isFalse();
+        Recipient loaded = recipients.load("u1");
+        assertThat(loaded.unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL), "marketing", Set.of(Channel.EMAIL)));
+        assertThat(loaded.profile().orElseThrow().optOuts()).as("the profile item is left alone").isEmpty();
+    }
+
+    @Test
+    void recordUnsubscribe_withoutProfile_isStillLoaded() {
+        // when
+        recipients.recordUnsubscribe("email-0123abcd", "newsletter", Channel.EMAIL, "n-1");
+
+        // then
+        Recipient loaded = recipients.load("email-0123abcd");
+        assertThat(loaded.profile()).isEmpty();
+        assertThat(loaded.unsubscribed()).containsEntry("newsletter", Set.of(Channel.EMAIL));
+    }
+
+    @Test
     void isSuppressed_ignoresCase() {
         // when
         recipients.suppress("Someone@Example.com", "bounce");

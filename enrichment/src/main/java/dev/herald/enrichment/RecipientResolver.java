@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,7 +45,7 @@ final class RecipientResolver {
         }
         return switch (spec.kind()) {
             case USER_ID -> values.stream().map(id -> load(type, id)).toList();
-            case EMAIL -> values.stream().map(address -> direct(spec, address)).toList();
+            case EMAIL -> values.stream().map(address -> direct(type, address)).toList();
             case TOPIC -> values.stream().flatMap(topic -> members(type, topic).stream()).toList();
         };
     }
@@ -70,14 +71,20 @@ final class RecipientResolver {
         RecipientProfile profile = recipient.profile().orElse(null);
         String email = profile == null ? null : profile.email();
         boolean suppressed = email != null && type.channels().contains(Channel.EMAIL) && recipients.isSuppressed(email);
-        return new ResolvedRecipient(id, profile, recipient.devices(), email, suppressed);
+        return new ResolvedRecipient(id, profile, recipient.devices(), email, suppressed, recipient.unsubscribed());
     }
 
-    private ResolvedRecipient direct(RecipientSpec spec, String address) {
+    /**
+     * An address named in the event. It has no profile, but its id's partition holds the unsubscribes recorded from
+     * its emails' one-click links; a critical type ignores those, so it does not read them.
+     */
+    private ResolvedRecipient direct(NotificationType type, String address) {
         if (!EMAIL.matcher(address).matches()) {
-            throw new Rejection("invalid_address: " + spec.path() + " is not an email address");
+            throw new Rejection("invalid_address: " + type.recipients().path() + " is not an email address");
         }
-        return new ResolvedRecipient(directId(address), null, List.of(), address, recipients.isSuppressed(address));
+        String id = directId(address);
+        Map<String, Set<Channel>> unsubscribed = type.isCritical() ? Map.of() : recipients.load(id).unsubscribed();
+        return new ResolvedRecipient(id, null, List.of(), address, recipients.isSuppressed(address), unsubscribed);
     }
 
     /** A stable id for an address given in the event, so that keys and logs never carry the address itself. */

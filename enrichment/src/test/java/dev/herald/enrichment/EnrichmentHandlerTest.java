@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
@@ -132,6 +133,52 @@ class EnrichmentHandlerTest {
         ResolvedRecipient r = enriched.recipients().getFirst();
         assertThat(r.email()).isEqualTo("a@example.com");
         assertThat(r.id()).startsWith("email-").doesNotContain("example");
+    }
+
+    @Test
+    void handle_recipientWithoutProfile_carriesUnsubscribesFromLinks() throws IOException {
+        // given
+        recipients.recordUnsubscribe("u-42", "bookings", Channel.EMAIL, "n-1");
+
+        // when
+        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+                .handle(new MatchedEvent("booking.created", load("booking-created.json")));
+
+        // then
+        assertThat(enriched.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.profile()).isNull();
+            assertThat(r.optedOut("bookings", Channel.EMAIL)).isTrue();
+            assertThat(r.optedOut("bookings", Channel.PUSH)).isFalse();
+        });
+    }
+
+    @Test
+    void handle_directEmailOfNonCriticalType_carriesTheAddressesUnsubscribes() {
+        // given: the address's id unsubscribed from newsletters with an email's link
+        Catalog catalog = withType("""
+                  newsletter.sent:
+                    recipients: { email: detail.to }
+                    category: newsletter
+                    channels: [email]
+                    email: { from: "news@example.com" }
+                    enrich: false
+                """);
+        recipients.recordUnsubscribe(RecipientResolver.directId("A@Example.com"), "newsletter", Channel.EMAIL, "n-1");
+
+        // when
+        EnrichedEvent enriched = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE)
+                .handle(new MatchedEvent("newsletter.sent", event("newsletter.sent", "{\"to\":\"a@example.com\"}")));
+
+        // then
+        assertThat(enriched.recipients()).singleElement().satisfies(r -> {
+            assertThat(r.email()).isEqualTo("a@example.com");
+            assertThat(r.optedOut("newsletter", Channel.EMAIL)).isTrue();
+        });
+        // the processor reads it from the JSON the enrichment Lambda returns
+        EnrichedEvent roundTrip = Json.read(new java.io.ByteArrayInputStream(Json.writeBytes(enriched)), EnrichedEvent.class);
+        assertThat(roundTrip.recipients().getFirst().optedOut("newsletter", Channel.EMAIL)).isTrue();
+        assertThat(Json.write(new ResolvedRecipient("u1", null, java.util.List.of(), null, false)))
+                .as("no unsubscribes, no field: topics hand thousands of recipients on").doesNotContain("unsubscribed");
     }
 
     @Test

@@ -288,7 +288,7 @@ final class DevApi implements HttpEndpoint {
         info.put("endpoints", List.of(
                 "POST / (X-Amz-Target: AWSEvents.PutEvents)", "POST|GET|DELETE /@connections/{id}", "POST /v2/email/outbound-emails",
                 "POST / Action=Publish|CreatePlatformEndpoint|SetEndpointAttributes|GetEndpointAttributes|DeleteEndpoint",
-                "POST /events (x-api-key)", "GET /ws?token=JWT (WebSocket)", "GET /local/{info,snapshot,events,status/ID,deliveries,connections,outbox,dlq,faults,templates,preview}",
+                "POST /events (x-api-key)", "GET|POST /unsubscribe?n=&t=&r= (email links)", "GET /ws?token=JWT (WebSocket)", "GET /local/{info,snapshot,events,status/ID,deliveries,connections,outbox,dlq,faults,templates,preview}",
                 "POST /local/{dlq/redrive,faults,token}"));
         return info;
     }

@@ -7,6 +7,9 @@ import dev.herald.catalog.Channel;
 import dev.herald.channel.email.EmailChannelHandler;
 import dev.herald.channel.email.EmailComposer;
 import dev.herald.channel.email.SesEmailSender;
+import dev.herald.channel.email.UnsubscribeHandler;
+import dev.herald.channel.push.DeviceEventsHandler;
+import dev.herald.channel.push.DeviceRegistrar;
 import dev.herald.channel.push.PushChannelHandler;
 import dev.herald.channel.websocket.ConnectHandler;
 import dev.herald.channel.websocket.DefaultRouteHandler;
@@ -37,6 +40,7 @@ import dev.herald.local.bus.LocalDispatchSink;
 import dev.herald.local.bus.LocalMetrics;
 import dev.herald.local.bus.StreamPoller;
 import dev.herald.local.bus.Target;
+import dev.herald.local.gateway.RestApiProxy;
 import dev.herald.local.gateway.WebSocketGateway;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpServer;
@@ -70,7 +74,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * The whole of Herald in one process on one loopback port: DynamoDB Local, the bus {@code herald} with the
  * catalog's rules, the enrichment, processor and channel handlers invoked as Lambda invokes them, AWS-compatible
  * endpoints for them to call (EventBridge, the API Gateway Management API, SES v2, SNS), the WebSocket gateway,
- * {@code POST /events} and the dev UI. {@link #close()} stops everything it started.
+ * {@code POST /events}, the one-click unsubscribe endpoint that local emails link to, and the dev UI.
+ * {@link #close()} stops everything it started.
  */
 public final class HeraldLocal implements AutoCloseable {
 
@@ -80,11 +85,14 @@ public final class HeraldLocal implements AutoCloseable {
     public static final String ENRICHMENT = "herald-enrichment";
     public static final String PROCESSOR = "herald-processor";
     public static final String RECIPIENTS = "herald-recipients";
+    public static final String DEVICES = "herald-devices";
     public static final String STATUS_EVENTS = "herald-status-events";
     public static final Map<Channel, String> CHANNEL_FUNCTIONS = Map.of(
             Channel.WEBSOCKET, "herald-websocket", Channel.PUSH, "herald-push", Channel.EMAIL, "herald-email");
     /** The configuration set the email channel names in every SendEmail, as in the cloud. */
     public static final String SES_CONFIGURATION_SET = "herald-local";
+    /** Where the one-click unsubscribe endpoint is served, as the cloud stack's ingest API serves it. */
+    public static final String UNSUBSCRIBE_PATH = "/unsubscribe";
     /** The SNS platform applications herald local pretends to have. */
     public static final String SNS_APPLICATION_PREFIX = "arn:aws:sns:us-east-1:000000000000:app/";
 
@@ -138,6 +146,7 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new ManagementApi(gateway, faults));
             endpoints.add(new SesApi(outbox, faults, clock));
             endpoints.add(new SnsApi(localTable, outbox, faults, clock));
+            endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, new UnsubscribeHandler(catalog, deliveries, recipients)::handle));
             endpoints.add(new DevApi(this, intake));
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
@@ -150,13 +159,15 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
                     new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(recipients, clock)));
+            SnsClient sns = AwsClients.build(SnsClient.builder(), config);
+            invoker.register(Target.of(DEVICES, new DeviceEventsHandler(
+                    new DeviceRegistrar(sns, recipients, DeviceRegistrar.applicationArns(config), clock))));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(connections, deliveries,
                     AwsClients.build(ApiGatewayManagementApiClient.builder(), Optional.of(callbackUrl)), renderer, metrics)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(recipients, deliveries,
-                    AwsClients.build(SnsClient.builder(), config), renderer, metrics)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(recipients, deliveries, sns, renderer, metrics)));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(recipients, deliveries,
                     new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
-                    renderer, new EmailComposer(Optional.empty()), metrics)));
+                    renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(
                     AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS))));
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
@@ -174,7 +185,7 @@ public final class HeraldLocal implements AutoCloseable {
     /**
      * The configuration the handlers run with here, as environment variables would give it to them in Lambda:
      * table names, {@code HERALD_AWS_ENDPOINT} and the WebSocket callback URL pointing at this runtime, the JWT
-     * secret, the bus, the SES configuration set and the SNS platform applications.
+     * secret, the bus, the SES configuration set, the unsubscribe endpoint and the SNS platform applications.
      */
     static HeraldConfig configFor(String baseUrl, LocalSecrets secrets) {
         return LocalStore.TABLES.applyTo(HeraldConfig.of(Map.of()))
@@ -183,6 +194,7 @@ public final class HeraldLocal implements AutoCloseable {
                 .with(HeraldEnv.EVENT_BUS, EventBridgeApi.BUS)
                 .with(HeraldEnv.JWT_SECRET, secrets.jwtSecret())
                 .with(HeraldEnv.SES_CONFIGURATION_SET, SES_CONFIGURATION_SET)
+                .with(HeraldEnv.UNSUBSCRIBE_URL, baseUrl + UNSUBSCRIBE_PATH)
                 .with(HeraldEnv.SNS_APNS_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS/herald-local")
                 .with(HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS_SANDBOX/herald-local")
                 .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local");
@@ -196,11 +208,15 @@ public final class HeraldLocal implements AutoCloseable {
         return config;
     }
 
-    /** The catalog's rules (one per type, matching what the CDK stack deploys) and the management events' rule. */
+    /**
+     * The catalog's rules (one per type, matching what the CDK stack deploys) and the management events' rules:
+     * recipients and topics to the recipients function, devices to the devices function.
+     */
     static List<LocalBus.Rule> rules(Catalog catalog) {
         List<LocalBus.Rule> rules = new ArrayList<>();
         catalog.rulePatterns().forEach((type, pattern) -> rules.add(new LocalBus.Rule(type, pattern, ENRICHMENT, LocalBus.Input.MATCHED_EVENT)));
         rules.add(new LocalBus.Rule(RECIPIENTS, ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS), RECIPIENTS, LocalBus.Input.EVENT));
+        rules.add(new LocalBus.Rule(DEVICES, ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), DEVICES, LocalBus.Input.EVENT));
         return rules;
     }
 

@@ -46,18 +46,14 @@ class EndToEndTest {
 
     @Test
     void booking_forRecipientWithProfileAndDevice_sendsInAppPushAndLocalizedEmail() throws Exception {
-        // given: a French-Canadian recipient with an email address and a registered phone
+        // given: a French-Canadian recipient with an email address and a phone registered by its app
         LocalFixture.publish(local, "demo.app", "Recipient Upserted",
                 "{\"recipientId\":\"user-all\",\"locale\":\"fr-CA\",\"timeZone\":\"America/Montreal\",\"email\":\"all@example.com\",\"displayName\":\"Ana\"}");
-        LocalFixture.await("the profile", Duration.ofSeconds(10), () -> local.recipients().find("user-all").isPresent());
-        String arn;
-        try (var sns = dev.herald.aws.AwsClients.build(software.amazon.awssdk.services.sns.SnsClient.builder(),
-                java.util.Optional.of(java.net.URI.create(local.baseUrl())))) {
-            arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
-                    .token("fcm-all").customUserData("user-all")).endpointArn();
-        }
-        local.recipients().putDevice(new dev.herald.recipient.Device("user-all", "phone", dev.herald.recipient.Platform.GCM, "fcm-all", arn, true,
-                java.time.Instant.now()));
+        LocalFixture.publish(local, "mobile.app", "Device Registered",
+                "{\"recipientId\":\"user-all\",\"deviceId\":\"phone\",\"platform\":\"GCM\",\"token\":\"fcm-all\"}");
+        LocalFixture.await("the profile and the device", Duration.ofSeconds(10), () -> local.recipients().find("user-all").isPresent()
+                && !local.recipients().devices("user-all").isEmpty());
+        String arn = local.recipients().devices("user-all").getFirst().endpointArn();
 
         // when
         String eventId = LocalFixture.publish(local, "demo.app", "booking.created",

@@ -9,7 +9,6 @@ import dev.herald.recipient.Platform;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +31,11 @@ class RestartTest {
             LocalFixture.publish(first, "demo.app", "Recipient Upserted",
                     "{\"recipientId\":\"user-r\",\"locale\":\"fr-CA\",\"timeZone\":\"America/Toronto\",\"email\":\"r@example.com\"}");
             LocalFixture.publish(first, "demo.app", "Topic Subscribed", "{\"recipientId\":\"user-r\",\"topic\":\"hotel-7\"}");
-            try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(first.baseUrl())))) {
-                endpointArn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
-                        .token("fcm-token").customUserData("user-r")).endpointArn();
-            }
-            first.recipients().putDevice(new Device("user-r", "phone-1", Platform.GCM, "fcm-token", endpointArn, true, Instant.now()));
-            LocalFixture.await("profile and topic", Duration.ofSeconds(10), () -> first.recipients().find("user-r").isPresent()
-                    && !first.recipients().members("hotel-7", null, 10).isEmpty());
+            LocalFixture.publish(first, "mobile.app", "Device Registered",
+                    "{\"recipientId\":\"user-r\",\"deviceId\":\"phone-1\",\"platform\":\"GCM\",\"token\":\"fcm-token\"}");
+            LocalFixture.await("profile, topic and device", Duration.ofSeconds(10), () -> first.recipients().find("user-r").isPresent()
+                    && !first.recipients().members("hotel-7", null, 10).isEmpty() && !first.recipients().devices("user-r").isEmpty());
+            endpointArn = first.recipients().devices("user-r").getFirst().endpointArn();
             eventId = LocalFixture.publish(first, "demo.app", "booking.created", "{\"userId\":\"user-r\",\"bookingId\":\"BK-r\",\"hotelName\":\"H\","
                     + "\"city\":\"C\",\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}");
             String id = eventId;
@@ -55,10 +52,21 @@ class RestartTest {
             assertThat(second.deliveries().forNotification(eventId)).isNotEmpty();
             assertThat(second.recipients().find("user-r")).hasValueSatisfying(p -> assertThat(p.locale()).isEqualTo("fr-CA"));
             assertThat(second.recipients().members("hotel-7", null, 10)).containsExactly("user-r");
-            assertThat(second.recipients().devices("user-r")).extracting(Device::endpointArn).containsExactly(endpointArn);
+            assertThat(second.recipients().devices("user-r")).singleElement().satisfies(d -> {
+                assertThat(d.endpointArn()).isEqualTo(endpointArn);
+                assertThat(d.platform()).isEqualTo(Platform.GCM);
+                assertThat(d.enabled()).isTrue();
+            });
             try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(second.baseUrl())))) {
-                assertThat(sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)).attributes()).containsEntry("Token", "fcm-token");
+                assertThat(sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)).attributes())
+                        .containsEntry("Token", "fcm-token").containsEntry("CustomUserData", "user-r");
             }
+            // the same registration after the restart finds the kept endpoint: no second one
+            String again = LocalFixture.publish(second, "mobile.app", "Device Registered",
+                    "{\"recipientId\":\"user-r\",\"deviceId\":\"phone-1\",\"platform\":\"GCM\",\"token\":\"fcm-token\"}");
+            LocalFixture.await("the repeated registration handled", Duration.ofSeconds(10), () -> second.events().find(again)
+                    .filter(e -> "DONE".equals(e.state())).isPresent());
+            assertThat(second.recipients().devices("user-r")).extracting(Device::endpointArn).containsExactly(endpointArn);
             assertThat(second.apiKey()).isEqualTo(apiKey);
             try (var client = LocalFixture.Client.connect(second, token)) {
                 client.send("{\"action\":\"sync\"}");

@@ -18,7 +18,8 @@ import java.util.List;
  * <ul>
  *   <li>A channel that needs a contact point the recipient lacks (no device, no address, suppressed address) cannot
  *       reach them; with {@code delivery: first} the next channel takes over.</li>
- *   <li>An opt-out for the type's category skips that channel, unless the type is critical.</li>
+ *   <li>An opt-out for the type's category skips that channel, unless the type is critical: the profile's, or one
+ *       recorded by Herald's one-click unsubscribe link, which counts for recipients without a profile too.</li>
  *   <li>During the recipient's quiet hours, non-critical push and email are skipped ({@code quiet_hours}); the
  *       in-app inbox still receives the notification where the type uses it.</li>
  * </ul>
@@ -48,13 +49,13 @@ final class Router {
         if (contactProblem != null) {
             return contactProblem;
         }
-        if (type.isCritical() || profile == null) {
+        if (type.isCritical()) {
             return null;
         }
-        if (profile.optedOut(type.category(), channel)) {
+        if (recipient.optedOut(type.category(), channel)) {
             return DeliveryReason.OPTED_OUT;
         }
-        if (channel != Channel.WEBSOCKET && profile.quietHours() != null
+        if (channel != Channel.WEBSOCKET && profile != null && profile.quietHours() != null
                 && profile.quietHours().contains(now.atZone(zone(profile)).toLocalTime())) {
             return DeliveryReason.QUIET_HOURS;
         }

@@ -97,6 +97,60 @@ class RouterTest {
     }
 
     @Test
+    void route_unsubscribedWithLink_skipsThatChannelLikeAProfileOptOut() {
+        // given: the profile allows email, the recipient used the one-click link of a bookings email
+        ResolvedRecipient r = recipient(Map.of(), true, "a@example.com");
+        ResolvedRecipient unsubscribed = new ResolvedRecipient(r.id(), r.profile(), r.devices(), r.email(), false,
+                Map.of("bookings", Set.of(Channel.EMAIL)));
+
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), unsubscribed, NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsExactlyInAnyOrderEntriesOf(Map.of(Channel.WEBSOCKET, "send", Channel.PUSH, "send", Channel.EMAIL, "opted_out"));
+    }
+
+    @Test
+    void route_unsubscribedWithoutProfile_isHonoured() {
+        // given: an address named in the event, no profile
+        ResolvedRecipient direct = new ResolvedRecipient("email-abc", null, List.of(), "a@example.com", false,
+                Map.of("bookings", Set.of(Channel.EMAIL)));
+
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), direct, NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsEntry(Channel.EMAIL, "opted_out").containsEntry(Channel.WEBSOCKET, "send");
+    }
+
+    @Test
+    void route_unsubscribedFromAnotherCategory_stillSends() {
+        // given
+        ResolvedRecipient direct = new ResolvedRecipient("email-abc", null, List.of(), "a@example.com", false,
+                Map.of("marketing", Set.of(Channel.EMAIL)));
+
+        // when
+        var routes = router.route(CATALOG.require("booking.created"), direct, NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsEntry(Channel.EMAIL, "send");
+    }
+
+    @Test
+    void route_criticalType_ignoresUnsubscribes() {
+        // given
+        ResolvedRecipient r = recipient(Map.of(), true, "a@example.com");
+        ResolvedRecipient unsubscribed = new ResolvedRecipient(r.id(), r.profile(), r.devices(), r.email(), false,
+                Map.of("security", Set.of(Channel.EMAIL)));
+
+        // when
+        var routes = router.route(CATALOG.require("security.alert"), unsubscribed, NOON_PARIS);
+
+        // then
+        assertThat(decisions(routes)).containsEntry(Channel.EMAIL, "send");
+    }
+
+    @Test
     void route_quietHoursInRecipientsZone_skipPushAndEmailButNotInbox() {
         // when
         var routes = router.route(CATALOG.require("booking.created"), recipient(Map.of(), true, "a@example.com"), LATE_EVENING_PARIS);

@@ -7,6 +7,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.QuietHours;
 import dev.herald.recipient.RecipientProfile;
@@ -36,7 +37,6 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
 
     private static final Logger LOG = LoggerFactory.getLogger(RecipientEventsHandler.class);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Pattern ID = Pattern.compile("[^\\s#]{1,256}");
 
     /** What happened to one management event: {@code applied}, or refused with the reason. */
     public record Result(String eventId, String detailType, boolean applied, String error) {
@@ -58,6 +58,12 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
         super(EventEnvelope.class);
         this.recipients = recipients;
         this.clock = clock;
+    }
+
+    @Override
+    protected void prime() {
+        super.prime();
+        recipients.find(SnapStartPriming.PRIMING_ID);
     }
 
     @Override
@@ -134,11 +140,7 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     }
 
     private static String id(JsonNode d, String field) {
-        String value = optional(d, field);
-        if (value == null || !ID.matcher(value).matches()) {
-            throw new IllegalArgumentException("detail." + field + " is required: a non-empty id without spaces or '#'");
-        }
-        return value;
+        return ManagementEvents.requireId(d, field);
     }
 
     private static String optional(JsonNode d, String field) {

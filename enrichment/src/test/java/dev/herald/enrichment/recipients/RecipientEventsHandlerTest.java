@@ -57,6 +57,37 @@ class RecipientEventsHandlerTest {
     }
 
     @Test
+    void handle_recipientUpserted_keepsUnsubscribesRecordedByLinks() {
+        // given: an opt-out from an email's one-click link, then the app upserts the profile without it
+        handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\",\"email\":\"u1@example.com\"}"));
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, """
+                {"recipientId":"u1","email":"u1@example.com","optOuts":{"marketing":["push"]}}"""));
+
+        // then
+        assertThat(result.applied()).isTrue();
+        var loaded = recipients.load("u1");
+        assertThat(loaded.unsubscribed()).isEqualTo(java.util.Map.of("bookings", java.util.Set.of(Channel.EMAIL)));
+        assertThat(loaded.profile().orElseThrow().optedOut("marketing", Channel.PUSH)).isTrue();
+    }
+
+    @Test
+    void handle_recipientDeleted_removesUnsubscribesToo() {
+        // given
+        handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\"}"));
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+
+        // when
+        handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"u1\"}"));
+
+        // then
+        assertThat(recipients.load("u1").unsubscribed()).isEmpty();
+        assertThat(recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-2")).as("recorded anew after the delete").isTrue();
+    }
+
+    @Test
     void handle_recipientDeleted_removesTheProfile() {
         // given
         handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\"}"));

@@ -4,8 +4,6 @@ import dev.herald.catalog.EmailSettings;
 import dev.herald.catalog.NotificationType;
 import dev.herald.delivery.DeliveryKey;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +25,10 @@ public final class EmailComposer {
 
     private final Optional<URI> unsubscribeBase;
 
-    /** @param unsubscribeBase the one-click unsubscribe endpoint (HERALD_UNSUBSCRIBE_URL); without it no List-Unsubscribe header is sent */
+    /**
+     * @param unsubscribeBase the one-click unsubscribe endpoint ({@link UnsubscribeHandler}, HERALD_UNSUBSCRIBE_URL);
+     *                        without it no List-Unsubscribe header is sent
+     */
     public EmailComposer(Optional<URI> unsubscribeBase) {
         this.unsubscribeBase = unsubscribeBase;
     }
@@ -49,22 +50,12 @@ public final class EmailComposer {
         List<EmailMessage.Header> headers = new ArrayList<>();
         if (!type.isCritical()) {
             unsubscribeBase.ifPresent(base -> {
-                headers.add(new EmailMessage.Header("List-Unsubscribe", "<" + unsubscribeUrl(base, type, key) + ">"));
+                headers.add(new EmailMessage.Header("List-Unsubscribe", "<" + UnsubscribeLink.of(key).on(base) + ">"));
                 headers.add(new EmailMessage.Header("List-Unsubscribe-Post", ONE_CLICK));
             });
         }
         return new EmailMessage(settings.from(), settings.replyTo(), to, oneLine(subject), blankToNull(html), blankToNull(text),
                 headers, SesTags.of(key));
-    }
-
-    /**
-     * {@code BASE?recipient=…&category=…&notification=…}: what the unsubscribe endpoint needs to opt the recipient
-     * out of the type's category on email.
-     */
-    static URI unsubscribeUrl(URI base, NotificationType type, DeliveryKey key) {
-        String separator = base.getRawQuery() == null ? "?" : "&";
-        return URI.create(base + separator + "recipient=" + encode(key.recipientId()) + "&category=" + encode(type.category())
-                + "&notification=" + encode(key.notificationId()));
     }
 
     /** A subject is one header line: authors' trailing newlines and any line break inside become single spaces. */
@@ -74,9 +65,5 @@ public final class EmailComposer {
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

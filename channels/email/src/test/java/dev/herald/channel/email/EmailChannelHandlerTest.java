@@ -71,8 +71,8 @@ class EmailChannelHandlerTest {
         // then
         JsonNode request = fixture.endpoint.sent().getFirst();
         assertThat(headers(request)).containsExactly(
-                Map.entry("List-Unsubscribe", "<https://herald.example/unsubscribe?recipient=user-42&category=bookings&notification="
-                        + dispatch.notificationId() + ">"),
+                Map.entry("List-Unsubscribe", "<https://herald.example/unsubscribe?n=" + dispatch.notificationId()
+                        + "&t=booking.created&r=user-42>"),
                 Map.entry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         assertThat(tags(request)).containsEntry("herald-type", "booking_2Ecreated")
                 .containsEntry("herald-recipient", "user-42")

@@ -33,12 +33,17 @@ class EmailComposerTest {
     }
 
     @Test
-    void unsubscribeUrl_encodesItsParameters_andKeepsAnExistingQuery() {
-        // given / when
-        URI url = EmailComposer.unsubscribeUrl(URI.create("https://h.example/u?tenant=a"), catalog.require("booking.created"), key);
+    void nonCriticalType_getsAOneClickLinkNamingTheDeliveryOnly() {
+        // given
+        var composer = new EmailComposer(Optional.of(URI.create("https://h.example/u?tenant=a")));
 
-        // then
-        assertThat(url).hasToString("https://h.example/u?tenant=a&recipient=user%2F42&category=bookings&notification=n+1");
+        // when
+        EmailMessage message = composer.compose(catalog.require("booking.created"), key, "a@example.com", "s", null, "t");
+
+        // then: encoded, an existing query kept, and no category or address in clear
+        assertThat(message.headers()).containsExactly(
+                new EmailMessage.Header("List-Unsubscribe", "<https://h.example/u?tenant=a&n=n+1&t=booking.created&r=user%2F42>"),
+                new EmailMessage.Header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
     }
 
     @Test

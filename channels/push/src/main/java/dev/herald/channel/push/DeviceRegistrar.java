@@ -2,11 +2,14 @@ package dev.herald.channel.push;
 
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
+import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientRepository;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -27,6 +30,9 @@ import software.amazon.awssdk.services.sns.model.NotFoundException;
  *       changed, or that SNS disabled, gets {@code SetEndpointAttributes} with the token and {@code Enabled=true};</li>
  *   <li>the device is stored with its endpoint ARN, enabled.</li>
  * </ol>
+ * One endpoint belongs to one device of one recipient: when a token moves to another recipient (a phone signed in
+ * to another account) or to another device id of the same recipient (an app reinstalled), the older device records
+ * that point at the endpoint are removed, so nobody receives someone else's pushes or the same push twice.
  * Registering the same device and token again is cheap and changes nothing. Thread-safe.
  */
 public final class DeviceRegistrar {
@@ -34,6 +40,7 @@ public final class DeviceRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistrar.class);
     private static final Pattern EXISTING_ENDPOINT = Pattern.compile(".*Endpoint (arn:aws[^:]*:sns:\\S+) already exists with the same [Tt]oken.*",
             Pattern.DOTALL);
+    private static final String CUSTOM_USER_DATA = "CustomUserData";
 
     private final SnsClient sns;
     private final RecipientRepository recipients;
@@ -69,35 +76,82 @@ public final class DeviceRegistrar {
         if (platform == null) {
             throw new DeviceRegistrationException("a device needs a platform: one of APNS, APNS_SANDBOX, GCM");
         }
-        Optional<Device> known = recipients.devices(recipientId).stream().filter(d -> d.deviceId().equals(deviceId)).findFirst();
-        String endpointArn = known.filter(d -> d.platform() == platform).map(Device::endpointArn).orElse(null);
-        known.filter(d -> d.platform() != platform && d.endpointArn() != null).ifPresent(d -> deleteQuietly(d.endpointArn()));
-
-        boolean created = false;
-        if (endpointArn == null) {
-            endpointArn = create(recipientId, platform, token);
-            created = true;
-        }
-        try {
-            refresh(endpointArn, token);
-        } catch (NotFoundException deleted) {
-            if (created) {
-                throw deleted; // SNS lost an endpoint it just created: transient, let the caller retry
-            }
-            endpointArn = create(recipientId, platform, token);
-            refresh(endpointArn, token);
-        }
-        Device device = new Device(recipientId, deviceId, platform, token, endpointArn, true, clock.instant());
-        recipients.putDevice(device);
-        return device;
-    }
-
-    private String create(String recipientId, Platform platform, String token) {
+        // before any change: a platform Herald cannot push to must not cost the device its current endpoint
         String application = applicationArns.get(platform);
         if (application == null) {
             throw new DeviceRegistrationException("no SNS platform application is configured for " + platform + "; set "
                     + variable(platform).variable() + " (" + variable(platform).meaning() + ")");
         }
+        List<Device> devices = recipients.devices(recipientId);
+        Optional<Device> known = devices.stream().filter(d -> d.deviceId().equals(deviceId)).findFirst();
+        String endpointArn = known.filter(d -> d.platform() == platform).map(Device::endpointArn).orElse(null);
+        known.filter(d -> d.platform() != platform && d.endpointArn() != null).ifPresent(d -> deleteQuietly(d.endpointArn()));
+
+        boolean created = false;
+        if (endpointArn == null) {
+            endpointArn = create(recipientId, application, platform, token);
+            created = true;
+        }
+        try {
+            refresh(endpointArn, token, recipientId);
+        } catch (NotFoundException deleted) {
+            if (created) {
+                throw deleted; // SNS lost an endpoint it just created: transient, let the caller retry
+            }
+            endpointArn = create(recipientId, application, platform, token);
+            refresh(endpointArn, token, recipientId);
+        }
+        Device device = new Device(recipientId, deviceId, platform, token, endpointArn, true, clock.instant());
+        recipients.putDevice(device);
+        for (Device other : devices) {
+            if (!other.deviceId().equals(deviceId) && endpointArn.equals(other.endpointArn())) {
+                recipients.deleteDevice(recipientId, other.deviceId());
+                LOG.info("removed device {} of recipient {}: device {} registered the same endpoint", other.deviceId(), recipientId, deviceId);
+            }
+        }
+        return device;
+    }
+
+    /**
+     * Deletes the device's SNS endpoint, then its record. A device that is not registered changes nothing (returns
+     * false), so a repeated event is harmless. An endpoint that another recipient has since registered is left to
+     * them. SDK errors such as throttling pass through, to be retried: {@code DeleteEndpoint} is idempotent, and the
+     * record goes last so a retry still knows the endpoint.
+     */
+    public boolean unregister(String recipientId, String deviceId) {
+        require(recipientId, "recipientId");
+        require(deviceId, "deviceId");
+        Optional<Device> known = recipients.devices(recipientId).stream().filter(d -> d.deviceId().equals(deviceId)).findFirst();
+        if (known.isEmpty()) {
+            return false;
+        }
+        String endpointArn = known.get().endpointArn();
+        if (endpointArn != null && ownedBy(endpointArn, recipientId)) {
+            sns.deleteEndpoint(r -> r.endpointArn(endpointArn));
+        }
+        recipients.deleteDevice(recipientId, deviceId);
+        return true;
+    }
+
+    /** SnapStart priming: the devices read every event starts with, of a recipient that does not exist; no SNS call. */
+    void prime() {
+        recipients.devices(SnapStartPriming.PRIMING_ID);
+    }
+
+    private boolean ownedBy(String endpointArn, String recipientId) {
+        try {
+            String owner = sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)).attributes().get(CUSTOM_USER_DATA);
+            if (owner != null && !owner.isBlank() && !owner.equals(recipientId)) {
+                LOG.info("kept SNS endpoint {}: another recipient registered it since", endpointArn);
+                return false;
+            }
+            return true;
+        } catch (NotFoundException gone) {
+            return false;
+        }
+    }
+
+    private String create(String recipientId, String application, Platform platform, String token) {
         try {
             return sns.createPlatformEndpoint(r -> r.platformApplicationArn(application).token(token).customUserData(recipientId))
                     .endpointArn();
@@ -112,15 +166,47 @@ public final class DeviceRegistrar {
         }
     }
 
-    private void refresh(String endpointArn, String token) {
+    private void refresh(String endpointArn, String token, String recipientId) {
         GetEndpointAttributesResponse current = sns.getEndpointAttributes(r -> r.endpointArn(endpointArn));
         Map<String, String> attributes = current.attributes();
         boolean tokenChanged = !token.equals(attributes.get("Token"));
         boolean disabled = !"true".equalsIgnoreCase(attributes.get("Enabled"));
-        if (tokenChanged || disabled) {
-            sns.setEndpointAttributes(r -> r.endpointArn(endpointArn).attributes(Map.of("Token", token, "Enabled", "true")));
-            LOG.info("refreshed SNS endpoint {} ({}{})", endpointArn, tokenChanged ? "new token" : "",
-                    disabled ? (tokenChanged ? ", re-enabled" : "re-enabled") : "");
+        String owner = attributes.get(CUSTOM_USER_DATA);
+        boolean ownerChanged = !recipientId.equals(owner);
+        if (!tokenChanged && !disabled && !ownerChanged) {
+            return;
+        }
+        if (owner != null && !owner.isBlank() && ownerChanged) {
+            // before the endpoint names its new owner, or a retry after a crash would no longer know the previous one
+            releaseFromPreviousOwner(endpointArn, owner);
+        }
+        try {
+            sns.setEndpointAttributes(r -> r.endpointArn(endpointArn)
+                    .attributes(Map.of("Token", token, "Enabled", "true", CUSTOM_USER_DATA, recipientId)));
+        } catch (InvalidParameterException e) {
+            throw new DeviceRegistrationException("SNS refused the device's token for endpoint " + endpointArn + ": "
+                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()), e);
+        }
+        List<String> changes = new ArrayList<>();
+        if (tokenChanged) {
+            changes.add("new token");
+        }
+        if (disabled) {
+            changes.add("re-enabled");
+        }
+        if (ownerChanged) {
+            changes.add("new recipient");
+        }
+        LOG.info("refreshed SNS endpoint {} ({})", endpointArn, String.join(", ", changes));
+    }
+
+    /** The previous owner's devices on this endpoint stop receiving: the endpoint now reaches someone else. */
+    private void releaseFromPreviousOwner(String endpointArn, String previousOwner) {
+        for (Device device : recipients.devices(previousOwner)) {
+            if (endpointArn.equals(device.endpointArn())) {
+                recipients.deleteDevice(previousOwner, device.deviceId());
+                LOG.info("removed device {} of recipient {}: its SNS endpoint was registered by another recipient", device.deviceId(), previousOwner);
+            }
         }
     }
 

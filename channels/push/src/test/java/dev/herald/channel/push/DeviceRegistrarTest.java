@@ -130,6 +130,91 @@ class DeviceRegistrarTest {
     }
 
     @Test
+    void register_tokenLastRegisteredByAnotherRecipient_movesTheEndpointAndRemovesTheirDevice() {
+        // given: a phone registered for alice, then signed in to bob's account (same app, same token)
+        Device alices = registrar.register("alice", "phone", Platform.GCM, "shared-token");
+
+        // when
+        Device bobs = registrar.register("bob", "phone-b", Platform.GCM, "shared-token");
+
+        // then: one endpoint, now bob's; alice no longer has a device that reaches bob's phone
+        assertThat(bobs.endpointArn()).isEqualTo(alices.endpointArn());
+        assertThat(fx.endpoint.find(bobs.endpointArn()).customUserData).isEqualTo("bob");
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+        assertThat(fx.recipients.devices("bob")).containsExactly(bobs);
+        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+    }
+
+    @Test
+    void register_sameTokenUnderANewDeviceId_replacesTheOldDeviceSoNoPushArrivesTwice() {
+        // given: the app was reinstalled and reports a new device id with the same token
+        registrar.register("alice", "install-1", Platform.APNS, "tok-1");
+
+        // when
+        Device current = registrar.register("alice", "install-2", Platform.APNS, "tok-1");
+
+        // then
+        assertThat(fx.recipients.devices("alice")).containsExactly(current);
+        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+    }
+
+    @Test
+    void register_switchToAPlatformWithoutApplication_keepsTheCurrentEndpoint() {
+        // given
+        Device phone = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        // when / then
+        assertThatThrownBy(() -> registrar.register("alice", "phone", Platform.APNS_SANDBOX, "tok-dev"))
+                .isInstanceOf(DeviceRegistrationException.class);
+        assertThat(fx.endpoint.find(phone.endpointArn())).isNotNull();
+        assertThat(fx.recipients.devices("alice")).containsExactly(phone);
+    }
+
+    @Test
+    void unregister_knownDevice_deletesItsEndpointThenItsRecord() {
+        // given
+        Device phone = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+
+        // when
+        boolean removed = registrar.unregister("alice", "phone");
+
+        // then
+        assertThat(removed).isTrue();
+        assertThat(fx.endpoint.find(phone.endpointArn())).isNull();
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+    }
+
+    @Test
+    void unregister_unknownDevice_returnsFalseAndCallsNoSns() {
+        assertThat(registrar.unregister("alice", "phone")).isFalse();
+        assertThat(fx.endpoint.calls()).isEmpty();
+    }
+
+    @Test
+    void unregister_whenTheEndpointIsAlreadyGone_stillRemovesTheDevice() {
+        Device phone = registrar.register("alice", "phone", Platform.APNS, "tok-1");
+        fx.endpoint.remove(phone.endpointArn());
+
+        assertThat(registrar.unregister("alice", "phone")).isTrue();
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+    }
+
+    @Test
+    void unregister_staleDeviceWhoseEndpointAnotherRecipientNowOwns_keepsTheirEndpoint() {
+        // given: a device record left from before the endpoint moved to bob
+        Device bobs = registrar.register("bob", "phone", Platform.GCM, "shared-token");
+        fx.recipients.putDevice(new Device("alice", "old-phone", Platform.GCM, "shared-token", bobs.endpointArn(), true, fx.clock.instant()));
+
+        // when
+        registrar.unregister("alice", "old-phone");
+
+        // then
+        assertThat(fx.endpoint.find(bobs.endpointArn())).isNotNull();
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+        assertThat(fx.recipients.devices("bob")).containsExactly(bobs);
+    }
+
+    @Test
     void applicationArns_readsEachPlatformFromTheEnvironment() {
         HeraldConfig config = HeraldConfig.of(Map.of(HeraldEnv.SNS_APNS_APPLICATION_ARN, "a", HeraldEnv.SNS_GCM_APPLICATION_ARN, "g"));
 

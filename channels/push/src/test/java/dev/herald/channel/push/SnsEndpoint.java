@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
  * A stand-in for SNS's query protocol on 127.0.0.1, for the real {@code SnsClient}: {@code Publish},
  * {@code CreatePlatformEndpoint}, {@code GetEndpointAttributes}, {@code SetEndpointAttributes} and
  * {@code DeleteEndpoint} over form-encoded POSTs, answering XML as SNS does, including the errors SNS returns
- * (EndpointDisabled for a disabled endpoint, NotFound, Throttled, InternalError) on demand. Close it after the test.
+ * (EndpointDisabled for a disabled endpoint, NotFound, Throttled, InternalError) on demand, per endpoint or per action. Close it after the test.
  */
 final class SnsEndpoint implements AutoCloseable {
 
@@ -54,6 +54,7 @@ final class SnsEndpoint implements AutoCloseable {
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<String, Integer> actionFailures = new ConcurrentHashMap<>();
 
     SnsEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -91,8 +92,14 @@ final class SnsEndpoint implements AutoCloseable {
         failures.put(arn, status);
     }
 
+    /** Every call of {@code action} (e.g. CreatePlatformEndpoint) gets {@code status} (429 Throttled, 500 InternalError) until {@link #heal}. */
+    void failAction(String action, int status) {
+        actionFailures.put(action, status);
+    }
+
     void heal() {
         failures.clear();
+        actionFailures.clear();
     }
 
     List<Published> published() {
@@ -117,6 +124,11 @@ final class SnsEndpoint implements AutoCloseable {
             Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String action = form.getOrDefault("Action", "");
             calls.add(action);
+            Integer failure = actionFailures.get(action);
+            if (failure != null) {
+                error(exchange, failure, failure == 429 ? "Throttled" : "InternalError", "failing on demand");
+                return;
+            }
             switch (action) {
                 case "Publish" -> publish(exchange, form);
                 case "CreatePlatformEndpoint" -> create(exchange, form);
