@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +32,30 @@ class HandlerStartupTest {
         try (ZipFile jar = new ZipFile(jar(spec).toFile())) {
             assertThat(jar.getEntry(spec.handlerClass().replace('.', '/') + ".class"))
                     .as(spec.handlerClass() + " in " + jar.getName()).isNotNull();
+        }
+    }
+
+    /** What no handler loads, by where it sits in a jar: other HTTP clients, build metadata, unused Powertools parts. */
+    private static final java.util.List<String> LEFT_OUT = java.util.List.of(
+            "org/apache/http/", "io/netty/", "software/amazon/awssdk/http/apache/", "software/amazon/awssdk/http/nio/",
+            "META-INF/maven/", "META-INF/native-image/", "io/burt/", "org/joda/", "org/javatuples/");
+    private static final String LOG4J_PLUGINS = "META-INF/org/apache/logging/log4j/core/config/plugins/Log4j2Plugins.dat";
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(LambdaModule.class)
+    void lambdaJar_holdsOneLog4jPluginCacheForAllPlugins_andNothingNoHandlerLoads(LambdaModule module) throws IOException {
+        try (ZipFile jar = new ZipFile(jarOf(module).toFile())) {
+            // then
+            assertThat(jar.stream().map(java.util.zip.ZipEntry::getName).filter(n -> LEFT_OUT.stream().anyMatch(n::startsWith)))
+                    .as("entries of " + jar.getName() + " that no handler loads (see the lambda-jar shade configuration in the root pom)")
+                    .isEmpty();
+            // log4j reads one plugin cache; without the merge only one jar's survives and log4j2.xml is never read
+            String plugins = new String(jar.getInputStream(jar.getEntry(LOG4J_PLUGINS)).readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(plugins).as("the merged " + LOG4J_PLUGINS).contains(
+                    "org.apache.logging.log4j.core.config.xml.XmlConfigurationFactory",
+                    "org.apache.logging.log4j.core.appender.ConsoleAppender",
+                    "org.apache.logging.log4j.layout.template.json.JsonTemplateLayout",
+                    "org.apache.logging.log4j.layout.template.json.resolver.PowertoolsResolverFactory");
         }
     }
 
@@ -69,54 +91,23 @@ class HandlerStartupTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(HeraldFunction.class)
-    @SuppressWarnings("unchecked")
     void handler_startsWithTheEnvironmentTheStackGivesIt(HeraldFunction spec) throws Exception {
         // given
-        Map<String, Object> variables = (Map<String, Object>) ((Map<String, Object>) herald.function(spec).getValue().get("Environment"))
-                .get("Variables");
-        Map<String, String> environment = new TreeMap<>();
-        variables.forEach((name, value) -> environment.put(name, value instanceof String s ? s : standIn(name)));
-        environment.put("AWS_REGION", "eu-west-1");
-        String javaCommand = ProcessHandle.current().info().command().orElse("java");
-        String classpath = jar(spec) + java.io.File.pathSeparator + Path.of(StartHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        ProcessBuilder builder = new ProcessBuilder(javaCommand, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                StartHandler.class.getName(), spec.handlerClass()).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(environment);
+        Map<String, String> environment = DeployedHandler.stackEnvironment(herald, spec);
 
         // when
-        Process process = builder.start();
-        boolean exited = process.waitFor(60, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly();
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        DeployedHandler.Run run = DeployedHandler.run(spec, environment, Optional.empty());
 
         // then
-        assertThat(exited).as(spec.handlerClass() + " started within 60 s").isTrue();
-        assertThat(process.exitValue()).as(spec.handlerClass() + " with " + environment.keySet() + ":\n" + output).isZero();
-    }
-
-    /** What CloudFormation fills in at deploy time, by kind of variable. */
-    private static String standIn(String variable) {
-        if (variable.endsWith("_TABLE")) {
-            return "herald-test-" + variable.toLowerCase();
-        }
-        if (variable.endsWith("_FUNCTION")) {
-            return "arn:aws:lambda:eu-west-1:123456789012:function:herald-test:live";
-        }
-        if (variable.endsWith("_URL")) {
-            return "https://abc123.execute-api.eu-west-1.amazonaws.com/test";
-        }
-        return "herald-test";
+        assertThat(run.exited()).as(spec.handlerClass() + " started within 60 s").isTrue();
+        assertThat(run.exitCode()).as(spec.handlerClass() + " with " + environment.keySet() + ":\n" + run.output()).isZero();
     }
 
     private static Path jar(HeraldFunction spec) {
-        return jarOf(spec.module());
+        return DeployedHandler.jar(spec);
     }
 
     private static Path jarOf(LambdaModule module) {
-        String dir = System.getProperty("herald.lambdaJarsDir");
-        return module.jar(Path.of(".."), Optional.ofNullable(dir).filter(d -> !d.isBlank()));
+        return DeployedHandler.jarOf(module);
     }
 }

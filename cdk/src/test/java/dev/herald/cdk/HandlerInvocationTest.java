@@ -1,0 +1,323 @@
+package dev.herald.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Channel;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.Connection;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.EnrichedEvent;
+import dev.herald.dispatch.MatchedEvent;
+import dev.herald.dispatch.ResolvedRecipient;
+import dev.herald.event.EventEnvelope;
+import dev.herald.json.Json;
+import dev.herald.local.HeraldLocal;
+import dev.herald.recipient.Device;
+import dev.herald.recipient.Platform;
+import dev.herald.recipient.RecipientProfile;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.StreamRecords;
+import dev.herald.store.StreamTail;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * Each deployed handler, started from its jar in a fresh JVM with the stack's environment, handles one real event:
+ * its AWS SDK clients reach DynamoDB Local, herald local and the Lambda stand-in through the SDK's endpoint
+ * variables, its log lines go through log4j's JSON layout with Powertools' fields, and the channel handlers flush
+ * their EMF metrics. This is what proves that the Lambda jars, cut down to what the handlers load, still hold
+ * everything a handler needs, including what the SDK, log4j and Powertools load by name.
+ */
+class HandlerInvocationTest {
+
+    /** The handlers that count notifications in CloudWatch EMF metrics. */
+    private static final Set<HeraldFunction> COUNTS_METRICS = EnumSet.of(HeraldFunction.PROCESSOR, HeraldFunction.WEBSOCKET_CHANNEL,
+            HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL);
+    private static final String TYPE = "booking.created";
+
+    private static SynthesizedHerald herald;
+    private static HeraldTables.Names tables;
+    private static LocalCloud cloud;
+    private static DeliveryRepository deliveries;
+    private static ConnectionRepository connections;
+    private static RecipientRepository recipients;
+
+    /** One event for a function, the id its log lines carry (null when it logs none), and what must hold after. */
+    private record Call(String event, String correlationId, Consumer<JsonNode> then) {
+    }
+
+    @BeforeAll
+    static void startTheLocalCloud() {
+        herald = SynthesizedHerald.get();
+        tables = new HeraldTables.Names(DeployedHandler.standIn(HeraldEnv.DELIVERIES_TABLE.variable()),
+                DeployedHandler.standIn(HeraldEnv.CONNECTIONS_TABLE.variable()), DeployedHandler.standIn(HeraldEnv.RECIPIENTS_TABLE.variable()));
+        cloud = LocalCloud.start(tables);
+        deliveries = new DeliveryRepository(cloud.dynamo(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(1));
+        connections = new ConnectionRepository(cloud.dynamo(), tables.connections(), Clock.systemUTC());
+        recipients = new RecipientRepository(cloud.dynamo(), tables.recipients(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stopTheLocalCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(HeraldFunction.class)
+    void handler_handlesOneEventFromItsJar(HeraldFunction spec, @TempDir Path dir) throws Exception {
+        // given
+        Map<String, String> environment = environment(spec);
+        Call call = given(spec, environment, "u-" + spec.id().toLowerCase(), UUID.randomUUID().toString());
+        Path event = Files.writeString(dir.resolve("event.json"), call.event());
+
+        // when
+        DeployedHandler.Run run = DeployedHandler.run(spec, environment, Optional.of(event));
+
+        // then
+        assertThat(run.exited()).as(spec + " handled its event within 60 s:\n" + run.output()).isTrue();
+        assertThat(run.exitCode()).as(spec + " from " + DeployedHandler.jar(spec).getFileName() + ":\n" + run.output()).isZero();
+        System.out.println(spec + " (" + DeployedHandler.jar(spec).getFileName() + "): " + run.timings().orElse("?") + "; JVM start to exit "
+                + run.wallMillis() + " ms");
+        List<JsonNode> lines = run.jsonLines().stream().map(Json::parse).toList();
+        List<JsonNode> logs = lines.stream().filter(l -> l.has("level")).toList();
+        assertThat(run.output().lines().filter(l -> !l.startsWith("{") && !l.startsWith("herald-test ")))
+                .as("every line a handler writes is structured JSON:\n" + run.output()).isEmpty();
+        if (call.correlationId() != null) {
+            assertThat(logs).as("log lines through the JSON layout:\n" + run.output()).isNotEmpty();
+            assertThat(logs).allSatisfy(log -> {
+                assertThat(log.path("correlation_id").asText()).isEqualTo(call.correlationId());
+                assertThat(log.path("function_name").asText()).isEqualTo(environment.get("AWS_LAMBDA_FUNCTION_NAME"));
+                assertThat(log.path("message").asText()).isNotBlank();
+            });
+        }
+        if (COUNTS_METRICS.contains(spec)) {
+            assertThat(lines).as("an EMF metrics line in namespace Herald:\n" + run.output())
+                    .anySatisfy(l -> assertThat(l.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Herald"));
+        }
+        call.then().accept(Json.parse(run.response().isBlank() ? "null" : run.response()));
+    }
+
+    /**
+     * The stack's variables, pointed at the local cloud where they name an endpoint, plus what the Lambda runtime
+     * sets. The WebSocket callback URL and the JWKS URL are endpoints themselves; the bus is herald local's.
+     */
+    private static Map<String, String> environment(HeraldFunction spec) {
+        Map<String, String> environment = new TreeMap<>(DeployedHandler.withLambdaRuntime(DeployedHandler.stackEnvironment(herald, spec), spec));
+        environment.putAll(cloud.endpointVariables());
+        environment.computeIfPresent(HeraldEnv.WEBSOCKET_CALLBACK_URL.variable(), (k, v) -> cloud.local().baseUrl());
+        environment.computeIfPresent(HeraldEnv.JWKS_URL.variable(), (k, v) -> cloud.standInUrl() + "/jwks.json");
+        environment.computeIfPresent(HeraldEnv.EVENT_BUS.variable(), (k, v) -> "herald");
+        return environment;
+    }
+
+    private static Call given(HeraldFunction spec, Map<String, String> environment, String user, String eventId) throws Exception {
+        String email = user + "@example.com";
+        String connectionId = "conn-" + user;
+        Instant now = Instant.now();
+        return switch (spec) {
+            case ENRICHMENT -> {
+                recipients.put(profile(user, email));
+                yield new Call(Json.write(new MatchedEvent(TYPE, booking(eventId, user))), eventId, response -> {
+                    assertThat(response.at("/recipients/0/id").asText()).isEqualTo(user);
+                    assertThat(response.at("/recipients/0/email").asText()).isEqualTo(email);
+                });
+            }
+            case RECIPIENT_EVENTS -> new Call(envelope(eventId, "Recipient Upserted",
+                    "{\"recipientId\":\"%s\",\"email\":\"%s\",\"locale\":\"fr-CA\",\"timeZone\":\"America/Toronto\"}".formatted(user, email)),
+                    eventId, response -> assertThat(recipients.find(user)).hasValueSatisfying(p -> assertThat(p.locale()).isEqualTo("fr-CA")));
+            case PROCESSOR -> {
+                EventEnvelope booking = booking(eventId, user);
+                EnrichedEvent enriched = EnrichedEvent.of(TYPE, booking, booking.detail(),
+                        List.of(new ResolvedRecipient(user, profile(user, email), List.of(), email, false)));
+                yield new Call(Json.write(enriched), eventId, response -> {
+                    assertThat(deliveries.forNotification(eventId)).isNotEmpty();
+                    List<LocalCloud.Invoke> handedOn = cloud.invokes().stream().filter(i -> i.payload().contains(eventId)).toList();
+                    assertThat(handedOn).as("asynchronous invokes of the channel functions").isNotEmpty().allSatisfy(invoke -> {
+                        assertThat(invoke.invocationType()).isEqualTo("Event");
+                        assertThat(invoke.function()).isIn(environment.get(HeraldEnv.WEBSOCKET_FUNCTION.variable()),
+                                environment.get(HeraldEnv.PUSH_FUNCTION.variable()), environment.get(HeraldEnv.EMAIL_FUNCTION.variable()));
+                        assertThat(Json.read(invoke.payload(), Dispatch.class).notificationId()).isEqualTo(eventId);
+                    });
+                });
+            }
+            case STATUS_EVENTS -> {
+                StreamTail tail = new StreamTail(cloud.dynamo(), cloud.streams(), tables.deliveries());
+                DeliveryKey key = sent(eventId, Channel.EMAIL, user, now);
+                var records = tail.poll(100).stream().filter(r -> r.dynamodb().keys().toString().contains(eventId)).toList();
+                assertThat(records).as("the deliveries table's stream records of " + key).isNotEmpty();
+                // it logs only what it could not publish
+                yield new Call(Json.write(StreamRecords.toLambdaEvent(records)), null,
+                        response -> assertThat(response.path("events").asInt()).as("Delivery Status events published: " + response).isPositive());
+            }
+            case WEBSOCKET_CHANNEL -> {
+                // one live connection (a browser on herald local's gateway) and one API Gateway no longer has (410)
+                LocalCloud.Socket browser = cloud.connect(user);
+                String gone = "gone-" + user;
+                connections.put(new Connection(browser.connectionId(), user, now));
+                connections.put(new Connection(gone, user, now));
+                DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.WEBSOCKET, user);
+                deliveries.create(Delivery.pending(key, now, null));
+                yield new Call(Json.write(dispatch(eventId, Channel.WEBSOCKET, recipient(user, email, List.of()))), eventId, response -> {
+                    try (browser) {
+                        assertThat(browser.nextFrame(Duration.ofSeconds(10))).as("the frame the browser received").hasValueSatisfying(
+                                frame -> assertThat(frame).contains(eventId));
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    assertThat(connections.find(gone)).as("the gone connection").isEmpty();
+                    assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.SENT));
+                });
+            }
+            case WEBSOCKET_CONNECT -> new Call(webSocketEvent("$connect", "CONNECT", connectionId,
+                    ",\"authorizer\":{\"principalId\":\"%s\",\"userId\":\"%s\"}".formatted(user, user), null), null,
+                    response -> {
+                        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+                        assertThat(connections.find(connectionId)).hasValueSatisfying(c -> assertThat(c.userId()).isEqualTo(user));
+                    });
+            case WEBSOCKET_DISCONNECT -> {
+                connections.put(new Connection(connectionId, user, now));
+                yield new Call(webSocketEvent("$disconnect", "DISCONNECT", connectionId, "", null), null,
+                        response -> assertThat(connections.find(connectionId)).isEmpty());
+            }
+            case WEBSOCKET_DEFAULT -> {
+                connections.put(new Connection(connectionId, user, now));
+                yield new Call(webSocketEvent("$default", "MESSAGE", connectionId, "", "{\"action\":\"sync\",\"since\":null}"), null,
+                        response -> assertThat(response.path("statusCode").asInt()).as(response.toString()).isEqualTo(200));
+            }
+            case WEBSOCKET_AUTHORIZER -> {
+                String token = cloud.token(user, environment.get(HeraldEnv.JWT_ISSUER.variable()), environment.get(HeraldEnv.JWT_AUDIENCE.variable()));
+                yield new Call("""
+                        {"type":"REQUEST","methodArn":"arn:aws:execute-api:eu-west-1:123456789012:abc123/live/$connect",
+                         "headers":{"Host":"abc123.execute-api.eu-west-1.amazonaws.com"},"queryStringParameters":{"token":"%s"},
+                         "requestContext":{"routeKey":"$connect","eventType":"CONNECT","connectionId":"%s","apiId":"abc123","stage":"live"}}
+                        """.formatted(token, connectionId), null, response -> {
+                    assertThat(response.path("principalId").asText()).isEqualTo(user);
+                    assertThat(response.at("/policyDocument/Statement/0/Effect").asText()).isEqualTo("Allow");
+                });
+            }
+            case PUSH_CHANNEL -> {
+                String endpoint;
+                try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(cloud.local().baseUrl())))) {
+                    endpoint = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
+                            .token("fcm-" + user)).endpointArn();
+                }
+                Device device = new Device(user, "phone", Platform.GCM, "fcm-" + user, endpoint, true, now);
+                recipients.putDevice(device);
+                DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.PUSH, user);
+                deliveries.create(Delivery.pending(key, now, null));
+                yield new Call(Json.write(dispatch(eventId, Channel.PUSH, recipient(user, email, List.of(device)))), eventId,
+                        response -> assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.SENT)));
+            }
+            case EMAIL_CHANNEL -> {
+                DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.EMAIL, user);
+                deliveries.create(Delivery.pending(key, now, null));
+                yield new Call(Json.write(dispatch(eventId, Channel.EMAIL, recipient(user, email, List.of()))), eventId,
+                        response -> assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.SENT)));
+            }
+            case SES_EVENTS -> {
+                DeliveryKey key = sent(eventId, Channel.EMAIL, user, now);
+                String bounceId = UUID.randomUUID().toString();
+                yield new Call(envelope(bounceId, "Email Bounced", """
+                        {"eventType":"Bounce","bounce":{"feedbackId":"fb-1","bounceType":"Permanent","bounceSubType":"General",
+                          "bouncedRecipients":[{"emailAddress":"%s","action":"failed","status":"5.1.1"}],"timestamp":"2026-12-01T10:14:59.000Z"},
+                         "mail":{"timestamp":"2026-12-01T10:14:58.000Z","source":"notifications@herald.example","messageId":"ses-1",
+                          "destination":["%s"],"tags":{"herald-notification":["%s"],"herald-type":["%s"],"herald-recipient":["%s"]}}}
+                        """.formatted(email, email, eventId, TYPE, user)).replace("\"source\":\"demo.app\"", "\"source\":\"aws.ses\""), bounceId,
+                        response -> {
+                            assertThat(recipients.isSuppressed(email)).as("the bounced address is suppressed").isTrue();
+                            assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED));
+                        });
+            }
+            case DEVICE_EVENTS -> new Call(envelope(eventId, "Device Registered",
+                    "{\"recipientId\":\"%s\",\"deviceId\":\"phone\",\"platform\":\"GCM\",\"token\":\"fcm-%s\"}".formatted(user, user)), eventId,
+                    response -> {
+                        assertThat(response.path("applied").asBoolean()).as(response.toString()).isTrue();
+                        assertThat(recipients.devices(user)).singleElement().satisfies(d -> assertThat(d.endpointArn()).isNotBlank());
+                    });
+            case UNSUBSCRIBE -> {
+                sent(eventId, Channel.EMAIL, user, now);
+                // a mail client's one-click unsubscribe (RFC 8058), through API Gateway's REST proxy integration
+                yield new Call("""
+                        {"resource":"/unsubscribe","path":"/unsubscribe","httpMethod":"POST",
+                         "headers":{"Content-Type":"application/x-www-form-urlencoded"},
+                         "queryStringParameters":{"n":"%s","t":"%s","r":"%s"},
+                         "requestContext":{"resourcePath":"/unsubscribe","httpMethod":"POST","stage":"live","requestId":"req-1"},
+                         "body":"List-Unsubscribe=One-Click","isBase64Encoded":false}
+                        """.formatted(eventId, TYPE, user), eventId,
+                        response -> assertThat(response.path("statusCode").asInt()).as(response.path("body").asText()).isEqualTo(200));
+            }
+            default -> throw new AssertionError(spec + " has no event to handle yet: add one to " + HandlerInvocationTest.class.getSimpleName()
+                    + ".given, with what must hold after it");
+        };
+    }
+
+    private static DeliveryKey sent(String eventId, Channel channel, String user, Instant now) {
+        DeliveryKey key = new DeliveryKey(eventId, TYPE, channel, user);
+        deliveries.create(Delivery.pending(key, now, null));
+        deliveries.claim(key);
+        deliveries.finish(key, DeliveryStatus.SENT, null);
+        return key;
+    }
+
+    private static RecipientProfile profile(String user, String email) {
+        return new RecipientProfile(user, "en", "Europe/Paris", email, "Ada", Map.of(), null, Instant.now());
+    }
+
+    private static DispatchRecipient recipient(String user, String email, List<Device> devices) {
+        return new DispatchRecipient(user, "en", "Europe/Paris", "Ada", email, devices);
+    }
+
+    private static Dispatch dispatch(String eventId, Channel channel, DispatchRecipient recipient) {
+        return new Dispatch(eventId, TYPE, channel, Instant.parse("2026-12-01T09:15:00Z"), booking(eventId, recipient.id()).detail(), List.of(recipient));
+    }
+
+    private static EventEnvelope booking(String eventId, String user) {
+        return Json.read(envelope(eventId, TYPE, """
+                {"userId":"%s","bookingId":"BK-1001","hotelName":"Hôtel du Lac","checkIn":"2026-12-19","nights":3,
+                 "total":{"amount":412.5,"currency":"EUR"}}""".formatted(user)), EventEnvelope.class);
+    }
+
+    private static String envelope(String eventId, String detailType, String detail) {
+        return """
+                {"version":"0","id":"%s","detail-type":"%s","source":"demo.app","account":"123456789012",
+                 "time":"2026-12-01T09:15:00Z","region":"eu-west-1","resources":[],"detail":%s}""".formatted(eventId, detailType, detail);
+    }
+
+    private static String webSocketEvent(String route, String eventType, String connectionId, String requestContextExtra, String body) {
+        return """
+                {"requestContext":{"routeKey":"%s","eventType":"%s","messageDirection":"IN","stage":"live","connectedAt":1795463155123,
+                  "requestTimeEpoch":1795463155130,"requestId":"req-1","domainName":"abc123.execute-api.eu-west-1.amazonaws.com",
+                  "connectionId":"%s","apiId":"abc123"%s},
+                 "body":%s,"isBase64Encoded":false}
+                """.formatted(route, eventType, connectionId, requestContextExtra, body == null ? "null" : Json.write(body));
+    }
+}
