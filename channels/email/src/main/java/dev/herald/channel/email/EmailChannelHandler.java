@@ -6,16 +6,15 @@ import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
-import dev.herald.dispatch.ChannelDispatcher;
+import dev.herald.dispatch.ChannelHandler;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
-import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
-import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
@@ -47,7 +46,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  *
  * <p>Thread-safe; recipients are served on virtual threads, at most {@link #RECIPIENT_PARALLELISM} at a time.
  */
-public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+public final class EmailChannelHandler extends ChannelHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailChannelHandler.class);
 
@@ -58,7 +57,6 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     private final SesEmailSender sender;
     private final TemplateRenderer templates;
     private final EmailComposer composer;
-    private final ChannelDispatcher dispatcher;
 
     /** Lambda entry point: everything from the environment. */
     public EmailChannelHandler() {
@@ -90,18 +88,12 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     /** Everything given: for tests and herald local. */
     public EmailChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SesEmailSender sender,
                                TemplateRenderer templates, EmailComposer composer, NotificationMetrics metrics) {
-        super(Dispatch.class);
+        super(Channel.EMAIL, deliveries, metrics, RECIPIENT_PARALLELISM);
         this.recipients = recipients;
         this.deliveries = deliveries;
         this.sender = sender;
         this.templates = templates;
         this.composer = composer;
-        this.dispatcher = new ChannelDispatcher(Channel.EMAIL, deliveries, metrics, RECIPIENT_PARALLELISM);
-    }
-
-    @Override
-    protected String correlationId(Dispatch dispatch) {
-        return dispatch.notificationId();
     }
 
     @Override
@@ -112,12 +104,8 @@ public final class EmailChannelHandler extends JsonHandler<Dispatch, DispatchRes
     }
 
     @Override
-    public DispatchResult handle(Dispatch dispatch) {
+    protected RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
         NotificationType type = templates.catalog().require(dispatch.typeId());
-        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, type, recipient, key));
-    }
-
-    private RecipientOutcome send(Dispatch dispatch, NotificationType type, DispatchRecipient recipient, DeliveryKey key) {
         String address = recipient.email() == null ? null : recipient.email().strip();
         if (!EmailComposer.isValidAddress(address)) {
             return finish(key, DeliveryStatus.SKIPPED, DeliveryReason.NO_ADDRESS);

@@ -11,13 +11,11 @@ import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
-import dev.herald.dispatch.ChannelDispatcher;
+import dev.herald.dispatch.ChannelHandler;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
-import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
-import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
@@ -54,7 +52,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
  *
  * <p>Thread-safe; recipients are served on virtual threads, at most {@link #RECIPIENT_PARALLELISM} at a time.
  */
-public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+public final class PushChannelHandler extends ChannelHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(PushChannelHandler.class);
 
@@ -64,7 +62,6 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     private final DeliveryRepository deliveries;
     private final EndpointPublisher publisher;
     private final TemplateRenderer templates;
-    private final ChannelDispatcher dispatcher;
 
     /** Lambda entry point: everything from the environment. */
     public PushChannelHandler() {
@@ -87,17 +84,11 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     /** Everything given: for tests and herald local. */
     public PushChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SnsClient sns,
                               TemplateRenderer templates, NotificationMetrics metrics) {
-        super(Dispatch.class);
+        super(Channel.PUSH, deliveries, metrics, RECIPIENT_PARALLELISM);
         this.recipients = recipients;
         this.deliveries = deliveries;
         this.publisher = new EndpointPublisher(sns);
         this.templates = templates;
-        this.dispatcher = new ChannelDispatcher(Channel.PUSH, deliveries, metrics, RECIPIENT_PARALLELISM);
-    }
-
-    @Override
-    protected String correlationId(Dispatch dispatch) {
-        return dispatch.notificationId();
     }
 
     @Override
@@ -108,11 +99,7 @@ public final class PushChannelHandler extends JsonHandler<Dispatch, DispatchResu
     }
 
     @Override
-    public DispatchResult handle(Dispatch dispatch) {
-        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, recipient, key, claimed));
-    }
-
-    private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
+    protected RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
         // a retry re-reads the devices: an earlier attempt may have disabled some, or the user re-registered
         List<Device> candidates = claimed.attempts() > 1 ? recipients.devices(recipient.id()) : recipient.devices();
         List<Device> devices = candidates.stream().filter(d -> d.enabled() && d.endpointArn() != null).toList();

@@ -12,12 +12,11 @@ import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.ChannelDispatcher;
+import dev.herald.dispatch.ChannelHandler;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
-import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
-import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
@@ -54,7 +53,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Thread-safe; recipients and connections are served on virtual threads, bounded by semaphores.
  */
-public final class WebSocketChannelHandler extends JsonHandler<Dispatch, DispatchResult> {
+public final class WebSocketChannelHandler extends ChannelHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelHandler.class);
 
@@ -67,7 +66,6 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     private final DeliveryRepository deliveries;
     private final ConnectionPoster poster;
     private final InboxItemRenderer items;
-    private final ChannelDispatcher dispatcher;
     private final Semaphore postPermits = new Semaphore(POST_PARALLELISM);
 
     /** Lambda entry point: everything from the environment. */
@@ -93,17 +91,11 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     public WebSocketChannelHandler(ConnectionRepository connections, DeliveryRepository deliveries,
                                    ApiGatewayManagementApiClient managementApi, TemplateRenderer templates,
                                    NotificationMetrics metrics) {
-        super(Dispatch.class);
+        super(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM);
         this.connections = connections;
         this.deliveries = deliveries;
         this.poster = new ConnectionPoster(managementApi);
         this.items = new InboxItemRenderer(templates);
-        this.dispatcher = new ChannelDispatcher(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM);
-    }
-
-    @Override
-    protected String correlationId(Dispatch dispatch) {
-        return dispatch.notificationId();
     }
 
     @Override
@@ -114,11 +106,7 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     }
 
     @Override
-    public DispatchResult handle(Dispatch dispatch) {
-        return dispatcher.dispatch(dispatch, (recipient, key, claimed) -> send(dispatch, recipient, key, claimed));
-    }
-
-    private RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
+    protected RecipientOutcome send(Dispatch dispatch, DispatchRecipient recipient, DeliveryKey key, Delivery claimed) {
         Optional<InboxItem> item;
         try {
             item = items.render(dispatch, recipient, claimed.createdAt());
@@ -164,7 +152,7 @@ public final class WebSocketChannelHandler extends JsonHandler<Dispatch, Dispatc
     private Map<PostOutcome, Integer> postToAll(List<String> connectionIds, SdkBytes frame) {
         List<Future<PostOutcome>> futures = new ArrayList<>(connectionIds.size());
         for (String connectionId : connectionIds) {
-            futures.add(dispatcher.submit(() -> withPermit(postPermits, () -> poster.post(connectionId, frame))));
+            futures.add(submit(() -> withPermit(postPermits, () -> poster.post(connectionId, frame))));
         }
         Map<PostOutcome, Integer> outcomes = new EnumMap<>(PostOutcome.class);
         for (int i = 0; i < futures.size(); i++) {
