@@ -120,6 +120,28 @@ class ProcessorHandlerTest {
     }
 
     @Test
+    void handle_topicOfAThousandRecipients_recordsEveryDeliveryAndDispatchesInBatchesOfAHundred() {
+        // given: a topic's 1,000 members, each with a phone and an address
+        List<ResolvedRecipient> members = IntStream.range(0, 1000)
+                .mapToObj(i -> new ResolvedRecipient("member-" + i, null,
+                        List.of(new dev.herald.recipient.Device("member-" + i, "phone", dev.herald.recipient.Platform.GCM, "t" + i, "arn:" + i, true, null)),
+                        "member-" + i + "@example.com", false))
+                .toList();
+        EnrichedEvent event = bookingFor(members);
+
+        // when
+        RoutingResult result = processor.handle(event);
+
+        // then
+        assertThat(deliveries.forNotification(event.event().id())).hasSize(3000)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(dev.herald.delivery.DeliveryStatus.PENDING));
+        assertThat(dispatched).hasSize(30).allSatisfy(d -> assertThat(d.recipients()).hasSize(100));
+        assertThat(dispatched).extracting(Dispatch::channel).containsOnly(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL);
+        assertThat(result.dispatched()).isEqualTo(3000);
+        assertThat(result.skipped()).isZero();
+    }
+
+    @Test
     void handle_rejectedEvent_isRecordedAsFailedWithReason() {
         // given
         EventEnvelope event = EventEnvelope.create("demo.app", "booking.created", Json.parse("{}"));

@@ -160,6 +160,28 @@ class RouterTest {
     }
 
     @Test
+    void route_sameInstant_quietHoursFollowEachRecipientsOwnZone() {
+        // given: 22:30 UTC is 23:30 in Paris (quiet), 17:30 in New York and 07:30 the next morning in Tokyo (not quiet)
+        var type = CATALOG.require("booking.created");
+
+        // when
+        var paris = router.route(type, recipientIn("Europe/Paris"), LATE_EVENING_PARIS);
+        var newYork = router.route(type, recipientIn("America/New_York"), LATE_EVENING_PARIS);
+        var tokyo = router.route(type, recipientIn("Asia/Tokyo"), LATE_EVENING_PARIS);
+
+        // then
+        assertThat(decisions(paris)).containsEntry(Channel.PUSH, "quiet_hours").containsEntry(Channel.EMAIL, "quiet_hours");
+        assertThat(decisions(newYork)).containsEntry(Channel.PUSH, "send").containsEntry(Channel.EMAIL, "send");
+        assertThat(decisions(tokyo)).containsEntry(Channel.PUSH, "send").containsEntry(Channel.EMAIL, "send");
+    }
+
+    private static ResolvedRecipient recipientIn(String timeZone) {
+        RecipientProfile profile = new RecipientProfile("u1", "en", timeZone, "a@example.com", "Sam", Map.of(),
+                new QuietHours(LocalTime.of(22, 0), LocalTime.of(7, 0)), null);
+        return new ResolvedRecipient("u1", profile, List.of(new Device("u1", "d1", Platform.GCM, "t", "arn", true, null)), "a@example.com", false);
+    }
+
+    @Test
     void route_criticalType_ignoresQuietHoursAndOptOuts() {
         // when
         var routes = router.route(CATALOG.require("security.alert"), recipient(Map.of("security", Set.of(Channel.PUSH)), true, "a@example.com"), LATE_EVENING_PARIS);
