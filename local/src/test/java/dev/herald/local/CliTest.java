@@ -93,7 +93,10 @@ class CliTest {
         assertThat(run.out()).contains("published ").contains("(demo.app / booking.created)").contains("matched [\"booking.created\"]");
         String eventId = run.out().lines().filter(l -> l.startsWith("published ")).findFirst().orElseThrow().split(" ")[1];
         Run status = herald("status", eventId, "--port", Integer.toString(local.port()));
-        assertThat(status.out()).contains(eventId).contains("booking.created");
+        assertThat(status.out()).contains("event " + eventId).contains("demo.app / booking.created").contains("matched: booking.created")
+                .contains("herald-enrichment");
+        Run json = herald("status", eventId, "--json", "--port", Integer.toString(local.port()));
+        assertThat(LocalFixture.json(json.out()).path("eventId").asText()).isEqualTo(eventId);
     }
 
     @Test
