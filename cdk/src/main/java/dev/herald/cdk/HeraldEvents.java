@@ -24,7 +24,7 @@ import software.constructs.Construct;
  * The {@code herald} bus and its rules: one per catalog type, with the pattern the catalog itself renders
  * ({@link NotificationType#rulePattern()}, the same code the local bus runs), so cloud and local routing cannot drift
  * apart; plus one rule for the recipient management events and one for the device management events
- * ({@link ManagementEvents}). Every target has a retry policy and its own SQS dead-letter queue.
+ * ({@link ManagementEvents}; {@code Recipient Deleted} matches both). Every target has a retry policy and its own SQS dead-letter queue.
  */
 public final class HeraldEvents extends Construct {
 
@@ -63,7 +63,8 @@ public final class HeraldEvents extends Construct {
                 ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS));
         target(recipients, recipientRule, functions.alias(HeraldFunction.RECIPIENT_EVENTS), null, "recipient events");
 
-        // Devices have their own function: registering one calls SNS, which the recipients function cannot.
+        // Devices have their own function: registering one calls SNS, which the recipients function cannot. Recipient
+        // Deleted matches both rules: this function deletes the devices and their endpoints, that one the rest.
         Construct devices = new Construct(this, "DeviceEvents");
         Rule deviceRule = rule(devices, bus, "Herald device management events", ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS));
         target(devices, deviceRule, functions.alias(HeraldFunction.DEVICE_EVENTS), null, "device events");

@@ -39,7 +39,8 @@ public enum HeraldFunction {
      *  (2 s timeout, 2 retries each), so 30 s leaves room for a slow enricher without holding events for long. */
     ENRICHMENT("Enrichment", LambdaModule.ENRICHMENT, "dev.herald.enrichment.EnrichmentHandler", 1024, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
-    /** Recipient management events: one or two DynamoDB writes per event. */
+    /** Recipient management events: one or two DynamoDB writes per event (a delete, one query and a batch per 25 items).
+     *  The jar's catalog says which categories and channels a {@code Recipient Resubscribed} may name. */
     RECIPIENT_EVENTS("RecipientEvents", LambdaModule.ENRICHMENT, "dev.herald.enrichment.recipients.RecipientEventsHandler", 512,
             Duration.ofSeconds(10), Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
     /** Lambda destination of enrichment: a topic notification may fan out to thousands of recipients, each a
@@ -74,8 +75,9 @@ public enum HeraldFunction {
     PUSH_CHANNEL("PushChannel", LambdaModule.PUSH, "dev.herald.channel.push.PushChannelHandler", 1024, Duration.ofSeconds(60),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** Device management events: one device per event, at most five SNS calls and a few DynamoDB reads and writes,
-     *  each call bounded by the SDK's 10 s timeout. The platform application ARNs say which platforms can register;
-     *  without one, a registration for that platform is refused. */
+     *  each call bounded by the SDK's 10 s timeout; and {@code Recipient Deleted}, two SNS calls and one delete per
+     *  device of the recipient (a retry resumes with the devices left). The platform application ARNs say which
+     *  platforms can register; without one, a registration for that platform is refused. */
     DEVICE_EVENTS("DeviceEvents", LambdaModule.PUSH, "dev.herald.channel.push.DeviceEventsHandler", 512, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE),
             EnumSet.of(SNS_APNS_APPLICATION_ARN, SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_GCM_APPLICATION_ARN)),
@@ -91,9 +93,10 @@ public enum HeraldFunction {
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** {@code /unsubscribe} on the ingest API, the one-click unsubscribe link of every email (every method reaches it,
      *  so that all but GET and POST get its 405): one delivery read and at most one write, while a person or a mail
-     *  client waits. */
+     *  client waits; then, for a new unsubscribe, one PutEvents of {@code Recipient Unsubscribed} on the bus, bounded
+     *  to 4 s so the answer always comes within the timeout. */
     UNSUBSCRIBE("Unsubscribe", LambdaModule.EMAIL, "dev.herald.channel.email.UnsubscribeHandler", 512, Duration.ofSeconds(10),
-            Invocation.SYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS));
+            Invocation.SYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, EVENT_BUS), EnumSet.of(DELIVERY_RETENTION_DAYS));
 
     /** How a function is invoked, which decides where its failures go. */
     public enum Invocation {

@@ -116,10 +116,12 @@ public final class HeraldStack extends Stack {
         recipients.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
 
-        // A public endpoint gets exactly its two calls: GetItem of the link's delivery and PutItem of the unsubscribe
-        // beside the recipient's profile (no stream, no query, no update or delete).
+        // A public endpoint gets exactly its three calls: GetItem of the link's delivery, PutItem of the unsubscribe
+        // beside the recipient's profile (no stream, no query, no update or delete), and PutEvents of Recipient
+        // Unsubscribed on Herald's own bus.
         deliveries.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:GetItem");
         recipients.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:PutItem");
+        events.bus().grantPutEventsTo(functions.role(HeraldFunction.UNSUBSCRIBE));
     }
 
     /** API Gateway writes stage logs through one account-wide role; both APIs' stages wait for it. */

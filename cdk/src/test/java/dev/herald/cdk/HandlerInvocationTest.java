@@ -1,10 +1,12 @@
 package dev.herald.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
+import dev.herald.channel.email.RecipientUnsubscribedEvent;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
@@ -28,11 +30,15 @@ import dev.herald.store.HeraldTables;
 import dev.herald.store.StreamRecords;
 import dev.herald.store.StreamTail;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
 
 /**
  * Each deployed handler, started from its jar in a fresh JVM with the stack's environment, handles one real event:
@@ -91,12 +98,41 @@ class HandlerInvocationTest {
         }
     }
 
+    /** Events a function handles besides the one {@link #given} gives it: each shape of input runs from the jar too. */
+    enum Shape {
+        RECIPIENT_RESUBSCRIBED(HeraldFunction.RECIPIENT_EVENTS),
+        RECIPIENT_DELETED_DEVICES(HeraldFunction.DEVICE_EVENTS);
+
+        final HeraldFunction spec;
+
+        Shape(HeraldFunction spec) {
+            this.spec = spec;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(HeraldFunction.class)
     void handler_handlesOneEventFromItsJar(HeraldFunction spec, @TempDir Path dir) throws Exception {
         // given
         Map<String, String> environment = environment(spec);
         Call call = given(spec, environment, "u-" + spec.id().toLowerCase(), UUID.randomUUID().toString());
+
+        // when / then
+        runFromJar(spec, environment, call, dir);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Shape.class)
+    void handler_handlesEachFurtherShapeOfInputFromItsJar(Shape shape, @TempDir Path dir) throws Exception {
+        // given
+        Map<String, String> environment = environment(shape.spec);
+        Call call = given(shape, "u-" + shape.name().toLowerCase().replace('_', '-'), UUID.randomUUID().toString());
+
+        // when / then
+        runFromJar(shape.spec, environment, call, dir);
+    }
+
+    private static void runFromJar(HeraldFunction spec, Map<String, String> environment, Call call, Path dir) throws Exception {
         Path event = Files.writeString(dir.resolve("event.json"), call.event());
 
         // when
@@ -226,7 +262,7 @@ class HandlerInvocationTest {
             }
             case PUSH_CHANNEL -> {
                 String endpoint;
-                try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(cloud.local().baseUrl())))) {
+                try (SnsClient sns = localSns()) {
                     endpoint = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
                             .token("fcm-" + user)).endpointArn();
                 }
@@ -272,12 +308,70 @@ class HandlerInvocationTest {
                          "queryStringParameters":{"n":"%s","t":"%s","r":"%s"},
                          "requestContext":{"resourcePath":"/unsubscribe","httpMethod":"POST","stage":"live","requestId":"req-1"},
                          "body":"List-Unsubscribe=One-Click","isBase64Encoded":false}
-                        """.formatted(eventId, TYPE, user), eventId,
-                        response -> assertThat(response.path("statusCode").asInt()).as(response.path("body").asText()).isEqualTo(200));
+                        """.formatted(eventId, TYPE, user), eventId, response -> {
+                    assertThat(response.path("statusCode").asInt()).as(response.path("body").asText()).isEqualTo(200);
+                    // the new unsubscribe is published on the bus (herald local's here), where no rule routes it
+                    assertThat(heraldEvents(RecipientUnsubscribedEvent.DETAIL_TYPE)).as("Recipient Unsubscribed events on the bus")
+                            .singleElement().satisfies(e -> {
+                                assertThat(e.path("state").asText()).isEqualTo("PUBLISHED");
+                                assertThat(e.path("matched")).isEmpty();
+                            });
+                });
             }
             default -> throw new AssertionError(spec + " has no event to handle yet: add one to " + HandlerInvocationTest.class.getSimpleName()
                     + ".given, with what must hold after it");
         };
+    }
+
+    private static Call given(Shape shape, String user, String eventId) {
+        return switch (shape) {
+            case RECIPIENT_RESUBSCRIBED -> {
+                recipients.recordUnsubscribe(user, "bookings", Channel.EMAIL, "n-" + eventId);
+                yield new Call(envelope(eventId, "Recipient Resubscribed", "{\"recipientId\":\"%s\",\"category\":\"bookings\"}".formatted(user)),
+                        eventId, response -> {
+                            assertThat(response.path("applied").asBoolean()).as(response.toString()).isTrue();
+                            assertThat(recipients.load(user).unsubscribed()).isEmpty();
+                        });
+            }
+            case RECIPIENT_DELETED_DEVICES -> {
+                String endpoint;
+                try (SnsClient sns = localSns()) {
+                    endpoint = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local")
+                            .token("fcm-" + user).customUserData(user)).endpointArn();
+                }
+                recipients.putDevice(new Device(user, "phone", Platform.GCM, "fcm-" + user, endpoint, true, Instant.now()));
+                recipients.put(profile(user, user + "@example.com"));
+                yield new Call(envelope(eventId, "Recipient Deleted", "{\"recipientId\":\"%s\"}".formatted(user)), eventId, response -> {
+                    assertThat(response.path("applied").asBoolean()).as(response.toString()).isTrue();
+                    assertThat(recipients.devices(user)).isEmpty();
+                    try (SnsClient sns = localSns()) {
+                        assertThatThrownBy(() -> sns.getEndpointAttributes(r -> r.endpointArn(endpoint))).isInstanceOf(NotFoundException.class);
+                    }
+                    assertThat(recipients.find(user)).as("the recipients function deletes the profile, on the same event").isPresent();
+                });
+            }
+        };
+    }
+
+    private static SnsClient localSns() {
+        return AwsClients.build(SnsClient.builder(), Optional.of(URI.create(cloud.local().baseUrl())));
+    }
+
+    /** Herald's own events of a detail-type that herald local's bus received, from its events log. */
+    private static List<JsonNode> heraldEvents(String detailType) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(cloud.local().baseUrl() + "/local/events?limit=1000")).build(), HttpResponse.BodyHandlers.ofString());
+            List<JsonNode> events = new ArrayList<>();
+            Json.parse(response.body()).forEach(e -> {
+                if (EventEnvelope.HERALD_SOURCE.equals(e.path("source").asText()) && detailType.equals(e.path("detailType").asText())) {
+                    events.add(e);
+                }
+            });
+            return events;
+        } catch (Exception e) {
+            throw new AssertionError("GET /local/events of herald local failed", e);
+        }
     }
 
     private static DeliveryKey sent(String eventId, Channel channel, String user, Instant now) {

@@ -127,7 +127,7 @@ class HeraldStackTest {
     }
 
     @Test
-    void deviceEventsRule_routesDeviceRegisteredAndUnregistered_toTheDeviceEventsHandler_withRetriesAndADeadLetterQueue() {
+    void deviceEventsRule_routesDeviceRegisteredUnregisteredAndRecipientDeleted_toTheDeviceEventsHandler_withRetriesAndADeadLetterQueue() {
         // given
         Map<String, Object> rule = ruleDescribed("Herald device management events");
         Map<String, Object> target = targetOfRule("Herald device management events");
@@ -136,11 +136,31 @@ class HeraldStackTest {
         assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern")))
                 .isEqualTo(Json.read(ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), JsonNode.class))
                 .isEqualTo(Json.read("""
-                        {"source":[{"anything-but":["herald"]}],"detail-type":["Device Registered","Device Unregistered"]}""", JsonNode.class));
+                        {"source":[{"anything-but":["herald"]}],"detail-type":["Device Registered","Device Unregistered","Recipient Deleted"]}""",
+                        JsonNode.class));
         assertThat(rule.get("EventBusName")).isEqualTo(Map.of("Ref", busId()));
         assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.DEVICE_EVENTS)));
         assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
         assertThat(target.get("DeadLetterConfig")).isNotNull();
+    }
+
+    @Test
+    void recipientDeleted_matchesTheRecipientsAndTheDevicesRules_andNoOtherManagementEventDoes() {
+        // given
+        List<String> recipientTypes = detailTypesOf(ruleDescribed("Herald recipient management events"));
+        List<String> deviceTypes = detailTypesOf(ruleDescribed("Herald device management events"));
+
+        // then: the devices function deletes the devices and their SNS endpoints, the recipients function the rest
+        assertThat(recipientTypes).contains(ManagementEvents.RECIPIENT_DELETED, ManagementEvents.RECIPIENT_RESUBSCRIBED);
+        assertThat(deviceTypes).contains(ManagementEvents.RECIPIENT_DELETED);
+        Set<String> both = new HashSet<>(recipientTypes);
+        both.retainAll(deviceTypes);
+        assertThat(both).containsExactly(ManagementEvents.RECIPIENT_DELETED);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> detailTypesOf(Map<String, Object> rule) {
+        return (List<String>) ((Map<String, Object>) rule.get("EventPattern")).get("detail-type");
     }
 
     @Test
@@ -346,7 +366,7 @@ class HeraldStackTest {
     }
 
     @Test
-    void unsubscribe_mayGetADeliveryAndPutARecipientItem_andNothingElse() {
+    void unsubscribe_mayGetADeliveryPutARecipientItemAndPutEventsOnTheBus_andNothingElse() {
         // given
         List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.UNSUBSCRIBE));
         List<Map<String, Object>> dynamo = statements.stream().filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
@@ -360,7 +380,12 @@ class HeraldStackTest {
                 .findFirst().orElseThrow();
         assertThat(actions(onRecipients)).containsExactly("dynamodb:PutItem");
         assertThat(statements).noneSatisfy(s -> assertThat(Json.write(resourcesOf(s))).contains(herald.tableId(HeraldTables.CONNECTIONS)));
-        assertThat(statements).noneSatisfy(s -> assertThat(String.join(",", actions(s))).containsAnyOf("ses:", "sns:", "lambda:", "events:"));
+        assertThat(statements).noneSatisfy(s -> assertThat(String.join(",", actions(s))).containsAnyOf("ses:", "sns:", "lambda:"));
+        List<Map<String, Object>> events = statements.stream().filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("events:"))).toList();
+        assertThat(events).as("Recipient Unsubscribed on Herald's bus, nowhere else").singleElement().satisfies(s -> {
+            assertThat(actions(s)).containsExactly("events:PutEvents");
+            assertThat(resourcesOf(s)).containsExactly(Map.of("Fn::GetAtt", List.of(busId(), "Arn")));
+        });
     }
 
     @Test

@@ -1,9 +1,12 @@
 package dev.herald.catalog;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Every notification type Herald knows, as loaded from {@code templates/catalog.yaml}. Immutable. */
 public record Catalog(String source, List<NotificationType> types, Map<String, RateLimit> rateLimits) {
@@ -36,6 +39,16 @@ public record Catalog(String source, List<NotificationType> types, Map<String, R
         Map<String, String> patterns = new LinkedHashMap<>();
         types.forEach(t -> patterns.put(t.id(), t.rulePattern()));
         return patterns;
+    }
+
+    /**
+     * Category to the channels its types use, in {@link Channel} order, categories sorted: what a recipient can
+     * opt out of, or unsubscribe from, and back in.
+     */
+    public Map<String, Set<Channel>> categoryChannels() {
+        Map<String, Set<Channel>> categories = new TreeMap<>();
+        types.forEach(t -> categories.computeIfAbsent(t.category(), c -> EnumSet.noneOf(Channel.class)).addAll(t.channels()));
+        return categories;
     }
 
     public List<String> typeIds() {

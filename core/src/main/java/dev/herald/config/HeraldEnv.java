@@ -8,7 +8,7 @@ public enum HeraldEnv {
     DELIVERIES_TABLE("HERALD_DELIVERIES_TABLE", "name of the deliveries table"),
     CONNECTIONS_TABLE("HERALD_CONNECTIONS_TABLE", "name of the WebSocket connections table"),
     RECIPIENTS_TABLE("HERALD_RECIPIENTS_TABLE", "name of the recipients table (profiles, devices, topics, suppressions)"),
-    EVENT_BUS("HERALD_EVENT_BUS", "name of the EventBridge bus that carries Herald's own status events"),
+    EVENT_BUS("HERALD_EVENT_BUS", "name of the EventBridge bus that carries Herald's own events (Delivery Status, Recipient Unsubscribed)"),
     AWS_ENDPOINT("HERALD_AWS_ENDPOINT", "endpoint that every AWS client talks to instead of AWS, e.g. http://127.0.0.1:8787 for herald local"),
     WEBSOCKET_CALLBACK_URL("HERALD_WEBSOCKET_CALLBACK_URL", "API Gateway Management API endpoint of the WebSocket stage"),
     SES_CONFIGURATION_SET("HERALD_SES_CONFIGURATION_SET", "SES configuration set used for every email"),

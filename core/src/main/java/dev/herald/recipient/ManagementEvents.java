@@ -15,15 +15,21 @@ public final class ManagementEvents {
 
     public static final String RECIPIENT_UPSERTED = "Recipient Upserted";
     public static final String RECIPIENT_DELETED = "Recipient Deleted";
+    public static final String RECIPIENT_RESUBSCRIBED = "Recipient Resubscribed";
     public static final String TOPIC_SUBSCRIBED = "Topic Subscribed";
     public static final String TOPIC_UNSUBSCRIBED = "Topic Unsubscribed";
     public static final String DEVICE_REGISTERED = "Device Registered";
     public static final String DEVICE_UNREGISTERED = "Device Unregistered";
 
     /** Handled by the recipients handler (enrichment module). */
-    public static final List<String> RECIPIENT_EVENTS = List.of(RECIPIENT_UPSERTED, RECIPIENT_DELETED, TOPIC_SUBSCRIBED, TOPIC_UNSUBSCRIBED);
-    /** Handled by the device events handler (push module), which needs SNS. */
-    public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED, DEVICE_UNREGISTERED);
+    public static final List<String> RECIPIENT_EVENTS = List.of(RECIPIENT_UPSERTED, RECIPIENT_DELETED, RECIPIENT_RESUBSCRIBED,
+            TOPIC_SUBSCRIBED, TOPIC_UNSUBSCRIBED);
+    /**
+     * Handled by the device events handler (push module), which needs SNS. {@code Recipient Deleted} goes to both
+     * handlers: this one deletes the recipient's devices with their SNS endpoints, the recipients handler everything
+     * else. Each removes only its own items, so neither order of the two leaves anything behind.
+     */
+    public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED, DEVICE_UNREGISTERED, RECIPIENT_DELETED);
 
     // ids become parts of DynamoDB keys such as USER#<id> and DEVICE#<id>, where '#' separates the parts
     private static final Pattern ID = Pattern.compile("[^\\s#]{1,256}");

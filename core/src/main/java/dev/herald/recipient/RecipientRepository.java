@@ -19,12 +19,13 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Recipient profiles, devices, topic memberships, one-click unsubscribes and suppressed email addresses, in the
  * recipients table. A recipient's profile, devices, topics and unsubscribes share one partition ({@code USER#id}),
- * so {@link #load} reads them in one query and {@link #delete} removes them together.
+ * so {@link #load} reads them in one query and {@link #deleteExceptDevices} removes them together (devices aside).
  * Thread-safe.
  */
 public final class RecipientRepository {
@@ -90,11 +91,19 @@ public final class RecipientRepository {
         return new Recipient(recipientId, Optional.ofNullable(profile), devices, topics, unsubscribed);
     }
 
-    /** Removes the profile, devices, topic memberships and unsubscribes of a recipient: its whole partition. */
-    public void delete(String recipientId) {
+    /**
+     * Removes the profile, topic memberships and unsubscribes of a recipient: its whole partition but its devices.
+     * Each device has an SNS platform endpoint that only the devices function may delete, so that function removes
+     * the devices on the same {@code Recipient Deleted}. The two touch disjoint items: whichever runs first, nothing
+     * is left once both have, and a repeat finds nothing more to do.
+     */
+    public void deleteExceptDevices(String recipientId) {
         List<WriteRequest> deletes = new ArrayList<>();
         for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
             String sk = Items.string(item, SK);
+            if (sk.startsWith(DEVICE)) {
+                continue;
+            }
             deletes.add(delete(USER + recipientId, sk));
             if (sk.startsWith(TOPIC)) {
                 deletes.add(delete(sk, USER + recipientId));
@@ -167,7 +176,7 @@ public final class RecipientRepository {
      * @return false when it was already recorded (the first record is kept)
      */
     public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId) {
-        var item = Items.item().s(PK, USER + recipientId).s(SK, UNSUBSCRIBED + category + "#" + channel.id())
+        var item = Items.item().s(PK, USER + recipientId).s(SK, unsubscribedKey(category, channel))
                 .s("recipientId", recipientId)
                 .s("category", category)
                 .s("channel", channel.id())
@@ -183,6 +192,19 @@ public final class RecipientRepository {
         }
     }
 
+    /**
+     * Removes a recorded unsubscribe ({@code Recipient Resubscribed}), so routing sends on that channel again unless
+     * the profile's own opt-outs say otherwise.
+     *
+     * @return false when none was recorded (a repeat, or a recipient who never unsubscribed): nothing changed
+     */
+    public boolean removeUnsubscribe(String recipientId, String category, Channel channel) {
+        Map<String, AttributeValue> removed = dynamo.deleteItem(r -> r.tableName(table)
+                .key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(unsubscribedKey(category, channel))))
+                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        return removed != null && !removed.isEmpty();
+    }
+
     /** Suppresses an address after a bounce or complaint; suppressed addresses get no email. */
     public void suppress(String email, String reason) {
         dynamo.putItem(r -> r.tableName(table).item(Items.item().s(PK, suppressionKey(email)).s(SK, SUPPRESSION)
@@ -193,6 +215,10 @@ public final class RecipientRepository {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
                 .key(Map.of(PK, Items.s(suppressionKey(email)), SK, Items.s(SUPPRESSION)))).item();
         return item != null && !item.isEmpty();
+    }
+
+    private static String unsubscribedKey(String category, Channel channel) {
+        return UNSUBSCRIBED + category + "#" + channel.id();
     }
 
     private static String suppressionKey(String email) {

@@ -39,6 +39,19 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void categoryChannels_ofTheShippedCatalog_listEachCategorysChannelsInChannelOrder() {
+        // when
+        var categories = CatalogLoader.load(Path.of("../templates/catalog.yaml")).categoryChannels();
+
+        // then
+        assertThat(categories).containsExactly(
+                java.util.Map.entry("account", java.util.Set.of(Channel.EMAIL)),
+                java.util.Map.entry("bookings", java.util.Set.of(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL)),
+                java.util.Map.entry("transactional", java.util.Set.of(Channel.EMAIL)));
+        assertThat(categories.get("bookings")).containsExactly(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL);
+    }
+
+    @Test
     void parse_validType_appliesDefaults() {
         // when
         NotificationType type = CatalogLoader.parse("catalog.yaml", VALID).require("booking.created");

@@ -65,19 +65,44 @@ class RecipientRepositoryTest {
     }
 
     @Test
-    void delete_removesProfileDevicesAndMemberships() {
+    void deleteExceptDevices_removesProfileMembershipsAndUnsubscribes_andLeavesDevicesToTheDevicesFunction() {
         // given
         recipients.put(new RecipientProfile("u1", "en", null, null, null, Map.of(), null, null));
-        recipients.putDevice(new Device("u1", "phone", Platform.APNS, "tok", null, true, null));
+        recipients.putDevice(new Device("u1", "phone", Platform.APNS, "tok", "arn:aws:sns:endpoint/1", true, null));
         recipients.subscribe("news", "u1");
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
 
         // when
-        recipients.delete("u1");
+        recipients.deleteExceptDevices("u1");
+        recipients.deleteExceptDevices("u1");
 
         // then
-        assertThat(recipients.load("u1").profile()).isEmpty();
-        assertThat(recipients.load("u1").devices()).isEmpty();
+        Recipient loaded = recipients.load("u1");
+        assertThat(loaded.profile()).isEmpty();
+        assertThat(loaded.topics()).isEmpty();
+        assertThat(loaded.unsubscribed()).isEmpty();
         assertThat(recipients.members("news", null, 10)).isEmpty();
+        assertThat(loaded.devices()).extracting(Device::deviceId).as("the devices function deletes them with their endpoints")
+                .containsExactly("phone");
+    }
+
+    @Test
+    void removeUnsubscribe_removesThatCategoryAndChannelOnly_andReportsWhetherOneWasRecorded() {
+        // given
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+        recipients.recordUnsubscribe("u1", "marketing", Channel.EMAIL, "n-2");
+
+        // when
+        boolean removed = recipients.removeUnsubscribe("u1", "bookings", Channel.EMAIL);
+        boolean again = recipients.removeUnsubscribe("u1", "bookings", Channel.EMAIL);
+        boolean otherChannel = recipients.removeUnsubscribe("u1", "marketing", Channel.PUSH);
+
+        // then
+        assertThat(removed).isTrue();
+        assertThat(again).isFalse();
+        assertThat(otherChannel).isFalse();
+        assertThat(recipients.load("u1").unsubscribed()).isEqualTo(Map.of("marketing", Set.of(Channel.EMAIL)));
+        assertThat(recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-3")).as("a later link records it anew").isTrue();
     }
 
     @Test

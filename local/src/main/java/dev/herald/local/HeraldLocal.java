@@ -1,5 +1,7 @@
 package dev.herald.local;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
@@ -7,6 +9,7 @@ import dev.herald.catalog.Channel;
 import dev.herald.channel.email.EmailChannelHandler;
 import dev.herald.channel.email.EmailComposer;
 import dev.herald.channel.email.SesEmailSender;
+import dev.herald.channel.email.UnsubscribeEvents;
 import dev.herald.channel.email.UnsubscribeHandler;
 import dev.herald.channel.push.DeviceEventsHandler;
 import dev.herald.channel.push.DeviceRegistrar;
@@ -113,6 +116,8 @@ public final class HeraldLocal implements AutoCloseable {
     private final HttpServer server;
     private StreamPoller statusStream;
     private HeraldConfig config;
+    /** Built once the server listens: it publishes Recipient Unsubscribed through this very server. */
+    private volatile UnsubscribeHandler unsubscribe;
     private final long startMillis;
     private final Clock clock = Clock.systemUTC();
 
@@ -146,7 +151,7 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new ManagementApi(gateway, faults));
             endpoints.add(new SesApi(outbox, faults, clock));
             endpoints.add(new SnsApi(localTable, outbox, faults, clock));
-            endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, new UnsubscribeHandler(catalog, deliveries, recipients)::handle));
+            endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, this::unsubscribe));
             endpoints.add(new DevApi(this, intake));
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
@@ -158,7 +163,7 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(catalog, recipients, HttpEnricher.create()), PROCESSOR));
             invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
                     new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
-            invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(recipients, clock)));
+            invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(catalog, recipients, clock)));
             SnsClient sns = AwsClients.build(SnsClient.builder(), config);
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(
                     new DeviceRegistrar(sns, recipients, DeviceRegistrar.applicationArns(config), clock))));
@@ -168,13 +173,25 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(recipients, deliveries,
                     new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
                     renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
-            invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(
-                    AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS))));
+            EventBridgeClient eventBridge = AwsClients.build(EventBridgeClient.builder(), config);
+            invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(eventBridge, config.require(HeraldEnv.EVENT_BUS))));
+            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients,
+                    new UnsubscribeEvents(eventBridge, config.require(HeraldEnv.EVENT_BUS)), clock);
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** {@code /unsubscribe}: 503 in the moment between the server listening and its handler being built. */
+    private APIGatewayProxyResponseEvent unsubscribe(APIGatewayProxyRequestEvent request) {
+        UnsubscribeHandler handler = unsubscribe;
+        if (handler == null) {
+            return new APIGatewayProxyResponseEvent().withStatusCode(503).withHeaders(Map.of("Retry-After", "1", "Content-Type", "text/plain"))
+                    .withBody("herald local is starting; try again in a moment");
+        }
+        return handler.handle(request);
     }
 
     /** Starts herald local; throws with a message saying what to fix when it cannot. */
@@ -210,7 +227,8 @@ public final class HeraldLocal implements AutoCloseable {
 
     /**
      * The catalog's rules (one per type, matching what the CDK stack deploys) and the management events' rules:
-     * recipients and topics to the recipients function, devices to the devices function.
+     * recipients, unsubscribes and topics to the recipients function, devices to the devices function, and
+     * {@code Recipient Deleted} to both (the devices function deletes the devices' SNS endpoints).
      */
     static List<LocalBus.Rule> rules(Catalog catalog) {
         List<LocalBus.Rule> rules = new ArrayList<>();

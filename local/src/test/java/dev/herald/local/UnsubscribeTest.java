@@ -7,12 +7,16 @@ import dev.herald.catalog.Channel;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.channel.email.RecipientUnsubscribedEvent;
 import dev.herald.local.aws.Outbox;
+import dev.herald.local.bus.EventLog;
+import dev.herald.recipient.RecipientProfile;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +73,9 @@ class UnsubscribeTest {
             assertThat(unsubscribed.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
             assertThat(unsubscribed.body()).contains("You will no longer get <strong>bookings</strong> emails.");
             assertThat(local.recipients().load(USER).unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+            // the app hears of it: Herald's own event, published on the bus and routed by no rule
+            LocalFixture.await("a Recipient Unsubscribed event", Duration.ofSeconds(10), () -> unsubscribedEvents().size() == 1);
+            assertThat(unsubscribedEvents().getFirst().matched()).isEmpty();
 
             // when: the next booking
             String second = publishBooking("BK-2");
@@ -81,6 +88,34 @@ class UnsubscribeTest {
             assertThat(secondDeliveries.get(Channel.EMAIL).reason()).isEqualTo(DeliveryReason.OPTED_OUT);
             assertThat(local.outbox().emails()).hasSize(1);
         }
+    }
+
+    @Test
+    void recipientResubscribed_afterAOneClickUnsubscribe_emailsTheNextBookingAgain() throws Exception {
+        // given: a recipient who unsubscribed from bookings emails with the link of a first one
+        local.recipients().put(new RecipientProfile(USER, "en", null, ADDRESS, null, Map.of(), null, null));
+        String first = publishBooking("BK-4");
+        awaitFinal(first, Channel.EMAIL);
+        String header = local.outbox().emails().getFirst().headers().get("List-Unsubscribe");
+        HttpResponse<String> unsubscribed = LocalFixture.HTTP.send(HttpRequest.newBuilder(URI.create(header.substring(1, header.length() - 1)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(unsubscribed.statusCode()).isEqualTo(200);
+        String skipped = publishBooking("BK-5");
+        assertThat(awaitFinal(skipped, Channel.EMAIL).get(Channel.EMAIL).reason()).isEqualTo(DeliveryReason.OPTED_OUT);
+
+        // when: the app turns bookings emails back on, with the real SDK's PutEvents
+        String resubscribed = LocalFixture.publish(local, "crm.app", "Recipient Resubscribed",
+                "{\"recipientId\":\"" + USER + "\",\"category\":\"bookings\"}");
+        LocalFixture.await("the resubscribe applied", Duration.ofSeconds(10), () -> local.recipients().load(USER).unsubscribed().isEmpty());
+        String third = publishBooking("BK-6");
+
+        // then: routing sends the email again
+        assertThat(local.events().find(resubscribed).orElseThrow().matched()).containsExactly(HeraldLocal.RECIPIENTS);
+        Delivery email = awaitFinal(third, Channel.EMAIL).get(Channel.EMAIL);
+        assertThat(email.status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(local.outbox().emails()).hasSize(2);
+        assertThat(unsubscribedEvents()).as("a resubscribe is the app's own doing: no Herald event").hasSize(1);
     }
 
     @Test
@@ -108,6 +143,12 @@ class UnsubscribeTest {
         assertThat(forged.statusCode()).isEqualTo(404);
         assertThat(forged.body()).contains("This link is no longer valid");
         assertThat(local.recipients().load(USER).unsubscribed()).as("neither a GET nor a forged link unsubscribes").isEmpty();
+        assertThat(unsubscribedEvents()).isEmpty();
+    }
+
+    private List<EventLog.Entry> unsubscribedEvents() {
+        return local.events().recent(1000).stream()
+                .filter(e -> "herald".equals(e.source()) && RecipientUnsubscribedEvent.DETAIL_TYPE.equals(e.detailType())).toList();
     }
 
     private String publishBooking(String bookingId) {

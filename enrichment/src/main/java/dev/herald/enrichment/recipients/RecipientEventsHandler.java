@@ -2,6 +2,8 @@ package dev.herald.enrichment.recipients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
@@ -29,9 +31,11 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Maintains recipient profiles and topic memberships from the management events apps publish
- * ({@code Recipient Upserted}, {@code Recipient Deleted}, {@code Topic Subscribed}, {@code Topic Unsubscribed}).
- * An invalid event is refused with a clear message and not retried; it can never be right on a retry.
+ * Maintains recipient profiles, topic memberships and unsubscribes from the management events apps publish
+ * ({@code Recipient Upserted}, {@code Recipient Deleted}, {@code Recipient Resubscribed}, {@code Topic Subscribed},
+ * {@code Topic Unsubscribed}). {@code Recipient Deleted} leaves the recipient's devices to the devices function, which
+ * gets the same event and deletes them with their SNS endpoints. An invalid event is refused with a clear message and
+ * not retried; it can never be right on a retry.
  */
 public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, RecipientEventsHandler.Result> {
 
@@ -42,6 +46,7 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     public record Result(String eventId, String detailType, boolean applied, String error) {
     }
 
+    private final Catalog catalog;
     private final RecipientRepository recipients;
     private final Clock clock;
 
@@ -50,12 +55,15 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     }
 
     private RecipientEventsHandler(HeraldConfig config) {
-        this(new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), Clock.systemUTC()),
+        this(CatalogLoader.fromClasspath(),
+                new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), Clock.systemUTC()),
                 Clock.systemUTC());
     }
 
-    public RecipientEventsHandler(RecipientRepository recipients, Clock clock) {
+    /** Everything given: for tests and herald local. The catalog's categories and channels are what a resubscribe may name. */
+    public RecipientEventsHandler(Catalog catalog, RecipientRepository recipients, Clock clock) {
         super(EventEnvelope.class);
+        this.catalog = catalog;
         this.recipients = recipients;
         this.clock = clock;
     }
@@ -72,7 +80,8 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
             JsonNode d = event.validate().detail();
             switch (event.detailType()) {
                 case ManagementEvents.RECIPIENT_UPSERTED -> recipients.put(profile(d));
-                case ManagementEvents.RECIPIENT_DELETED -> recipients.delete(id(d, "recipientId"));
+                case ManagementEvents.RECIPIENT_DELETED -> recipients.deleteExceptDevices(id(d, "recipientId"));
+                case ManagementEvents.RECIPIENT_RESUBSCRIBED -> resubscribe(d);
                 case ManagementEvents.TOPIC_SUBSCRIBED -> recipients.subscribe(id(d, "topic"), id(d, "recipientId"));
                 case ManagementEvents.TOPIC_UNSUBSCRIBED -> recipients.unsubscribe(id(d, "topic"), id(d, "recipientId"));
                 default -> throw new IllegalArgumentException("'" + event.detailType() + "' is not a recipient management event; expected one of "
@@ -84,6 +93,34 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
             LOG.warn("refused {}: {}", event.detailType(), e.getMessage());
             return new Result(event.id(), event.detailType(), false, event.detailType() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Removes what a one-click unsubscribe recorded for the category on the channel (email unless named). The
+     * profile's own opt-outs are the app's to change, with {@code Recipient Upserted}.
+     */
+    private void resubscribe(JsonNode d) {
+        String recipientId = id(d, "recipientId");
+        Map<String, Set<Channel>> categories = catalog.categoryChannels();
+        JsonNode categoryValue = d.path("category");
+        String category = categoryValue.isTextual() ? categoryValue.asText().strip() : "";
+        if (category.isEmpty()) {
+            throw new IllegalArgumentException("detail.category is required: one of the catalog's categories " + categories.keySet());
+        }
+        Set<Channel> channels = categories.get(category);
+        if (channels == null) {
+            throw new IllegalArgumentException("detail.category '" + category + "' is not a category of the catalog; expected one of "
+                    + categories.keySet());
+        }
+        String channelName = optional(d, "channel");
+        Channel channel = channelName == null ? Channel.EMAIL : Channel.find(channelName).orElseThrow(() -> new IllegalArgumentException(
+                "detail.channel '" + channelName + "' is not a channel; expected one of " + Channel.names() + " (email when left out)"));
+        if (!channels.contains(channel)) {
+            throw new IllegalArgumentException("detail.channel " + channel.id() + " is not a channel of category '" + category
+                    + "'; its types use " + channels.stream().map(Channel::id).toList());
+        }
+        boolean removed = recipients.removeUnsubscribe(recipientId, category, channel);
+        LOG.info("recipient {} resubscribed to {} on {}{}", recipientId, category, channel.id(), removed ? "" : " (no unsubscribe was recorded)");
     }
 
     private RecipientProfile profile(JsonNode d) {

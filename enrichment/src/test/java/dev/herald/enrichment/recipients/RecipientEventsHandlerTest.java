@@ -2,19 +2,30 @@ package dev.herald.enrichment.recipients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
+import dev.herald.recipient.Device;
 import dev.herald.recipient.ManagementEvents;
+import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalTime;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecipientEventsHandlerTest {
+
+    /** bookings (websocket, push, email), account (email), transactional (email). */
+    private static final Catalog SHIPPED = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
 
     private RecipientRepository recipients;
     private RecipientEventsHandler handler;
@@ -22,7 +33,7 @@ class RecipientEventsHandlerTest {
     @BeforeEach
     void setUp() {
         recipients = new RecipientRepository(LocalDynamo.client(), LocalDynamo.freshTables().recipients(), Clock.systemUTC());
-        handler = new RecipientEventsHandler(recipients, Clock.systemUTC());
+        handler = new RecipientEventsHandler(SHIPPED, recipients, Clock.systemUTC());
     }
 
     private static EventEnvelope event(String detailType, String detail) {
@@ -126,6 +137,101 @@ class RecipientEventsHandlerTest {
     void rulePattern_matchesManagementEventsFromAnySourceButHerald() {
         assertThat(Json.parse(ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS))).isEqualTo(Json.parse("""
                 {"source":[{"anything-but":["herald"]}],
-                 "detail-type":["Recipient Upserted","Recipient Deleted","Topic Subscribed","Topic Unsubscribed"]}"""));
+                 "detail-type":["Recipient Upserted","Recipient Deleted","Recipient Resubscribed","Topic Subscribed","Topic Unsubscribed"]}"""));
+    }
+
+    @Test
+    void handle_recipientDeleted_leavesTheDevicesToTheDevicesFunction() {
+        // given
+        handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\"}"));
+        recipients.putDevice(new Device("u1", "phone", Platform.GCM, "fcm-1", "arn:aws:sns:eu-west-1:1:endpoint/GCM/app/1", true, Instant.now()));
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"u1\"}"));
+
+        // then: the devices function, which can delete the SNS endpoint, removes the device on the same event
+        assertThat(result.applied()).isTrue();
+        assertThat(recipients.find("u1")).isEmpty();
+        assertThat(recipients.devices("u1")).extracting(Device::deviceId).containsExactly("phone");
+    }
+
+    @Test
+    void handle_recipientResubscribed_withoutChannel_removesTheEmailUnsubscribeOfThatCategoryOnly() {
+        // given: two one-click unsubscribes
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+        recipients.recordUnsubscribe("u1", "account", Channel.EMAIL, "n-2");
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED, "{\"recipientId\":\"u1\",\"category\":\"bookings\"}"));
+
+        // then
+        assertThat(result.applied()).isTrue();
+        assertThat(recipients.load("u1").unsubscribed()).isEqualTo(Map.of("account", Set.of(Channel.EMAIL)));
+    }
+
+    @Test
+    void handle_recipientResubscribed_withAChannel_removesThatChannelsUnsubscribe() {
+        // given
+        recipients.recordUnsubscribe("u1", "bookings", Channel.PUSH, "n-1");
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-2");
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED,
+                "{\"recipientId\":\"u1\",\"category\":\"bookings\",\"channel\":\"push\"}"));
+
+        // then
+        assertThat(result.applied()).isTrue();
+        assertThat(recipients.load("u1").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+    }
+
+    @Test
+    void handle_recipientResubscribedTwice_orWithNothingRecorded_isAppliedAndChangesNothing() {
+        // given
+        recipients.put(new RecipientProfile("u1", "en", null, "u1@example.com", null, Map.of("bookings", Set.of(Channel.EMAIL)), null, null));
+        var resubscribe = event(ManagementEvents.RECIPIENT_RESUBSCRIBED, "{\"recipientId\":\"u1\",\"category\":\"bookings\"}");
+
+        // when
+        var first = handler.handle(resubscribe);
+        var again = handler.handle(resubscribe);
+
+        // then: the profile's own opt-out is the app's, changed with Recipient Upserted
+        assertThat(first.applied()).isTrue();
+        assertThat(again.applied()).isTrue();
+        assertThat(recipients.find("u1").orElseThrow().optedOut("bookings", Channel.EMAIL)).isTrue();
+    }
+
+    @Test
+    void handle_recipientResubscribedToAnUnknownCategory_isRefusedListingTheCatalogsCategories() {
+        // given
+        recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1");
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED, "{\"recipientId\":\"u1\",\"category\":\"booking\"}"));
+
+        // then
+        assertThat(result.applied()).isFalse();
+        assertThat(result.error()).isEqualTo("Recipient Resubscribed: detail.category 'booking' is not a category of the catalog; "
+                + "expected one of [account, bookings, transactional]");
+        assertThat(recipients.load("u1").unsubscribed()).containsKey("bookings");
+    }
+
+    @Test
+    void handle_recipientResubscribedWithoutCategory_isRefused() {
+        assertThat(handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED, "{\"recipientId\":\"u1\"}")).error())
+                .isEqualTo("Recipient Resubscribed: detail.category is required: one of the catalog's categories [account, bookings, transactional]");
+    }
+
+    @Test
+    void handle_recipientResubscribedOnAnUnknownChannel_isRefusedListingTheChannels() {
+        assertThat(handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED,
+                "{\"recipientId\":\"u1\",\"category\":\"bookings\",\"channel\":\"sms\"}")).error())
+                .isEqualTo("Recipient Resubscribed: detail.channel 'sms' is not a channel; expected one of websocket, push, email (email when left out)");
+    }
+
+    @Test
+    void handle_recipientResubscribedOnAChannelTheCategoryDoesNotUse_isRefusedNamingItsChannels() {
+        assertThat(handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED,
+                "{\"recipientId\":\"u1\",\"category\":\"account\",\"channel\":\"push\"}")).error())
+                .isEqualTo("Recipient Resubscribed: detail.channel push is not a channel of category 'account'; its types use [email]");
     }
 }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -36,7 +37,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * and a critical type gets 400. {@code GET} only shows a confirmation page whose button POSTs, because mail scanners
  * follow links; {@code POST} (a mail client's one-click {@code List-Unsubscribe=One-Click}, or that button) records
  * the unsubscribe for the type's category on email in the recipient's partition, where routing honours it like a
- * profile opt-out. Repeating it changes nothing. Any other method gets 405. Thread-safe.
+ * profile opt-out, and, when it is new, publishes {@code Recipient Unsubscribed} on Herald's bus for the app
+ * ({@link UnsubscribeEvents}; a failed publish is logged and the answer is still 200, since the unsubscribe itself is
+ * recorded). Repeating it changes nothing and publishes nothing. Any other method gets 405. Thread-safe.
  */
 public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -56,6 +59,8 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
     private final Catalog catalog;
     private final DeliveryRepository deliveries;
     private final RecipientRepository recipients;
+    private final UnsubscribeEvents events;
+    private final Clock clock;
 
     /** Lambda entry point: everything from the environment. */
     public UnsubscribeHandler() {
@@ -69,14 +74,18 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
     private UnsubscribeHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
         this(CatalogLoader.fromClasspath(),
                 new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays())),
-                new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock));
+                new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
+                new UnsubscribeEvents(AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS)), clock);
     }
 
     /** Everything given: for tests and herald local. */
-    public UnsubscribeHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients) {
+    public UnsubscribeHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients, UnsubscribeEvents events,
+                              Clock clock) {
         this.catalog = catalog;
         this.deliveries = deliveries;
         this.recipients = recipients;
+        this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -125,6 +134,10 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
         DeliveryKey key = delivery.get().key();
         boolean recorded = recipients.recordUnsubscribe(key.recipientId(), category, Channel.EMAIL, key.notificationId());
         LOG.info("recipient {} unsubscribed from {} emails{}", key.recipientId(), category, recorded ? "" : " (already recorded)");
+        if (recorded) {
+            // only a new unsubscribe is news to the app; a failed publish is logged inside and changes nothing here
+            events.publish(new RecipientUnsubscribedEvent(key.recipientId(), category, Channel.EMAIL.id(), key.notificationId(), clock.instant()));
+        }
         return page(200, UnsubscribePages.unsubscribed(category));
     }
 

@@ -6,40 +6,59 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
 import dev.herald.testing.LocalDynamo;
+import dev.herald.testing.PutEventsRecorder;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 class UnsubscribeHandlerTest {
 
     private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
 
+    private static final String BUS = "herald-test";
+
     private EmailFixture fixture;
+    private PutEventsRecorder bus;
+    private EventBridgeClient eventBridge;
     private UnsubscribeHandler handler;
 
     @BeforeEach
     void start() throws Exception {
         fixture = new EmailFixture();
-        handler = new UnsubscribeHandler(fixture.catalog, fixture.deliveries, fixture.recipients);
+        bus = new PutEventsRecorder();
+        eventBridge = AwsClients.build(EventBridgeClient.builder(), Optional.of(bus.endpoint()));
+        handler = handler(fixture.deliveries, eventBridge);
     }
 
     @AfterEach
     void stop() {
+        eventBridge.close();
+        bus.close();
         fixture.close();
+    }
+
+    private UnsubscribeHandler handler(DeliveryRepository deliveries, EventBridgeClient client) {
+        return new UnsubscribeHandler(fixture.catalog, deliveries, fixture.recipients, new UnsubscribeEvents(client, BUS), fixture.clock);
     }
 
     @Test
@@ -56,6 +75,7 @@ class UnsubscribeHandlerTest {
         assertThat(response.getBody()).contains("Unsubscribe from bookings emails?", "<form method=\"post\" action=\"?n="
                 + link.get("n") + "&amp;t=booking.created&amp;r=user-42\">", "name=\"List-Unsubscribe\" value=\"One-Click\"");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).as("a GET (a mail scanner) unsubscribes nobody").isEmpty();
+        assertThat(bus.entries()).as("nor tells the app anything").isEmpty();
     }
 
     @Test
@@ -86,6 +106,69 @@ class UnsubscribeHandlerTest {
         assertThat(again.getStatusCode()).isEqualTo(200);
         assertThat(again.getBody()).contains("You will no longer get <strong>bookings</strong> emails.");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+        assertThat(bus.entries()).as("one Recipient Unsubscribed, for the first POST only").hasSize(1);
+    }
+
+    @Test
+    void post_newUnsubscribe_publishesRecipientUnsubscribedOnTheBus_withoutTheAddress() {
+        // given
+        Map<String, String> link = sendBooking("user-42");
+        Instant before = Instant.now();
+
+        // when
+        handler.handle(request("POST", link, ONE_CLICK));
+
+        // then
+        JsonNode entry = bus.entries().getFirst();
+        assertThat(bus.entries()).hasSize(1);
+        assertThat(entry.path("EventBusName").asText()).isEqualTo(BUS);
+        assertThat(entry.path("Source").asText()).isEqualTo("herald");
+        assertThat(entry.path("DetailType").asText()).isEqualTo(RecipientUnsubscribedEvent.DETAIL_TYPE).isEqualTo("Recipient Unsubscribed");
+        JsonNode detail = Json.parse(entry.path("Detail").asText());
+        assertThat(Json.read(entry.path("Detail").asText(), RecipientUnsubscribedEvent.class)).satisfies(event -> {
+            assertThat(event.recipientId()).isEqualTo("user-42");
+            assertThat(event.category()).isEqualTo("bookings");
+            assertThat(event.channel()).isEqualTo("email");
+            assertThat(event.notificationId()).isEqualTo(link.get("n"));
+            assertThat(event.at()).isBetween(before, Instant.now());
+        });
+        assertThat(detail.properties()).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("recipientId", "category", "channel", "notificationId", "at");
+        assertThat(entry.toString()).doesNotContain("@example.com");
+    }
+
+    @Test
+    void post_whenTheBusRefusesTheEvent_stillUnsubscribesAndAnswers200() {
+        // given: EventBridge takes the call but refuses the entry (a partial failure)
+        Map<String, String> link = sendBooking("user-42");
+        bus.refuse(entry -> true);
+
+        // when
+        APIGatewayProxyResponseEvent response = handler.handle(request("POST", link, ONE_CLICK));
+
+        // then
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        assertThat(response.getBody()).contains("You will no longer get <strong>bookings</strong> emails.");
+        assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+        assertThat(bus.entries()).hasSize(1);
+    }
+
+    @Test
+    void post_whenTheBusIsUnreachable_stillUnsubscribesAndAnswers200() throws Exception {
+        // given: nothing listens where the EventBridge client points
+        Map<String, String> link = sendBooking("user-42");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (EventBridgeClient unreachable = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create("http://127.0.0.1:" + closedPort)))) {
+            // when
+            APIGatewayProxyResponseEvent response = handler(fixture.deliveries, unreachable).handle(request("POST", link, ONE_CLICK));
+
+            // then
+            assertThat(response.getStatusCode()).isEqualTo(200);
+            assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+        }
     }
 
     @Test
@@ -115,6 +198,7 @@ class UnsubscribeHandlerTest {
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(response.getBody()).contains("This link is no longer valid", "settings of the app");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).isEmpty();
+        assertThat(bus.entries()).isEmpty();
     }
 
     @Test
@@ -221,8 +305,8 @@ class UnsubscribeHandlerTest {
     @Test
     void storeUnavailable_answers503_askingToTryAgain() {
         // given: a deliveries table that does not exist
-        UnsubscribeHandler broken = new UnsubscribeHandler(fixture.catalog,
-                new DeliveryRepository(LocalDynamo.client(), "no-such-table", fixture.clock, Duration.ofDays(1)), fixture.recipients);
+        UnsubscribeHandler broken = handler(new DeliveryRepository(LocalDynamo.client(), "no-such-table", fixture.clock, Duration.ofDays(1)),
+                eventBridge);
 
         // when
         APIGatewayProxyResponseEvent response = broken.handle(request("POST", Map.of("n", "x", "t", "booking.created", "r", "u"), ONE_CLICK));
@@ -241,8 +325,7 @@ class UnsubscribeHandlerTest {
         event.setQueryStringParameters(link);
 
         // when
-        APIGatewayProxyResponseEvent response = new UnsubscribeHandler(fixture.catalog, fixture.deliveries, fixture.recipients)
-                .handleRequest(event, null);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
         // then
         assertThat(response.getStatusCode()).isEqualTo(200);

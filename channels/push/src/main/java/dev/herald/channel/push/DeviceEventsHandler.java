@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Registers and unregisters recipients' push devices from the management events apps publish
- * ({@code Device Registered}, {@code Device Unregistered}), through {@link DeviceRegistrar}.
+ * ({@code Device Registered}, {@code Device Unregistered}), through {@link DeviceRegistrar}; and on
+ * {@code Recipient Deleted}, which the recipients function gets too, unregisters every device of the recipient, SNS
+ * endpoints included (the recipients function deletes everything else and leaves devices to this one).
  *
  * <p>An invalid event (a missing field, an unknown platform, a platform without an SNS platform application, a
  * token SNS refuses) is refused with a clear message, logged and returned, and not retried: it can never be right on
@@ -79,6 +81,11 @@ public final class DeviceEventsHandler extends JsonHandler<EventEnvelope, Device
                     boolean removed = registrar.unregister(recipientId, deviceId);
                     LOG.info("applied {}: device {} of recipient {} {}", event.detailType(), deviceId, recipientId,
                             removed ? "removed with its SNS endpoint" : "was not registered; nothing to remove");
+                }
+                case ManagementEvents.RECIPIENT_DELETED -> {
+                    String recipientId = ManagementEvents.requireId(d, "recipientId");
+                    int removed = registrar.unregisterAll(recipientId);
+                    LOG.info("applied {}: {} device(s) of recipient {} removed with their SNS endpoints", event.detailType(), removed, recipientId);
                 }
                 default -> throw new IllegalArgumentException("'" + event.detailType() + "' is not a device management event; expected one of "
                         + String.join(", ", ManagementEvents.DEVICE_EVENTS));

@@ -125,12 +125,30 @@ public final class DeviceRegistrar {
         if (known.isEmpty()) {
             return false;
         }
-        String endpointArn = known.get().endpointArn();
-        if (endpointArn != null && ownedBy(endpointArn, recipientId)) {
+        remove(known.get());
+        return true;
+    }
+
+    /**
+     * Unregisters every device of a recipient ({@code Recipient Deleted}), each as {@link #unregister} does: its
+     * endpoint, then its record. A recipient without devices changes nothing, so a repeat is harmless; after an SDK
+     * error the devices not yet removed are still recorded, and the retry removes them.
+     *
+     * @return how many devices were removed
+     */
+    public int unregisterAll(String recipientId) {
+        require(recipientId, "recipientId");
+        List<Device> devices = recipients.devices(recipientId);
+        devices.forEach(this::remove);
+        return devices.size();
+    }
+
+    private void remove(Device device) {
+        String endpointArn = device.endpointArn();
+        if (endpointArn != null && ownedBy(endpointArn, device.recipientId())) {
             sns.deleteEndpoint(r -> r.endpointArn(endpointArn));
         }
-        recipients.deleteDevice(recipientId, deviceId);
-        return true;
+        recipients.deleteDevice(device.recipientId(), device.deviceId());
     }
 
     /** SnapStart priming: the devices read every event starts with, of a recipient that does not exist; no SNS call. */

@@ -10,6 +10,7 @@ import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.Platform;
+import dev.herald.recipient.RecipientProfile;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.util.Map;
@@ -128,6 +129,90 @@ class DeviceEventsHandlerTest {
         assertThat(fx.endpoint.calls()).isEmpty();
     }
 
+    @Test
+    void handle_recipientDeleted_deletesEveryDevicesEndpointAndRecord_andLeavesTheRestToTheRecipientsFunction() {
+        // given
+        handler.handle(registered("alice", "phone", "APNS", "apns-1"));
+        handler.handle(registered("alice", "tablet", "GCM", "fcm-1"));
+        handler.handle(registered("bob", "phone", "GCM", "fcm-2"));
+        fx.recipients.put(new RecipientProfile("alice", "en", null, "alice@example.com", null, Map.of(), null, null));
+        String bobsEndpoint = fx.recipients.devices("bob").getFirst().endpointArn();
+
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}"));
+
+        // then
+        assertThat(result.applied()).isTrue();
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+        assertThat(fx.endpoint.endpointCount()).as("only bob's endpoint is left").isEqualTo(1);
+        assertThat(fx.endpoint.find(bobsEndpoint)).isNotNull();
+        assertThat(fx.recipients.find("alice")).as("the recipients function deletes the profile").isPresent();
+    }
+
+    @Test
+    void handle_recipientDeletedAgain_orWithoutDevices_isAppliedAndCallsNoSns() {
+        // given
+        handler.handle(registered("alice", "phone", "GCM", "fcm-1"));
+        EventEnvelope deleted = event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}");
+        handler.handle(deleted);
+        int callsBefore = fx.endpoint.calls().size();
+
+        // when
+        var again = handler.handle(deleted);
+        var nobody = handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"never-seen\"}"));
+
+        // then
+        assertThat(again.applied()).isTrue();
+        assertThat(nobody.applied()).isTrue();
+        assertThat(fx.endpoint.calls()).hasSize(callsBefore);
+    }
+
+    @Test
+    void handle_recipientDeleted_keepsAnEndpointAnotherRecipientRegisteredSince() {
+        // given: a stale device record of alice's pointing at an endpoint that now names bob
+        handler.handle(registered("bob", "phone", "GCM", "fcm-1"));
+        String bobsEndpoint = fx.recipients.devices("bob").getFirst().endpointArn();
+        fx.recipients.putDevice(new Device("alice", "old-phone", Platform.GCM, "fcm-1", bobsEndpoint, true, null));
+
+        // when
+        handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}"));
+
+        // then
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+        assertThat(fx.endpoint.find(bobsEndpoint)).isNotNull();
+        assertThat(fx.recipients.devices("bob")).hasSize(1);
+    }
+
+    @Test
+    void handle_recipientDeletedWhenSnsAnswers5xx_throwsAndKeepsTheDevices_andTheRetryRemovesThem() {
+        // given
+        handler.handle(registered("alice", "phone", "APNS", "apns-1"));
+        handler.handle(registered("alice", "tablet", "GCM", "fcm-1"));
+        fx.endpoint.failAction("DeleteEndpoint", 500);
+        EventEnvelope deleted = event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}");
+
+        // when / then
+        assertThatThrownBy(() -> handler.handle(deleted)).isInstanceOf(SnsException.class);
+        assertThat(fx.recipients.devices("alice")).as("every device still knows its endpoint for the retry").hasSize(2);
+
+        // and when Lambda retries
+        fx.endpoint.heal();
+        var retry = handler.handle(deleted);
+
+        // then
+        assertThat(retry.applied()).isTrue();
+        assertThat(fx.recipients.devices("alice")).isEmpty();
+        assertThat(fx.endpoint.endpointCount()).isZero();
+    }
+
+    @Test
+    void handle_recipientDeletedWithoutRecipientId_isRefused() {
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_DELETED, "{}"));
+
+        assertThat(result.applied()).isFalse();
+        assertThat(result.error()).isEqualTo("Recipient Deleted: detail.recipientId is required: a non-empty id without spaces or '#'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"recipientId", "deviceId", "token", "platform"})
     void handle_deviceRegisteredWithoutAField_isRefusedNamingItAndChangesNothing(String field) {
@@ -185,7 +270,7 @@ class DeviceEventsHandlerTest {
         var result = handler.handle(event("Recipient Upserted", "{\"recipientId\":\"alice\"}"));
 
         assertThat(result.applied()).isFalse();
-        assertThat(result.error()).contains("expected one of Device Registered, Device Unregistered");
+        assertThat(result.error()).contains("expected one of Device Registered, Device Unregistered, Recipient Deleted");
     }
 
     @Test
