@@ -23,6 +23,17 @@ public final class AwsClients {
     public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
 
+    /** Idle connections kept per host: handlers run up to this many calls at once (parallel sends and writes). */
+    static final int KEEP_ALIVE_CONNECTIONS = 32;
+
+    static {
+        // HttpURLConnection keeps only 5 idle connections per host unless told otherwise, so parallel calls would
+        // pay a new TLS handshake each; an operator's own -Dhttp.maxConnections wins
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(KEEP_ALIVE_CONNECTIONS));
+        }
+    }
+
     private static final SdkHttpClient HTTP = UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
             .socketTimeout(Duration.ofSeconds(5))

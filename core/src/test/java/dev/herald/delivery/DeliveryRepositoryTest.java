@@ -46,6 +46,22 @@ class DeliveryRepositoryTest {
     }
 
     @Test
+    void createAll_manyWithSomeExisting_createsOnlyTheNewOnesAndKeepsTheirOrder() {
+        // given: 300 deliveries, every third of which an earlier attempt created
+        List<Delivery> batch = java.util.stream.IntStream.range(0, 300)
+                .mapToObj(i -> Delivery.pending(key("u" + i, Channel.EMAIL), NOW, null)).toList();
+        deliveries.createAll(java.util.stream.IntStream.range(0, 300).filter(i -> i % 3 == 0).mapToObj(batch::get).toList());
+
+        // when
+        List<Delivery> created = deliveries.createAll(batch);
+
+        // then
+        assertThat(created).hasSize(200).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 300).filter(i -> i % 3 != 0).mapToObj(batch::get).toList());
+        assertThat(deliveries.forNotification("evt-1")).hasSize(300);
+    }
+
+    @Test
     void claim_pendingDelivery_movesToSendingOnce() {
         // given
         deliveries.create(Delivery.pending(key("u1", Channel.WEBSOCKET), NOW, null));
