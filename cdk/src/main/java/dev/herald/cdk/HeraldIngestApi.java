@@ -192,8 +192,8 @@ public final class HeraldIngestApi extends Construct {
 
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG4")
-                        .reason("POST /events is authorized by a required API key with a throttled usage plan (the issue allows API key "
-                                + "or IAM auth); its callers are server-side applications. OPTIONS is the unauthenticated CORS preflight. "
+                        .reason("POST /events is authorized by a required API key with a throttled usage plan; its callers are "
+                                + "server-side applications, which hold the key. OPTIONS is the unauthenticated CORS preflight. "
                                 + "/unsubscribe is public by design: RFC 8058 mail clients POST the List-Unsubscribe link without "
                                 + "credentials. The link is a capability (a random notification id only the email's recipient knows), "
                                 + "the handler acts only on a delivery it finds, and the method is throttled on its own.")

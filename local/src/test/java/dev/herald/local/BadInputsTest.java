@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 
-/** Each bad input of issue 3 gets a clear error, and the runtime keeps serving (checked after every test). */
+/** Each bad input gets a clear error, and the runtime keeps serving (checked after every test). */
 class BadInputsTest {
 
     private static final String BOOKING = "{\"userId\":\"user-bad\",\"bookingId\":\"BK-9\",\"hotelName\":\"H\",\"city\":\"C\",\"checkIn\":\"2026-12-18\","
