@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -32,7 +33,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class StreamPoller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamPoller.class);
+    /** Records per invocation: Lambda's default batch size for a stream. */
     private static final int BATCH = 100;
+    /** Pages read from one shard in one poll at most; a longer backlog goes on at the next poll. */
+    private static final int MAX_PAGES_PER_POLL = 100;
     private static final int REFRESH_SHARDS_EVERY = 20;
 
     private final DynamoDbClient dynamo;
@@ -43,6 +47,7 @@ public final class StreamPoller implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Set<String> finishedShards = new HashSet<>();
+    private final LongAdder recordsRead = new LongAdder();
     private final java.time.Instant startedAt = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private String streamArn;
     private boolean refreshNow = true;
@@ -85,28 +90,50 @@ public final class StreamPoller implements AutoCloseable {
             refreshShards();
         }
         for (Map.Entry<String, String> shard : List.copyOf(iterators.entrySet())) {
-            GetRecordsResponse page;
+            readShard(shard.getKey(), shard.getValue());
+        }
+    }
+
+    /**
+     * Reads one shard until it has nothing more (a page that is not full) or {@link #MAX_PAGES_PER_POLL} pages, so a
+     * busy table's stream keeps up rather than falling behind by all but one page per interval. The iterator moves on
+     * only once its batch was handed over: a refused invocation reads the same records again at the next poll.
+     */
+    private void readShard(String shardId, String iterator) {
+        for (int page = 0; page < MAX_PAGES_PER_POLL; page++) {
+            String from = iterator;
+            GetRecordsResponse response;
             try {
-                page = streams.getRecords(r -> r.shardIterator(shard.getValue()).limit(BATCH));
+                response = streams.getRecords(r -> r.shardIterator(from).limit(BATCH));
             } catch (TrimmedDataAccessException | ExpiredIteratorException e) {
                 // DynamoDB Local answers so for an iterator of a shard with nothing to read yet: take a new one
-                iterators.remove(shard.getKey());
+                iterators.remove(shardId);
                 refreshNow = true;
-                continue;
+                return;
             }
-            List<Record> records = page.records().stream()
+            List<Record> records = response.records().stream()
                     .filter(r -> r.dynamodb().approximateCreationDateTime() == null || !r.dynamodb().approximateCreationDateTime().isBefore(startedAt))
                     .toList();
             if (!records.isEmpty()) {
                 invoker.invoke(target, Json.writeBytes(StreamRecords.toLambdaEvent(records)), null);
+                recordsRead.add(records.size());
             }
-            if (page.nextShardIterator() == null) {
-                iterators.remove(shard.getKey());
-                finishedShards.add(shard.getKey());
-            } else {
-                iterators.put(shard.getKey(), page.nextShardIterator());
+            iterator = response.nextShardIterator();
+            if (iterator == null) {
+                iterators.remove(shardId);
+                finishedShards.add(shardId);
+                return;
+            }
+            iterators.put(shardId, iterator);
+            if (response.records().size() < BATCH) {
+                return;
             }
         }
+    }
+
+    /** Stream records handed to the target so far (records older than this poller are not counted). */
+    public long recordsRead() {
+        return recordsRead.sum();
     }
 
     /** Reads every shard from its start; records older than this poller are filtered out. */
