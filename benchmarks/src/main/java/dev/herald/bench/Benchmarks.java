@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li>{@code processor}: enrichment + processor for booking.created to one recipient with a profile, a device and
  *       an address (three channels); reports notifications/s, routing decisions/s, latency and DynamoDB calls per
  *       notification; then a topic-style fan-out to 1,000 recipients;</li>
- *   <li>{@code store}: the raw put rate of the same store, the ceiling the processor is measured against.</li>
+ *   <li>{@code store}: the raw put rate of the same store, the ceiling the processor is measured against;</li>
+ *   <li>{@code local}: herald local end to end, from PutEvents to the WebSocket frame (see {@link LocalEndToEnd}).</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -45,17 +46,25 @@ public final class Benchmarks {
     private static final int WARMUP = 3_000;
     private static final int MEASURED = 10_000;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String which = args.length == 0 ? "processor" : args[0];
-        DynamoDbClient raw = DynamoDBEmbedded.create(true).dynamoDbClient();
         switch (which) {
             case "processor" -> {
+                DynamoDbClient raw = DynamoDBEmbedded.create(true).dynamoDbClient();
                 store(raw);
                 processor(raw);
             }
-            case "store" -> store(raw);
+            case "store" -> store(DynamoDBEmbedded.create(true).dynamoDbClient());
+            case "local" -> {
+                // herald local's own log lines, at its level, into a file rather than over the results
+                Path log = Path.of("target", "bench-local.log");
+                System.setProperty("log4j2.configurationFile", "herald-local-log4j2.xml");
+                System.setErr(new java.io.PrintStream(java.nio.file.Files.newOutputStream(log), true, java.nio.charset.StandardCharsets.UTF_8));
+                System.out.println("herald local's log: " + log.toAbsolutePath() + " (level " + System.getenv().getOrDefault("HERALD_LOG_LEVEL", "INFO") + ")");
+                LocalEndToEnd.run(Path.of(System.getProperty("herald.templates", "../templates")));
+            }
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; choose processor or store");
+                System.err.println("unknown benchmark '" + which + "'; choose processor, store or local");
                 System.exit(2);
             }
         }

@@ -325,6 +325,14 @@ public final class HeraldLocal implements AutoCloseable {
         return store;
     }
 
+    /**
+     * Deliveries-table stream records handed to the status-events function so far: how far {@code Delivery Status}
+     * events have got behind the writes.
+     */
+    public long statusRecordsRead() {
+        return statusStream.recordsRead();
+    }
+
     /** Invocations queued, running or waiting for a retry. */
     public int inFlight() {
         return invoker.inFlight();

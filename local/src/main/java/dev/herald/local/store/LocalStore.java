@@ -5,9 +5,15 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import dev.herald.store.HeraldTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -16,7 +22,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *
  * <p>In memory by default. With a data directory the same embedded engine keeps its SQLite file there
  * ({@code DIR/herald.db}), so a restart finds every delivery, recipient, device and topic again. The embedded client
- * is used in both cases: it is about five times faster than DynamoDB Local's HTTP server and opens no extra port.
+ * is used in both cases: it is about five times faster than DynamoDB Local's HTTP server and opens no extra port,
+ * and its item operations are called directly ({@link DirectDynamo}).
+ *
+ * <p>Every DynamoDB call is counted by operation ({@link #calls()}), which is what a notification would cost in AWS.
  */
 public final class LocalStore implements AutoCloseable {
 
@@ -27,10 +36,11 @@ public final class LocalStore implements AutoCloseable {
     private final AmazonDynamoDBLocal local;
     private final DynamoDbClient dynamo;
     private final Path dataDir;
+    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
 
     private LocalStore(AmazonDynamoDBLocal local, Path dataDir) {
         this.local = local;
-        this.dynamo = local.dynamoDbClient();
+        this.dynamo = counting(DirectDynamo.over(local));
         this.dataDir = dataDir;
         HeraldTables.createIfMissing(dynamo, TABLES);
         LocalTable.createIfMissing(dynamo);
@@ -56,6 +66,28 @@ public final class LocalStore implements AutoCloseable {
 
     public DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /** DynamoDB calls made through {@link #dynamo()} so far, by operation ({@code putItem}, {@code query}, ...). */
+    public Map<String, Long> calls() {
+        Map<String, Long> copy = new TreeMap<>();
+        calls.forEach((operation, n) -> copy.put(operation, n.sum()));
+        return copy;
+    }
+
+    private DynamoDbClient counting(DynamoDbClient target) {
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() != Object.class && !method.getName().equals("close") && !method.getName().equals("serviceName")
+                            && !method.getName().equals("serviceClientConfiguration")) {
+                        calls.computeIfAbsent(method.getName(), m -> new LongAdder()).increment();
+                    }
+                    try {
+                        return method.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     public DynamoDbStreamsClient streams() {
