@@ -13,6 +13,7 @@ import dev.herald.enrichment.EnrichmentHandler;
 import dev.herald.enrichment.ExternalEnricher;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
+import dev.herald.local.store.CountingDynamo;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.processor.ProcessorHandler;
 import dev.herald.processor.RateLimiter;

@@ -5,15 +5,10 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import dev.herald.store.HeraldTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -36,11 +31,12 @@ public final class LocalStore implements AutoCloseable {
     private final AmazonDynamoDBLocal local;
     private final DynamoDbClient dynamo;
     private final Path dataDir;
-    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final CountingDynamo counting;
 
     private LocalStore(AmazonDynamoDBLocal local, Path dataDir) {
         this.local = local;
-        this.dynamo = counting(DirectDynamo.over(local));
+        this.counting = new CountingDynamo(DirectDynamo.over(local));
+        this.dynamo = counting.client();
         this.dataDir = dataDir;
         HeraldTables.createIfMissing(dynamo, TABLES);
         LocalTable.createIfMissing(dynamo);
@@ -70,25 +66,9 @@ public final class LocalStore implements AutoCloseable {
 
     /** DynamoDB calls made through {@link #dynamo()} so far, by operation ({@code putItem}, {@code query}, ...). */
     public Map<String, Long> calls() {
-        Map<String, Long> copy = new TreeMap<>();
-        calls.forEach((operation, n) -> copy.put(operation, n.sum()));
-        return copy;
+        return counting.snapshot();
     }
 
-    private DynamoDbClient counting(DynamoDbClient target) {
-        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
-                (proxy, method, args) -> {
-                    if (method.getDeclaringClass() != Object.class && !method.getName().equals("close") && !method.getName().equals("serviceName")
-                            && !method.getName().equals("serviceClientConfiguration")) {
-                        calls.computeIfAbsent(method.getName(), m -> new LongAdder()).increment();
-                    }
-                    try {
-                        return method.invoke(target, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
 
     public DynamoDbStreamsClient streams() {
         return local.dynamoDbStreamsClient();
