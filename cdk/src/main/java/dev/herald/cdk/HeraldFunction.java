@@ -48,7 +48,8 @@ public enum HeraldFunction {
     PROCESSOR("Processor", LambdaModule.PROCESSOR, "dev.herald.processor.ProcessorHandler", 1024, Duration.ofSeconds(60),
             Invocation.ASYNC, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_FUNCTION, PUSH_FUNCTION, EMAIL_FUNCTION),
             EnumSet.of(DELIVERY_RETENTION_DAYS)),
-    /** Reads the deliveries table's stream and publishes Delivery Status events, ten per PutEvents call. */
+    /** Reads the deliveries table's stream and publishes Herald's events from it, ten per PutEvents call: Delivery
+     *  Status for final states, Recipient Unsubscribed for deliveries whose unsubscribe link was used. */
     STATUS_EVENTS("StatusEvents", LambdaModule.PROCESSOR, "dev.herald.processor.status.StatusEventsHandler", 512, Duration.ofSeconds(30),
             Invocation.STREAM, EnumSet.of(EVENT_BUS), EnumSet.noneOf(HeraldEnv.class)),
     /** Up to 100 recipients per dispatch, every connection posted in parallel (each post bounded by the SDK's
@@ -92,11 +93,11 @@ public enum HeraldFunction {
     SES_EVENTS("SesEvents", LambdaModule.EMAIL, "dev.herald.channel.email.SesEventHandler", 512, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** {@code /unsubscribe} on the ingest API, the one-click unsubscribe link of every email (every method reaches it,
-     *  so that all but GET and POST get its 405): one delivery read and at most one write, while a person or a mail
-     *  client waits; then, for a new unsubscribe, one PutEvents of {@code Recipient Unsubscribed} on the bus, bounded
-     *  to 4 s so the answer always comes within the timeout. */
+     *  so that all but GET and POST get its 405): one delivery read and at most one transaction (the unsubscribe and
+     *  its delivery's mark), while a person or a mail client waits. The stream announces it; nothing here waits on
+     *  the bus. */
     UNSUBSCRIBE("Unsubscribe", LambdaModule.EMAIL, "dev.herald.channel.email.UnsubscribeHandler", 512, Duration.ofSeconds(10),
-            Invocation.SYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, EVENT_BUS), EnumSet.of(DELIVERY_RETENTION_DAYS));
+            Invocation.SYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS));
 
     /** How a function is invoked, which decides where its failures go. */
     public enum Invocation {

@@ -73,7 +73,8 @@ public final class HeraldStack extends Stack {
         for (HeraldFunction channel : List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL)) {
             functions.alias(channel).grantInvoke(functions.role(HeraldFunction.PROCESSOR));
         }
-        // Delivery Status events: every final state written to the deliveries table, in order per delivery.
+        // Delivery Status and Recipient Unsubscribed events: every final state and unsubscribe mark written to the
+        // deliveries table, in order per delivery.
         functions.alias(HeraldFunction.STATUS_EVENTS).addEventSource(DynamoEventSource.Builder.create(storage.deliveries())
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)
@@ -116,12 +117,11 @@ public final class HeraldStack extends Stack {
         recipients.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.SES_EVENTS));
 
-        // A public endpoint gets exactly its three calls: GetItem of the link's delivery, PutItem of the unsubscribe
-        // beside the recipient's profile (no stream, no query, no update or delete), and PutEvents of Recipient
-        // Unsubscribed on Herald's own bus.
-        deliveries.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:GetItem");
+        // A public endpoint gets exactly its calls: GetItem of the link's delivery, then one transaction of a PutItem
+        // of the unsubscribe beside the recipient's profile and an UpdateItem of the delivery's mark (TransactWriteItems
+        // is authorized per item action). No query, no delete, no stream, no bus: the deliveries stream announces it.
+        deliveries.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:GetItem", "dynamodb:UpdateItem");
         recipients.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:PutItem");
-        events.bus().grantPutEventsTo(functions.role(HeraldFunction.UNSUBSCRIBE));
     }
 
     /** API Gateway writes stage logs through one account-wide role; both APIs' stages wait for it. */

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
-import dev.herald.channel.email.RecipientUnsubscribedEvent;
+import dev.herald.processor.status.RecipientUnsubscribedEvent;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
@@ -27,6 +27,7 @@ import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
 import dev.herald.store.StreamRecords;
 import dev.herald.store.StreamTail;
 import java.net.URI;
@@ -52,6 +53,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
 
@@ -101,7 +103,9 @@ class HandlerInvocationTest {
     /** Events a function handles besides the one {@link #given} gives it: each shape of input runs from the jar too. */
     enum Shape {
         RECIPIENT_RESUBSCRIBED(HeraldFunction.RECIPIENT_EVENTS),
-        RECIPIENT_DELETED_DEVICES(HeraldFunction.DEVICE_EVENTS);
+        RECIPIENT_DELETED_DEVICES(HeraldFunction.DEVICE_EVENTS),
+        /** A delivery's unsubscribe mark on the deliveries table's stream, announced as Recipient Unsubscribed. */
+        UNSUBSCRIBE_MARK(HeraldFunction.STATUS_EVENTS);
 
         final HeraldFunction spec;
 
@@ -300,7 +304,7 @@ class HandlerInvocationTest {
                         assertThat(recipients.devices(user)).singleElement().satisfies(d -> assertThat(d.endpointArn()).isNotBlank());
                     });
             case UNSUBSCRIBE -> {
-                sent(eventId, Channel.EMAIL, user, now);
+                DeliveryKey key = sent(eventId, Channel.EMAIL, user, now);
                 // a mail client's one-click unsubscribe (RFC 8058), through API Gateway's REST proxy integration
                 yield new Call("""
                         {"resource":"/unsubscribe","path":"/unsubscribe","httpMethod":"POST",
@@ -310,12 +314,9 @@ class HandlerInvocationTest {
                          "body":"List-Unsubscribe=One-Click","isBase64Encoded":false}
                         """.formatted(eventId, TYPE, user), eventId, response -> {
                     assertThat(response.path("statusCode").asInt()).as(response.path("body").asText()).isEqualTo(200);
-                    // the new unsubscribe is published on the bus (herald local's here), where no rule routes it
-                    assertThat(heraldEvents(RecipientUnsubscribedEvent.DETAIL_TYPE)).as("Recipient Unsubscribed events on the bus")
-                            .singleElement().satisfies(e -> {
-                                assertThat(e.path("state").asText()).isEqualTo("PUBLISHED");
-                                assertThat(e.path("matched")).isEmpty();
-                            });
+                    assertThat(recipients.load(user).unsubscribed()).containsEntry("bookings", Set.of(Channel.EMAIL));
+                    // with it, the mark from which the deliveries table's stream announces Recipient Unsubscribed
+                    assertThat(rawDelivery(key)).containsKey(DeliveryRepository.UNSUBSCRIBED_AT);
                 });
             }
             default -> throw new AssertionError(spec + " has no event to handle yet: add one to " + HandlerInvocationTest.class.getSimpleName()
@@ -350,7 +351,25 @@ class HandlerInvocationTest {
                     assertThat(recipients.find(user)).as("the recipients function deletes the profile, on the same event").isPresent();
                 });
             }
+            case UNSUBSCRIBE_MARK -> {
+                StreamTail tail = new StreamTail(cloud.dynamo(), cloud.streams(), tables.deliveries());
+                DeliveryKey key = sent(eventId, Channel.EMAIL, user, Instant.now());
+                assertThat(recipients.recordUnsubscribe(user, "bookings", Channel.EMAIL, eventId, deliveries.unsubscribeMark(key, "bookings"))).isTrue();
+                var records = tail.poll(100).stream().filter(r -> r.dynamodb().keys().toString().contains(eventId)).toList();
+                int announced = heraldEvents(RecipientUnsubscribedEvent.DETAIL_TYPE).size();
+                yield new Call(Json.write(StreamRecords.toLambdaEvent(records)), null, response -> {
+                    assertThat(response.path("unsubscribes").asInt()).as(response.toString()).isEqualTo(1);
+                    List<JsonNode> events = heraldEvents(RecipientUnsubscribedEvent.DETAIL_TYPE);
+                    assertThat(events).as("Recipient Unsubscribed events on the bus").hasSize(announced + 1);
+                    assertThat(events.getLast().path("matched")).as("routed by no rule").isEmpty();
+                });
+            }
         };
+    }
+
+    private static Map<String, AttributeValue> rawDelivery(DeliveryKey key) {
+        return cloud.dynamo().getItem(r -> r.tableName(tables.deliveries())
+                .key(Map.of("pk", Items.s(key.notificationId()), "sk", Items.s(key.sortKey())))).item();
     }
 
     private static SnsClient localSns() {

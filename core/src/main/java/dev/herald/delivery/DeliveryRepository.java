@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
@@ -35,6 +36,9 @@ public final class DeliveryRepository {
 
     private static final String PK = HeraldTables.DELIVERIES.partitionKey();
     private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
+    /** When the delivery's unsubscribe link was used (last), and for which category: see {@link #unsubscribeMark}. */
+    public static final String UNSUBSCRIBED_AT = "unsubscribedAt";
+    public static final String UNSUBSCRIBED_CATEGORY = "unsubscribedCategory";
     private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
     private static final int BATCH_GET_LIMIT = 100;
 
@@ -230,6 +234,21 @@ public final class DeliveryRepository {
         } catch (IllegalStateException movedOn) {
             // already read, or sent by a concurrent delivery: either way the user has it
         }
+    }
+
+    /**
+     * The write that marks a delivery as the one whose unsubscribe link was used ({@code unsubscribedAt},
+     * {@code unsubscribedCategory}), to go in one transaction with the unsubscribe itself. The deliveries table's
+     * stream turns the mark into a {@code Recipient Unsubscribed} event, retried until EventBridge takes it. The
+     * delivery must still exist.
+     */
+    public TransactWriteItem unsubscribeMark(DeliveryKey key, String category) {
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(key))
+                .updateExpression("SET #at = :now, #category = :category")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#at", UNSUBSCRIBED_AT, "#category", UNSUBSCRIBED_CATEGORY, "#pk", PK))
+                .expressionAttributeValues(Map.of(":now", Items.s(clock.instant().toString()), ":category", Items.s(category))))
+                .build();
     }
 
     public Optional<Delivery> find(DeliveryKey key) {

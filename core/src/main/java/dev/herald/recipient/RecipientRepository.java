@@ -18,8 +18,11 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -176,20 +179,45 @@ public final class RecipientRepository {
      * @return false when it was already recorded (the first record is kept)
      */
     public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId) {
+        try {
+            dynamo.putItem(unsubscribeRecord(recipientId, category, channel, notificationId));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyRecorded) {
+            return false;
+        }
+    }
+
+    /**
+     * Records an unsubscribe as {@link #recordUnsubscribe(String, String, Channel, String)} does, together with
+     * another write, in one transaction: both are written, or, when the unsubscribe was already recorded, neither.
+     *
+     * @param alongWith e.g. the mark on the delivery whose link was used; its condition must hold, or this throws
+     * @return false when it was already recorded, and nothing was written
+     */
+    public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId, TransactWriteItem alongWith) {
+        PutItemRequest put = unsubscribeRecord(recipientId, category, channel, notificationId);
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().put(p -> p.tableName(put.tableName()).item(put.item())
+                    .conditionExpression(put.conditionExpression()).expressionAttributeNames(put.expressionAttributeNames())).build(), alongWith));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private PutItemRequest unsubscribeRecord(String recipientId, String category, Channel channel, String notificationId) {
         var item = Items.item().s(PK, USER + recipientId).s(SK, unsubscribedKey(category, channel))
                 .s("recipientId", recipientId)
                 .s("category", category)
                 .s("channel", channel.id())
                 .s("notificationId", notificationId)
                 .s("updatedAt", clock.instant());
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(item.build())
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", PK)));
-            return true;
-        } catch (ConditionalCheckFailedException alreadyRecorded) {
-            return false;
-        }
+        return PutItemRequest.builder().tableName(table).item(item.build())
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PK)).build();
     }
 
     /**

@@ -1,24 +1,37 @@
 package dev.herald.recipient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.catalog.Channel;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 class RecipientRepositoryTest {
 
     private RecipientRepository recipients;
+    private DeliveryRepository deliveries;
+    private HeraldTables.Names tables;
 
     @BeforeEach
     void freshTables() {
-        recipients = new RecipientRepository(LocalDynamo.client(), LocalDynamo.freshTables().recipients(), Clock.systemUTC());
+        tables = LocalDynamo.freshTables();
+        recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), Clock.systemUTC());
+        deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(1));
     }
 
     @Test
@@ -150,6 +163,47 @@ class RecipientRepositoryTest {
         Recipient loaded = recipients.load("u1");
         assertThat(loaded.unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL), "marketing", Set.of(Channel.EMAIL)));
         assertThat(loaded.profile().orElseThrow().optOuts()).as("the profile item is left alone").isEmpty();
+    }
+
+    @Test
+    void recordUnsubscribe_withTheDeliveryMark_writesBoth_andARepeatWritesNeither() {
+        // given: the email deliveries of two notifications
+        DeliveryKey first = new DeliveryKey("n-1", "booking.created", Channel.EMAIL, "u1");
+        DeliveryKey second = new DeliveryKey("n-2", "booking.created", Channel.EMAIL, "u1");
+        deliveries.create(Delivery.pending(first, Instant.now(), null));
+        deliveries.create(Delivery.pending(second, Instant.now(), null));
+
+        // when
+        boolean recorded = recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1", deliveries.unsubscribeMark(first, "bookings"));
+        boolean again = recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-2", deliveries.unsubscribeMark(second, "bookings"));
+
+        // then
+        assertThat(recorded).isTrue();
+        assertThat(again).isFalse();
+        assertThat(recipients.load("u1").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
+        assertThat(rawDelivery(first)).containsKey(DeliveryRepository.UNSUBSCRIBED_AT)
+                .hasEntrySatisfying(DeliveryRepository.UNSUBSCRIBED_CATEGORY, v -> assertThat(v.s()).isEqualTo("bookings"));
+        assertThat(rawDelivery(second)).as("an unsubscribe already recorded marks nothing, so it is announced once")
+                .doesNotContainKey(DeliveryRepository.UNSUBSCRIBED_AT);
+    }
+
+    @Test
+    void recordUnsubscribe_whenTheDeliveryMarkCannotBeWritten_recordsNothing() {
+        // given: a link's delivery that expired (TTL) after it was read
+        DeliveryKey gone = new DeliveryKey("n-1", "booking.created", Channel.EMAIL, "u1");
+
+        // when
+        var attempt = assertThatThrownBy(() -> recipients.recordUnsubscribe("u1", "bookings", Channel.EMAIL, "n-1",
+                deliveries.unsubscribeMark(gone, "bookings")));
+
+        // then: the unsubscribe is not recorded without the mark that announces it
+        attempt.isInstanceOf(TransactionCanceledException.class);
+        assertThat(recipients.load("u1").unsubscribed()).isEmpty();
+    }
+
+    private Map<String, AttributeValue> rawDelivery(DeliveryKey key) {
+        return LocalDynamo.client().getItem(r -> r.tableName(tables.deliveries()).key(Map.of("pk", Items.s(key.notificationId()), "sk", Items.s(key.sortKey()))))
+                .item();
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.herald.catalog.Channel;
 import dev.herald.channel.email.EmailChannelHandler;
 import dev.herald.channel.email.EmailComposer;
 import dev.herald.channel.email.SesEmailSender;
-import dev.herald.channel.email.UnsubscribeEvents;
 import dev.herald.channel.email.UnsubscribeHandler;
 import dev.herald.channel.push.DeviceEventsHandler;
 import dev.herald.channel.push.DeviceRegistrar;
@@ -175,8 +174,7 @@ public final class HeraldLocal implements AutoCloseable {
                     renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
             EventBridgeClient eventBridge = AwsClients.build(EventBridgeClient.builder(), config);
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(eventBridge, config.require(HeraldEnv.EVENT_BUS))));
-            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients,
-                    new UnsubscribeEvents(eventBridge, config.require(HeraldEnv.EVENT_BUS)), clock);
+            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients);
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
         } catch (RuntimeException e) {
             closeQuietly();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
-import dev.herald.channel.email.RecipientUnsubscribedEvent;
+import dev.herald.processor.status.RecipientUnsubscribedEvent;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.local.bus.EventLog;

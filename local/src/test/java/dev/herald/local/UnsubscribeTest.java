@@ -7,7 +7,7 @@ import dev.herald.catalog.Channel;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryStatus;
-import dev.herald.channel.email.RecipientUnsubscribedEvent;
+import dev.herald.processor.status.RecipientUnsubscribedEvent;
 import dev.herald.local.aws.Outbox;
 import dev.herald.local.bus.EventLog;
 import dev.herald.recipient.RecipientProfile;
@@ -101,6 +101,7 @@ class UnsubscribeTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(unsubscribed.statusCode()).isEqualTo(200);
+        LocalFixture.await("a Recipient Unsubscribed event", Duration.ofSeconds(10), () -> unsubscribedEvents().size() == 1);
         String skipped = publishBooking("BK-5");
         assertThat(awaitFinal(skipped, Channel.EMAIL).get(Channel.EMAIL).reason()).isEqualTo(DeliveryReason.OPTED_OUT);
 

@@ -5,6 +5,7 @@ import dev.herald.aws.AwsClients;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -21,18 +23,20 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
- * Publishes {@code Delivery Status} events for the deliveries that reach a final state, from the deliveries
- * table's stream: one event per notification in a stream batch, listing its final states. Reading the stream, rather than asking every writer to publish, means no final state can be
- * written without its event. Entries EventBridge refuses fail the batch, so the stream retries it (subscribers may
- * see an event twice; they are keyed by notification, channel and recipient).
+ * Publishes Herald's own events from the deliveries table's stream: {@code Delivery Status} for the deliveries that
+ * reach a final state (one event per notification in a stream batch, listing its final states), and
+ * {@code Recipient Unsubscribed} for each delivery whose unsubscribe link was newly used. Reading the stream, rather
+ * than asking every writer to publish, means neither can be written without its event. Entries EventBridge refuses
+ * fail the batch, so the stream retries it (subscribers may see an event twice; status events are keyed by
+ * notification, channel and recipient, unsubscribes by recipient and category).
  */
 public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEventsHandler.Result> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusEventsHandler.class);
     private static final int MAX_BATCH = 10;
 
-    /** Events published, and the final states they carried. */
-    public record Result(int events, int deliveries) {
+    /** Events published, the final states they carried, and the unsubscribes among them. */
+    public record Result(int events, int deliveries, int unsubscribes) {
     }
 
     private final EventBridgeClient eventBridge;
@@ -56,32 +60,37 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     @Override
     public Result handle(JsonNode streamBatch) {
         Map<Notification, List<DeliveryStatusEvent.Outcome>> byNotification = new LinkedHashMap<>();
+        List<RecipientUnsubscribedEvent> unsubscribes = new ArrayList<>();
         for (JsonNode record : streamBatch.path("Records")) {
             statusChange(record.path("dynamodb")).ifPresent(change -> byNotification
                     .computeIfAbsent(new Notification(change.key().notificationId(), change.key().typeId()), n -> new ArrayList<>())
                     .add(change.outcome()));
+            unsubscribe(record.path("dynamodb")).ifPresent(unsubscribes::add);
         }
-        List<DeliveryStatusEvent> events = new ArrayList<>();
+        List<PutEventsRequestEntry> entries = new ArrayList<>();
         byNotification.forEach((notification, outcomes) -> {
             for (int i = 0; i < outcomes.size(); i += DeliveryStatusEvent.MAX_DELIVERIES) {
-                events.add(new DeliveryStatusEvent(notification.id(), notification.type(),
-                        outcomes.subList(i, Math.min(outcomes.size(), i + DeliveryStatusEvent.MAX_DELIVERIES))));
+                entries.add(entry(DeliveryStatusEvent.DETAIL_TYPE, new DeliveryStatusEvent(notification.id(), notification.type(),
+                        outcomes.subList(i, Math.min(outcomes.size(), i + DeliveryStatusEvent.MAX_DELIVERIES)))));
             }
         });
-        for (int i = 0; i < events.size(); i += MAX_BATCH) {
-            publish(events.subList(i, Math.min(events.size(), i + MAX_BATCH)));
+        unsubscribes.forEach(event -> entries.add(entry(RecipientUnsubscribedEvent.DETAIL_TYPE, event)));
+        for (int i = 0; i < entries.size(); i += MAX_BATCH) {
+            publish(entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)));
         }
-        return new Result(events.size(), byNotification.values().stream().mapToInt(List::size).sum());
+        return new Result(entries.size(), byNotification.values().stream().mapToInt(List::size).sum(), unsubscribes.size());
     }
 
-    private void publish(List<DeliveryStatusEvent> batch) {
-        List<PutEventsRequestEntry> entries = batch.stream().map(e -> PutEventsRequestEntry.builder()
-                .eventBusName(busName).source(EventEnvelope.HERALD_SOURCE).detailType(DeliveryStatusEvent.DETAIL_TYPE)
-                .detail(Json.write(e)).build()).toList();
+    private PutEventsRequestEntry entry(String detailType, Object detail) {
+        return PutEventsRequestEntry.builder().eventBusName(busName).source(EventEnvelope.HERALD_SOURCE).detailType(detailType)
+                .detail(Json.write(detail)).build();
+    }
+
+    private void publish(List<PutEventsRequestEntry> entries) {
         PutEventsResponse response = eventBridge.putEvents(r -> r.entries(entries));
         if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
             throw new IllegalStateException(response.failedEntryCount() + " of " + entries.size()
-                    + " status events were refused by EventBridge; the stream batch will be retried");
+                    + " events were refused by EventBridge; the stream batch will be retried");
         }
     }
 
@@ -92,18 +101,30 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     }
 
     /** A final status that this write introduced; other writes (retries, payload updates) publish nothing. */
-    private static java.util.Optional<Change> statusChange(JsonNode change) {
+    private static Optional<Change> statusChange(JsonNode change) {
         String status = attribute(change.path("NewImage"), "status");
         String before = attribute(change.path("OldImage"), "status");
         if (status == null || status.equals(before) || !DeliveryStatus.valueOf(status).isFinal()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         JsonNode image = change.path("NewImage");
         DeliveryKey key = DeliveryKey.fromSortKey(attribute(image, "pk"), attribute(image, "sk"));
         String attempts = image.path("attempts").path("N").asText("0");
         String updatedAt = attribute(image, "updatedAt");
-        return java.util.Optional.of(new Change(key, new DeliveryStatusEvent.Outcome(key.channel().id(), key.recipientId(), status,
+        return Optional.of(new Change(key, new DeliveryStatusEvent.Outcome(key.channel().id(), key.recipientId(), status,
                 attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt))));
+    }
+
+    /** An unsubscribe link used anew on this delivery: a changed mark (a repeat of the same link writes none). */
+    private static Optional<RecipientUnsubscribedEvent> unsubscribe(JsonNode change) {
+        JsonNode image = change.path("NewImage");
+        String at = attribute(image, DeliveryRepository.UNSUBSCRIBED_AT);
+        String category = attribute(image, DeliveryRepository.UNSUBSCRIBED_CATEGORY);
+        if (at == null || category == null || at.equals(attribute(change.path("OldImage"), DeliveryRepository.UNSUBSCRIBED_AT))) {
+            return Optional.empty();
+        }
+        DeliveryKey key = DeliveryKey.fromSortKey(attribute(image, "pk"), attribute(image, "sk"));
+        return Optional.of(new RecipientUnsubscribedEvent(key.recipientId(), category, key.channel().id(), key.notificationId(), Instant.parse(at)));
     }
 
     private static String attribute(JsonNode image, String name) {

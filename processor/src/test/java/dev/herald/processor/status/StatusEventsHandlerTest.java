@@ -109,4 +109,57 @@ class StatusEventsHandlerTest {
         assertThatThrownBy(() -> new StatusEventsHandler(eventBridge, "herald").handle(batch))
                 .hasMessageContaining("will be retried");
     }
+
+    @Test
+    void handle_newUnsubscribeMark_publishesRecipientUnsubscribed_withoutTheAddress() {
+        // given: an email delivery whose unsubscribe link was used (the mark written with the unsubscribe)
+        DeliveryKey key = new DeliveryKey("evt-4", "booking.created", Channel.EMAIL, "u1");
+        deliveries.create(Delivery.pending(key, Instant.now(), null));
+        deliveries.claim(key);
+        deliveries.finish(key, DeliveryStatus.SENT, null);
+        stream.poll(100);
+        Instant before = Instant.now();
+        mark(key, "bookings");
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
+
+        // then: one Recipient Unsubscribed, and no second Delivery Status for the delivery that was already SENT
+        assertThat(result).isEqualTo(new StatusEventsHandler.Result(1, 0, 1));
+        JsonNode entry = bus.entries().getFirst();
+        assertThat(entry.path("Source").asText()).isEqualTo("herald");
+        assertThat(entry.path("DetailType").asText()).isEqualTo(RecipientUnsubscribedEvent.DETAIL_TYPE).isEqualTo("Recipient Unsubscribed");
+        assertThat(entry.path("EventBusName").asText()).isEqualTo("herald");
+        RecipientUnsubscribedEvent event = Json.read(entry.path("Detail").asText(), RecipientUnsubscribedEvent.class);
+        assertThat(event.recipientId()).isEqualTo("u1");
+        assertThat(event.category()).isEqualTo("bookings");
+        assertThat(event.channel()).isEqualTo("email");
+        assertThat(event.notificationId()).isEqualTo("evt-4");
+        assertThat(event.at()).isBetween(before, Instant.now());
+        assertThat(Json.parse(entry.path("Detail").asText()).properties()).extracting(java.util.Map.Entry::getKey)
+                .containsExactlyInAnyOrder("recipientId", "category", "channel", "notificationId", "at");
+    }
+
+    @Test
+    void handle_laterWritesToAMarkedDelivery_announceTheUnsubscribeOnce() {
+        // given: a marked delivery that then reaches its final state (a bounce report, say)
+        DeliveryKey key = new DeliveryKey("evt-5", "booking.created", Channel.EMAIL, "u1");
+        deliveries.create(Delivery.pending(key, Instant.now(), null));
+        deliveries.claim(key);
+        mark(key, "bookings");
+        deliveries.finish(key, DeliveryStatus.SENT, null);
+        deliveries.recordFeedback(key, DeliveryStatus.FAILED, "bounced");
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
+
+        // then
+        assertThat(result.unsubscribes()).isEqualTo(1);
+        assertThat(bus.entries()).extracting(e -> e.path("DetailType").asText())
+                .containsOnlyOnce("Recipient Unsubscribed").contains("Delivery Status");
+    }
+
+    private void mark(DeliveryKey key, String category) {
+        LocalDynamo.client().transactWriteItems(r -> r.transactItems(deliveries.unsubscribeMark(key, category)));
+    }
 }

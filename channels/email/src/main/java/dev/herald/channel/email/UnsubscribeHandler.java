@@ -25,7 +25,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -37,9 +36,10 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * and a critical type gets 400. {@code GET} only shows a confirmation page whose button POSTs, because mail scanners
  * follow links; {@code POST} (a mail client's one-click {@code List-Unsubscribe=One-Click}, or that button) records
  * the unsubscribe for the type's category on email in the recipient's partition, where routing honours it like a
- * profile opt-out, and, when it is new, publishes {@code Recipient Unsubscribed} on Herald's bus for the app
- * ({@link UnsubscribeEvents}; a failed publish is logged and the answer is still 200, since the unsubscribe itself is
- * recorded). Repeating it changes nothing and publishes nothing. Any other method gets 405. Thread-safe.
+ * profile opt-out. When it is new, the same transaction marks the link's delivery, and the deliveries table's stream
+ * turns that mark into a {@code Recipient Unsubscribed} event on Herald's bus for the app: nothing here waits on the
+ * bus, and no unsubscribe goes unannounced. Repeating it changes nothing and announces nothing. Any other method gets
+ * 405. Thread-safe.
  */
 public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
@@ -59,8 +59,6 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
     private final Catalog catalog;
     private final DeliveryRepository deliveries;
     private final RecipientRepository recipients;
-    private final UnsubscribeEvents events;
-    private final Clock clock;
 
     /** Lambda entry point: everything from the environment. */
     public UnsubscribeHandler() {
@@ -74,18 +72,14 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
     private UnsubscribeHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
         this(CatalogLoader.fromClasspath(),
                 new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays())),
-                new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
-                new UnsubscribeEvents(AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS)), clock);
+                new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock));
     }
 
     /** Everything given: for tests and herald local. */
-    public UnsubscribeHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients, UnsubscribeEvents events,
-                              Clock clock) {
+    public UnsubscribeHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients) {
         this.catalog = catalog;
         this.deliveries = deliveries;
         this.recipients = recipients;
-        this.events = events;
-        this.clock = clock;
     }
 
     @Override
@@ -132,12 +126,10 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
             return page(200, UnsubscribePages.confirm(link, category));
         }
         DeliveryKey key = delivery.get().key();
-        boolean recorded = recipients.recordUnsubscribe(key.recipientId(), category, Channel.EMAIL, key.notificationId());
+        // only a new unsubscribe is news to the app: the delivery's mark, which announces it, is written with it or not at all
+        boolean recorded = recipients.recordUnsubscribe(key.recipientId(), category, Channel.EMAIL, key.notificationId(),
+                deliveries.unsubscribeMark(key, category));
         LOG.info("recipient {} unsubscribed from {} emails{}", key.recipientId(), category, recorded ? "" : " (already recorded)");
-        if (recorded) {
-            // only a new unsubscribe is news to the app; a failed publish is logged inside and changes nothing here
-            events.publish(new RecipientUnsubscribedEvent(key.recipientId(), category, Channel.EMAIL.id(), key.notificationId(), clock.instant()));
-        }
         return page(200, UnsubscribePages.unsubscribed(category));
     }
 

@@ -40,6 +40,7 @@ final class EmailFixture implements AutoCloseable {
     final SesV2Client ses;
     final RecipientRepository recipients;
     final DeliveryRepository deliveries;
+    final HeraldTables.Names tables;
     final EmailChannelHandler handler;
 
     EmailFixture() throws Exception {
@@ -50,7 +51,7 @@ final class EmailFixture implements AutoCloseable {
     EmailFixture(TemplateSource templates) throws Exception {
         endpoint = new SesEndpoint();
         ses = AwsClients.build(SesV2Client.builder(), Optional.of(endpoint.uri()));
-        HeraldTables.Names tables = LocalDynamo.freshTables();
+        tables = LocalDynamo.freshTables();
         recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
         handler = new EmailChannelHandler(recipients, deliveries, new SesEmailSender(ses, Optional.of(CONFIGURATION_SET)),

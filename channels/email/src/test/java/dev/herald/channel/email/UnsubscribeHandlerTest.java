@@ -6,59 +6,60 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
+import dev.herald.store.StreamTail;
 import dev.herald.testing.LocalDynamo;
-import dev.herald.testing.PutEventsRecorder;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
 
 class UnsubscribeHandlerTest {
 
     private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
 
-    private static final String BUS = "herald-test";
-
     private EmailFixture fixture;
-    private PutEventsRecorder bus;
-    private EventBridgeClient eventBridge;
     private UnsubscribeHandler handler;
+    /** The deliveries table's stream, from which Herald announces each new unsubscribe. */
+    private StreamTail stream;
 
     @BeforeEach
     void start() throws Exception {
         fixture = new EmailFixture();
-        bus = new PutEventsRecorder();
-        eventBridge = AwsClients.build(EventBridgeClient.builder(), Optional.of(bus.endpoint()));
-        handler = handler(fixture.deliveries, eventBridge);
+        handler = handler(fixture.deliveries);
+        stream = new StreamTail(LocalDynamo.client(), LocalDynamo.streams(), fixture.tables.deliveries());
     }
 
     @AfterEach
     void stop() {
-        eventBridge.close();
-        bus.close();
         fixture.close();
     }
 
-    private UnsubscribeHandler handler(DeliveryRepository deliveries, EventBridgeClient client) {
-        return new UnsubscribeHandler(fixture.catalog, deliveries, fixture.recipients, new UnsubscribeEvents(client, BUS), fixture.clock);
+    private UnsubscribeHandler handler(DeliveryRepository deliveries) {
+        return new UnsubscribeHandler(fixture.catalog, deliveries, fixture.recipients);
+    }
+
+    /** Unsubscribe marks written to deliveries since the last call: each becomes one Recipient Unsubscribed event. */
+    private List<Map<String, AttributeValue>> newMarks() {
+        return stream.poll(100).stream().map(Record::dynamodb)
+                .filter(change -> change.newImage().containsKey(DeliveryRepository.UNSUBSCRIBED_AT)
+                        && !change.newImage().get(DeliveryRepository.UNSUBSCRIBED_AT).equals(change.oldImage().get(DeliveryRepository.UNSUBSCRIBED_AT)))
+                .map(change -> change.newImage()).toList();
     }
 
     @Test
@@ -75,7 +76,7 @@ class UnsubscribeHandlerTest {
         assertThat(response.getBody()).contains("Unsubscribe from bookings emails?", "<form method=\"post\" action=\"?n="
                 + link.get("n") + "&amp;t=booking.created&amp;r=user-42\">", "name=\"List-Unsubscribe\" value=\"One-Click\"");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).as("a GET (a mail scanner) unsubscribes nobody").isEmpty();
-        assertThat(bus.entries()).as("nor tells the app anything").isEmpty();
+        assertThat(newMarks()).as("nor tells the app anything").isEmpty();
     }
 
     @Test
@@ -106,11 +107,11 @@ class UnsubscribeHandlerTest {
         assertThat(again.getStatusCode()).isEqualTo(200);
         assertThat(again.getBody()).contains("You will no longer get <strong>bookings</strong> emails.");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
-        assertThat(bus.entries()).as("one Recipient Unsubscribed, for the first POST only").hasSize(1);
+        assertThat(newMarks()).as("one Recipient Unsubscribed, for the first POST only").hasSize(1);
     }
 
     @Test
-    void post_newUnsubscribe_publishesRecipientUnsubscribedOnTheBus_withoutTheAddress() {
+    void post_newUnsubscribe_marksTheLinksDelivery_whichAnnouncesIt() {
         // given
         Map<String, String> link = sendBooking("user-42");
         Instant before = Instant.now();
@@ -118,57 +119,30 @@ class UnsubscribeHandlerTest {
         // when
         handler.handle(request("POST", link, ONE_CLICK));
 
-        // then
-        JsonNode entry = bus.entries().getFirst();
-        assertThat(bus.entries()).hasSize(1);
-        assertThat(entry.path("EventBusName").asText()).isEqualTo(BUS);
-        assertThat(entry.path("Source").asText()).isEqualTo("herald");
-        assertThat(entry.path("DetailType").asText()).isEqualTo(RecipientUnsubscribedEvent.DETAIL_TYPE).isEqualTo("Recipient Unsubscribed");
-        JsonNode detail = Json.parse(entry.path("Detail").asText());
-        assertThat(Json.read(entry.path("Detail").asText(), RecipientUnsubscribedEvent.class)).satisfies(event -> {
-            assertThat(event.recipientId()).isEqualTo("user-42");
-            assertThat(event.category()).isEqualTo("bookings");
-            assertThat(event.channel()).isEqualTo("email");
-            assertThat(event.notificationId()).isEqualTo(link.get("n"));
-            assertThat(event.at()).isBetween(before, Instant.now());
-        });
-        assertThat(detail.properties()).extracting(Map.Entry::getKey)
-                .containsExactlyInAnyOrder("recipientId", "category", "channel", "notificationId", "at");
-        assertThat(entry.toString()).doesNotContain("@example.com");
+        // then: the delivery whose link was used carries the mark, written in the same transaction as the unsubscribe
+        List<Map<String, AttributeValue>> marks = newMarks();
+        assertThat(marks).hasSize(1);
+        Map<String, AttributeValue> delivery = marks.getFirst();
+        assertThat(delivery.get("pk").s()).isEqualTo(link.get("n"));
+        assertThat(delivery.get("recipientId").s()).isEqualTo("user-42");
+        assertThat(delivery.get(DeliveryRepository.UNSUBSCRIBED_CATEGORY).s()).isEqualTo("bookings");
+        assertThat(Instant.parse(delivery.get(DeliveryRepository.UNSUBSCRIBED_AT).s())).isBetween(before, Instant.now());
+        assertThat(delivery.get("status").s()).as("the delivery itself stays as it was").isEqualTo("SENT");
     }
 
     @Test
-    void post_whenTheBusRefusesTheEvent_stillUnsubscribesAndAnswers200() {
-        // given: EventBridge takes the call but refuses the entry (a partial failure)
-        Map<String, String> link = sendBooking("user-42");
-        bus.refuse(entry -> true);
+    void post_sameCategoryFromAnotherEmail_isAlreadyRecorded_andAnnouncedOnce() {
+        // given: two booking emails, unsubscribed from with the first one's link
+        Map<String, String> first = sendBooking("user-42");
+        Map<String, String> second = sendBooking("user-42");
+        handler.handle(request("POST", first, ONE_CLICK));
 
         // when
-        APIGatewayProxyResponseEvent response = handler.handle(request("POST", link, ONE_CLICK));
+        APIGatewayProxyResponseEvent response = handler.handle(request("POST", second, ONE_CLICK));
 
         // then
         assertThat(response.getStatusCode()).isEqualTo(200);
-        assertThat(response.getBody()).contains("You will no longer get <strong>bookings</strong> emails.");
-        assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
-        assertThat(bus.entries()).hasSize(1);
-    }
-
-    @Test
-    void post_whenTheBusIsUnreachable_stillUnsubscribesAndAnswers200() throws Exception {
-        // given: nothing listens where the EventBridge client points
-        Map<String, String> link = sendBooking("user-42");
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        try (EventBridgeClient unreachable = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create("http://127.0.0.1:" + closedPort)))) {
-            // when
-            APIGatewayProxyResponseEvent response = handler(fixture.deliveries, unreachable).handle(request("POST", link, ONE_CLICK));
-
-            // then
-            assertThat(response.getStatusCode()).isEqualTo(200);
-            assertThat(fixture.recipients.load("user-42").unsubscribed()).isEqualTo(Map.of("bookings", Set.of(Channel.EMAIL)));
-        }
+        assertThat(newMarks()).extracting(d -> d.get("pk").s()).containsExactly(first.get("n"));
     }
 
     @Test
@@ -198,7 +172,7 @@ class UnsubscribeHandlerTest {
         assertThat(response.getStatusCode()).isEqualTo(404);
         assertThat(response.getBody()).contains("This link is no longer valid", "settings of the app");
         assertThat(fixture.recipients.load("user-42").unsubscribed()).isEmpty();
-        assertThat(bus.entries()).isEmpty();
+        assertThat(newMarks()).isEmpty();
     }
 
     @Test
@@ -305,8 +279,7 @@ class UnsubscribeHandlerTest {
     @Test
     void storeUnavailable_answers503_askingToTryAgain() {
         // given: a deliveries table that does not exist
-        UnsubscribeHandler broken = handler(new DeliveryRepository(LocalDynamo.client(), "no-such-table", fixture.clock, Duration.ofDays(1)),
-                eventBridge);
+        UnsubscribeHandler broken = handler(new DeliveryRepository(LocalDynamo.client(), "no-such-table", fixture.clock, Duration.ofDays(1)));
 
         // when
         APIGatewayProxyResponseEvent response = broken.handle(request("POST", Map.of("n", "x", "t", "booking.created", "r", "u"), ONE_CLICK));
