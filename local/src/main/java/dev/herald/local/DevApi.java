@@ -205,11 +205,8 @@ final class DevApi implements HttpEndpoint {
         }
         List<Map<String, String>> redriven = new ArrayList<>();
         for (DeadLetter letter : letters) {
-            if (local.deadLetters().remove(letter.id())) {
-                var invocation = local.invoker().redrive(letter);
-                local.events().redriven(letter.id());
-                redriven.add(Map.of("deadLetterId", letter.id(), "target", letter.target(), "invocationId", invocation.id()));
-            }
+            local.redrive(letter).ifPresent(invocation ->
+                    redriven.add(Map.of("deadLetterId", letter.id(), "target", letter.target(), "invocationId", invocation.id())));
         }
         return HttpReply.json(200, Map.of("redriven", redriven));
     }

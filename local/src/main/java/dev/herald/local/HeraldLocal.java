@@ -1,7 +1,5 @@
 package dev.herald.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
@@ -34,12 +32,15 @@ import dev.herald.local.aws.Outbox;
 import dev.herald.local.aws.SesApi;
 import dev.herald.local.aws.SnsApi;
 import dev.herald.local.bus.AsyncInvoker;
+import dev.herald.local.bus.DeadLetter;
 import dev.herald.local.bus.DeadLetterQueue;
 import dev.herald.local.bus.EventIntake;
 import dev.herald.local.bus.EventLog;
+import dev.herald.local.bus.Invocation;
 import dev.herald.local.bus.LocalBus;
 import dev.herald.local.bus.LocalDispatchSink;
 import dev.herald.local.bus.LocalMetrics;
+import dev.herald.local.bus.RejectedInvocationException;
 import dev.herald.local.bus.StreamPoller;
 import dev.herald.local.bus.Target;
 import dev.herald.local.gateway.RestApiProxy;
@@ -115,8 +116,7 @@ public final class HeraldLocal implements AutoCloseable {
     private final HttpServer server;
     private StreamPoller statusStream;
     private HeraldConfig config;
-    /** Built once the server listens: it publishes Recipient Unsubscribed through this very server. */
-    private volatile UnsubscribeHandler unsubscribe;
+    private final UnsubscribeHandler unsubscribe;
     private final long startMillis;
     private final Clock clock = Clock.systemUTC();
 
@@ -150,7 +150,8 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new ManagementApi(gateway, faults));
             endpoints.add(new SesApi(outbox, faults, clock));
             endpoints.add(new SnsApi(localTable, outbox, faults, clock));
-            endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, this::unsubscribe));
+            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients);
+            endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
             endpoints.add(new DevApi(this, intake));
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
@@ -174,22 +175,39 @@ public final class HeraldLocal implements AutoCloseable {
                     renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
             EventBridgeClient eventBridge = AwsClients.build(EventBridgeClient.builder(), config);
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(eventBridge, config.require(HeraldEnv.EVENT_BUS))));
-            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients);
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
+            resumeInterrupted();
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
     }
 
-    /** {@code /unsubscribe}: 503 in the moment between the server listening and its handler being built. */
-    private APIGatewayProxyResponseEvent unsubscribe(APIGatewayProxyRequestEvent request) {
-        UnsubscribeHandler handler = unsubscribe;
-        if (handler == null) {
-            return new APIGatewayProxyResponseEvent().withStatusCode(503).withHeaders(Map.of("Retry-After", "1", "Content-Type", "text/plain"))
-                    .withBody("herald local is starting; try again in a moment");
+    /** Runs again what the last stop interrupted (see {@link AsyncInvoker#stop}), as a redrive of its dead letter. */
+    private void resumeInterrupted() {
+        List<DeadLetter> interrupted = deadLetters.list().stream().filter(l -> AsyncInvoker.INTERRUPTED.equals(l.error())).toList();
+        long resumed = interrupted.stream().filter(l -> redrive(l).isPresent()).count();
+        if (!interrupted.isEmpty()) {
+            LOG.info("resumed {} of {} invocation(s) that the last stop interrupted", resumed, interrupted.size());
         }
-        return handler.handle(request);
+    }
+
+    /**
+     * Takes a dead letter out of the DLQ and invokes its target again; empty when another redrive took it first, or
+     * when the invocation queue is full, in which case the letter stays in the DLQ.
+     */
+    Optional<Invocation> redrive(DeadLetter letter) {
+        if (!deadLetters.remove(letter.id())) {
+            return Optional.empty();
+        }
+        try {
+            Invocation invocation = invoker.redrive(letter);
+            events.redriven(letter.id());
+            return Optional.of(invocation);
+        } catch (RejectedInvocationException busy) {
+            deadLetters.add(letter);
+            return Optional.empty();
+        }
     }
 
     /** Starts herald local; throws with a message saying what to fix when it cannot. */
@@ -299,10 +317,6 @@ public final class HeraldLocal implements AutoCloseable {
         return deadLetters;
     }
 
-    AsyncInvoker invoker() {
-        return invoker;
-    }
-
     LocalBus bus() {
         return bus;
     }
@@ -342,15 +356,21 @@ public final class HeraldLocal implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        // the server first (its sockets' $disconnect still need the store), then the workers, then the store
+        // the workers first, while the AWS endpoints they call are still served; then the server (its sockets'
+        // $disconnect still need the store); then the store
         if (statusStream != null) {
             statusStream.close();
         }
+        if (invoker != null) {
+            int interrupted = invoker.stop(AsyncInvoker.STOP_GRACE);
+            if (interrupted > 0) {
+                LOG.info(options.dataDir().isPresent()
+                        ? "{} invocation(s) interrupted: kept in the DLQ of --data, and run again at the next start"
+                        : "{} invocation(s) interrupted and lost with the in-memory store; use --data to keep them", interrupted);
+            }
+        }
         if (server != null) {
             server.close();
-        }
-        if (invoker != null) {
-            invoker.close();
         }
         if (store != null) {
             store.close();

@@ -3,19 +3,26 @@ package dev.herald.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.recipient.Device;
+import dev.herald.local.bus.RetryPolicy;
 import dev.herald.recipient.Platform;
+import dev.herald.recipient.RecipientProfile;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sns.SnsClient;
 
-/** --data: a restart finds the deliveries, recipients, devices, topics, dead letters and secrets again. */
+/** --data: a restart finds the deliveries, recipients, devices, topics, dead letters and secrets again, and resumes what it interrupted. */
 class RestartTest {
+
+    private static final String BOOKING = "{\"userId\":\"user-i\",\"bookingId\":\"BK-r\",\"hotelName\":\"H\",\"city\":\"C\","
+            + "\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}";
 
     @TempDir
     Path data;
@@ -36,8 +43,7 @@ class RestartTest {
             LocalFixture.await("profile, topic and device", Duration.ofSeconds(10), () -> first.recipients().find("user-r").isPresent()
                     && !first.recipients().members("hotel-7", null, 10).isEmpty() && !first.recipients().devices("user-r").isEmpty());
             endpointArn = first.recipients().devices("user-r").getFirst().endpointArn();
-            eventId = LocalFixture.publish(first, "demo.app", "booking.created", "{\"userId\":\"user-r\",\"bookingId\":\"BK-r\",\"hotelName\":\"H\","
-                    + "\"city\":\"C\",\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}");
+            eventId = LocalFixture.publish(first, "demo.app", "booking.created", BOOKING.replace("user-i", "user-r"));
             String id = eventId;
             LocalFixture.await("deliveries recorded", Duration.ofSeconds(10), () -> first.deliveries().forNotification(id).stream()
                     .noneMatch(d -> d.status() == DeliveryStatus.SENDING) && !first.deliveries().forNotification(id).isEmpty()
@@ -72,6 +78,33 @@ class RestartTest {
                 client.send("{\"action\":\"sync\"}");
                 assertThat(LocalFixture.json(client.next()).path("action").asText()).isEqualTo("sync");
             }
+        }
+    }
+
+    @Test
+    void restart_whileAnInvocationWaitsForItsRetry_runsItAgainAndSendsOnce() throws Exception {
+        // given: a first run whose email invocation was throttled and waits a minute for its retry when it stops
+        String eventId;
+        try (HeraldLocal first = HeraldLocal.start(LocalFixture.options().withDataDir(data).withRetries(RetryPolicy.ofMillis(60_000)))) {
+            first.recipients().put(new RecipientProfile("user-i", "en", null, "i@example.com", null, Map.of(), null, null));
+            first.faults().add("ses", "throttle", 10); // more than the SDK's own retries
+            eventId = LocalFixture.publish(first, "demo.app", "booking.created", BOOKING);
+            String id = eventId;
+            LocalFixture.await("the email invocation waiting for its retry", Duration.ofSeconds(10), () -> first.events().find(id)
+                    .map(e -> e.steps().stream().anyMatch(s -> s.target().equals(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.EMAIL))
+                            && s.status().equals("RETRYING"))).orElse(false));
+            assertThat(first.outbox().emails()).isEmpty();
+        }
+
+        // when
+        try (HeraldLocal second = HeraldLocal.start(LocalFixture.options().withDataDir(data))) {
+            // then: the interrupted invocation runs again at start, and the email goes out once
+            String id = eventId;
+            LocalFixture.await("the email sent after the restart", Duration.ofSeconds(10), () -> second.deliveries().forNotification(id).stream()
+                    .anyMatch(d -> d.channel() == Channel.EMAIL && d.status() == DeliveryStatus.SENT));
+            assertThat(second.outbox().emails()).singleElement().satisfies(email -> assertThat(email.to()).containsExactly("i@example.com"));
+            assertThat(second.deadLetters().list()).as("nothing left in the DLQ").isEmpty();
+            assertThat(second.deliveries().forNotification(id)).hasSize(3);
         }
     }
 }

@@ -7,7 +7,9 @@ import dev.herald.observability.Correlation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,10 +27,19 @@ import org.slf4j.LoggerFactory;
  * Invokes targets the way Lambda runs an asynchronous invocation: queued, run by a bounded pool of workers, retried
  * per the {@link RetryPolicy} when the handler throws, and dead-lettered when every attempt failed. A target with an
  * on-success destination gets Lambda's destination record. A handler's exception never escapes into the runtime.
+ *
+ * <p>Lambda's queue of asynchronous invocations is durable; this one is in memory. So that a stop loses nothing,
+ * {@link #stop} lets running invocations finish for a grace period and then dead-letters every invocation that has
+ * not finished (queued, waiting for a retry, or still running) as {@link #INTERRUPTED}, from where herald local runs
+ * them again at its next start. Only a killed process loses what was in flight.
  */
 public final class AsyncInvoker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncInvoker.class);
+    /** The error of the dead letters {@link #stop} leaves; herald local redrives them when it starts again. */
+    public static final String INTERRUPTED = "interrupted: herald local stopped before this invocation finished";
+    /** How long a stop lets running invocations finish. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final RetryPolicy retries;
@@ -38,6 +49,14 @@ public final class AsyncInvoker implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final AtomicInteger waitingForRetry = new AtomicInteger();
+    /** Every invocation taken and not yet finished (succeeded or dead-lettered), with the attempt it is at. */
+    private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    /** Set once {@link #stop} has dead-lettered what was unfinished: anything invoked later goes straight there. */
+    private volatile boolean stopped;
+
+    private record Unfinished(Invocation invocation, int attempt) {
+    }
 
     /**
      * @param workers     invocations running at once
@@ -79,9 +98,18 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), targetName, payload, eventId);
         listener.queued(invocation);
+        unfinished.put(invocation.id(), new Unfinished(invocation, 1));
+        if (stopped) {
+            deadLetter(invocation, 0, INTERRUPTED);
+            return invocation;
+        }
+        if (stopping) {
+            return invocation; // not run now: stop dead-letters it as interrupted, for the next start
+        }
         try {
             workers.execute(() -> attempt(invocation, 1));
         } catch (RejectedExecutionException e) {
+            unfinished.remove(invocation.id());
             throw new RejectedInvocationException("herald local is busy: " + workers.getQueue().size()
                     + " invocations are waiting; retry in a moment");
         }
@@ -94,6 +122,9 @@ public final class AsyncInvoker implements AutoCloseable {
     }
 
     private void attempt(Invocation invocation, int attempt) {
+        if (stopping) {
+            return; // left unfinished: stop dead-letters it as interrupted
+        }
         Target target = targets.get(invocation.target());
         listener.started(invocation, attempt);
         byte[] response;
@@ -122,8 +153,10 @@ public final class AsyncInvoker implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Lambda would retry delivering to the destination; treat it as a failed attempt of this invocation
                 failed(invocation, attempt, "on-success destination " + target.onSuccess() + " refused the result: " + describe(e));
+                return;
             }
         }
+        unfinished.remove(invocation.id());
     }
 
     private void failed(Invocation invocation, int attempt, String error) {
@@ -131,6 +164,10 @@ public final class AsyncInvoker implements AutoCloseable {
             long delay = retries.delayAfter(attempt).toMillis();
             LOG.warn("{} attempt {} of {} failed, retrying in {} ms: {}", invocation.target(), attempt, retries.maxAttempts(), delay, error);
             listener.retrying(invocation, attempt, error, delay);
+            unfinished.put(invocation.id(), new Unfinished(invocation, attempt + 1));
+            if (stopping) {
+                return; // the retry is for the next start
+            }
             waitingForRetry.incrementAndGet();
             timer.schedule(() -> {
                 waitingForRetry.decrementAndGet();
@@ -138,14 +175,23 @@ public final class AsyncInvoker implements AutoCloseable {
             }, delay, TimeUnit.MILLISECONDS);
             return;
         }
+        deadLetter(invocation, attempt, error);
+    }
+
+    private void deadLetter(Invocation invocation, int attempts, String error) {
+        unfinished.remove(invocation.id());
         String id = UUID.randomUUID().toString();
         try {
-            deadLetters.add(new DeadLetter(id, invocation.target(), invocation.eventId(), invocation.payloadText(), error, attempt, clock.instant()));
+            deadLetters.add(new DeadLetter(id, invocation.target(), invocation.eventId(), invocation.payloadText(), error, attempts, clock.instant()));
         } catch (RuntimeException e) {
             LOG.error("could not store dead letter for {} (event {}); it is lost: {}", invocation.target(), invocation.eventId(), e.toString());
         }
-        LOG.error("{} failed {} times, sent to the DLQ as {}: {}", invocation.target(), attempt, id, error);
-        listener.deadLettered(invocation, attempt, error, id);
+        if (error.equals(INTERRUPTED)) {
+            LOG.info("{} (event {}) interrupted by the stop, kept in the DLQ as {}", invocation.target(), invocation.eventId(), id);
+        } else {
+            LOG.error("{} failed {} times, sent to the DLQ as {}: {}", invocation.target(), attempts, id, error);
+        }
+        listener.deadLettered(invocation, attempts, error, id);
     }
 
     private void resubmit(Invocation invocation, int attempt) {
@@ -195,6 +241,29 @@ public final class AsyncInvoker implements AutoCloseable {
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
+    /**
+     * Stops taking work: queued invocations and retries no longer start, and those running get {@code grace} to
+     * finish. Every invocation not finished by then, including those invoked meanwhile, goes to the DLQ as
+     * {@link #INTERRUPTED}. Returns how many did.
+     */
+    public int stop(Duration grace) {
+        stopping = true;
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} invocation(s) still running after {} ms; they are kept in the DLQ too, and run again at the next start",
+                        workers.getActiveCount(), grace.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopped = true;
+        List<Unfinished> left = List.copyOf(unfinished.values());
+        left.forEach(u -> deadLetter(u.invocation(), u.attempt() - 1, INTERRUPTED));
+        return left.size();
+    }
+
     /** Invocations waiting, running or waiting for a retry; for tests and the UI. */
     public int inFlight() {
         return workers.getQueue().size() + workers.getActiveCount() + waitingForRetry.get();
@@ -202,15 +271,6 @@ public final class AsyncInvoker implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(3, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        stop(STOP_GRACE);
     }
 }

@@ -135,4 +135,63 @@ class AsyncInvokerTest {
             gate.countDown();
         }
     }
+
+    @Test
+    void stop_deadLettersWhatIsQueuedWaitingForARetryOrStillRunning_asInterrupted() throws Exception {
+        // given: one worker busy with an invocation that outlasts the grace period, one queued behind it, one waiting
+        // a minute for its retry, and a chained invocation that the running one starts after the stop began
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        var running = new java.util.concurrent.CountDownLatch(1);
+        DeadLetterQueue dlq = new DeadLetterQueue(new LocalTable(store.dynamo()));
+        AtomicInteger runs = new AtomicInteger();
+        AsyncInvoker invoker = new AsyncInvoker(RetryPolicy.ofMillis(60_000), dlq, InvocationListener.NONE, Clock.systemUTC(), 1, 10);
+        invoker.register(new Target("slow", (in, out, ctx) -> {
+            running.countDown();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "after-slow"));
+        invoker.register(Target.of("after-slow", (in, out, ctx) -> runs.incrementAndGet()));
+        AtomicInteger failures = new AtomicInteger();
+        invoker.register(Target.of("fails", (in, out, ctx) -> {
+            failures.incrementAndGet();
+            throw new IllegalStateException("transient");
+        }));
+        invoker.invoke("fails", "{\"f\":1}".getBytes(StandardCharsets.UTF_8), "stop-waiting");
+        await(() -> failures.get() == 1 && invoker.inFlight() == 1);
+        invoker.invoke("slow", "{}".getBytes(StandardCharsets.UTF_8), "stop-running");
+        running.await();
+        invoker.invoke("after-slow", "{\"q\":1}".getBytes(StandardCharsets.UTF_8), "stop-queued");
+
+        // when: the slow one finishes only after the grace period, and so invokes its destination during the stop
+        new Thread(() -> {
+            sleep(300);
+            gate.countDown();
+        }).start();
+        int interrupted = invoker.stop(Duration.ofMillis(100));
+        await(() -> dlq.list().stream().filter(l -> "stop-running".equals(l.eventId())).count() == 2);
+
+        // then: nothing ran after the stop began, and every unfinished invocation is in the DLQ, marked to run again,
+        // including the destination invoked once the stop was over
+        assertThat(runs).hasValue(0);
+        assertThat(interrupted).isEqualTo(3);
+        List<DeadLetter> letters = dlq.list().stream().filter(l -> l.eventId() != null && l.eventId().startsWith("stop-")).toList();
+        assertThat(letters).allSatisfy(l -> assertThat(l.error()).isEqualTo(AsyncInvoker.INTERRUPTED))
+                .extracting(l -> l.eventId() + ":" + l.target() + ":" + l.attempts())
+                .containsExactlyInAnyOrder("stop-waiting:fails:1", "stop-running:slow:0", "stop-queued:after-slow:0", "stop-running:after-slow:0");
+        assertThat(letters).filteredOn(l -> l.eventId().equals("stop-waiting")).singleElement()
+                .satisfies(l -> assertThat(l.payload()).isEqualTo("{\"f\":1}"));
+        assertThat(letters).filteredOn(l -> l.eventId().equals("stop-running") && l.target().equals("after-slow")).singleElement()
+                .satisfies(l -> assertThat(Json.parse(l.payload()).path("requestContext").path("condition").asText()).isEqualTo("Success"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
