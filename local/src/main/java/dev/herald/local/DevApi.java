@@ -213,7 +213,10 @@ final class DevApi implements HttpEndpoint {
 
     private HttpReply addFault(HttpCall call) {
         JsonNode body = Json.parse(call.bodyText());
-        var fault = local.faults().add(body.path("target").asText(""), body.path("error").asText(""), body.path("count").asInt(1));
+        String target = body.path("target").asText("");
+        String error = body.path("error").asText("");
+        var fault = body.has("rate") ? local.faults().addRate(target, error, body.path("rate").asDouble())
+                : local.faults().add(target, error, body.path("count").asInt(1));
         return HttpReply.json(200, fault);
     }
 

@@ -137,6 +137,7 @@ public final class HeraldLocal implements AutoCloseable {
             this.events = new EventLog(1000, clock);
             this.deadLetters = new DeadLetterQueue(localTable);
             this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
+            invoker.duplicateWhen(() -> faults.next(Faults.Service.INVOCATIONS).isPresent());
             this.bus = new LocalBus(rules(catalog), invoker, events);
             this.gateway = new WebSocketGateway(
                     new ConnectHandler(connections, TokenVerifier.hs256(secrets.jwtSecret(), null, null, clock), clock),

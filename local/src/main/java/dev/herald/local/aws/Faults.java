@@ -8,16 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Errors injected on demand into the stand-in endpoints, for fault tests: "answer the next N PostToConnection
- * calls with 410", "throttle the next SES send". Each fault is used up by the calls it answers. Thread-safe.
+ * calls with 410", "throttle the next SES send", each used up by the calls it answers; or "fail 10% of SES sends",
+ * which holds until cleared. The {@code invocations} target makes the async invoker deliver an invocation twice, as
+ * EventBridge's and Lambda's at-least-once delivery may. Thread-safe.
  */
 public final class Faults {
 
     /** Which stand-in a fault applies to. */
     public enum Service {
-        CONNECTIONS, SES, SNS;
+        CONNECTIONS, SES, SNS, INVOCATIONS;
 
         static Service parse(String name) {
             for (Service s : values()) {
@@ -25,7 +28,7 @@ public final class Faults {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown fault target '" + name + "'; use connections, ses or sns");
+            throw new IllegalArgumentException("unknown fault target '" + name + "'; use connections, ses, sns or invocations");
         }
     }
 
@@ -33,37 +36,64 @@ public final class Faults {
     public static final Map<Service, Set<String>> ERRORS = Map.of(
             Service.CONNECTIONS, Set.of("gone", "throttle", "5xx", "forbidden"),
             Service.SES, Set.of("throttle", "5xx", "MessageRejected"),
-            Service.SNS, Set.of("throttle", "5xx", "EndpointDisabled", "NotFound"));
+            Service.SNS, Set.of("throttle", "5xx", "EndpointDisabled", "NotFound"),
+            Service.INVOCATIONS, Set.of("duplicate"));
 
-    public record Fault(Service target, String error, int remaining) {
+    /**
+     * One injected error: for the next {@code remaining} calls, or, when {@code rate} is above 0, for that share of
+     * all calls until cleared ({@code remaining} is then 0).
+     */
+    public record Fault(Service target, String error, int remaining, double rate) {
     }
 
     private final LinkedList<Fault> faults = new LinkedList<>();
 
-    /** Adds a fault; throws {@link IllegalArgumentException} naming what is accepted. */
+    /** Adds a fault for the next {@code count} calls; throws {@link IllegalArgumentException} naming what is accepted. */
     public synchronized Fault add(String target, String error, int count) {
-        Service service = Service.parse(target);
-        String known = ERRORS.get(service).stream().filter(e -> e.equalsIgnoreCase(error)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown error '" + error + "' for " + target.toLowerCase(Locale.ROOT)
-                        + "; use one of " + ERRORS.get(service)));
         if (count < 1 || count > 10_000) {
             throw new IllegalArgumentException("count must be between 1 and 10000, got " + count);
         }
-        Fault fault = new Fault(service, known, count);
+        return add(new Fault(Service.parse(target), known(target, error), count, 0));
+    }
+
+    /** Adds a fault for a share of all calls, e.g. 0.1 for one in ten at random, until {@link #clear}. */
+    public synchronized Fault addRate(String target, String error, double rate) {
+        if (!(rate > 0 && rate <= 1)) {
+            throw new IllegalArgumentException("rate must be above 0 and at most 1, got " + rate);
+        }
+        return add(new Fault(Service.parse(target), known(target, error), 0, rate));
+    }
+
+    private Fault add(Fault fault) {
         faults.add(fault);
         return fault;
     }
 
-    /** The error the next call to {@code service} must answer with, if a fault is pending; uses it up by one. */
+    private static String known(String target, String error) {
+        Service service = Service.parse(target);
+        return ERRORS.get(service).stream().filter(e -> e.equalsIgnoreCase(error)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown error '" + error + "' for " + target.toLowerCase(Locale.ROOT)
+                        + "; use one of " + ERRORS.get(service)));
+    }
+
+    /**
+     * The error the next call to {@code service} must answer with, if any: a counted fault first (using it up by
+     * one), else a rate fault when the dice say so.
+     */
     public synchronized Optional<String> next(Service service) {
         for (ListIterator<Fault> it = faults.listIterator(); it.hasNext(); ) {
             Fault fault = it.next();
-            if (fault.target() == service) {
+            if (fault.target() == service && fault.rate() == 0) {
                 if (fault.remaining() > 1) {
-                    it.set(new Fault(service, fault.error(), fault.remaining() - 1));
+                    it.set(new Fault(service, fault.error(), fault.remaining() - 1, 0));
                 } else {
                     it.remove();
                 }
+                return Optional.of(fault.error());
+            }
+        }
+        for (Fault fault : faults) {
+            if (fault.target() == service && ThreadLocalRandom.current().nextDouble() < fault.rate()) {
                 return Optional.of(fault.error());
             }
         }

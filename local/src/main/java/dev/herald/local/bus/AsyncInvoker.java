@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class AsyncInvoker implements AutoCloseable {
     /** Every invocation taken and not yet finished (succeeded or dead-lettered), with the attempt it is at. */
     private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile BooleanSupplier duplicate = () -> false;
     /** Set once {@link #stop} has dead-lettered what was unfinished: anything invoked later goes straight there. */
     private volatile boolean stopped;
 
@@ -87,6 +89,14 @@ public final class AsyncInvoker implements AutoCloseable {
         targets.put(target.name(), target);
     }
 
+    /**
+     * Asks, for each invocation, whether to deliver it twice, as EventBridge's and Lambda's at-least-once delivery
+     * may: herald local's {@code invocations} fault. The copy is an invocation of its own.
+     */
+    public void duplicateWhen(BooleanSupplier duplicate) {
+        this.duplicate = duplicate;
+    }
+
     public boolean has(String targetName) {
         return targets.containsKey(targetName);
     }
@@ -96,6 +106,18 @@ public final class AsyncInvoker implements AutoCloseable {
         if (!targets.containsKey(targetName)) {
             throw new IllegalArgumentException("no function '" + targetName + "' in herald local; known: " + targets.keySet());
         }
+        Invocation invocation = queue(targetName, payload, eventId);
+        if (duplicate.getAsBoolean()) {
+            try {
+                queue(targetName, payload, eventId);
+            } catch (RejectedInvocationException full) {
+                // a copy that finds the queue full is simply not delivered twice
+            }
+        }
+        return invocation;
+    }
+
+    private Invocation queue(String targetName, byte[] payload, String eventId) {
         Invocation invocation = new Invocation(UUID.randomUUID().toString(), targetName, payload, eventId);
         listener.queued(invocation);
         unfinished.put(invocation.id(), new Unfinished(invocation, 1));

@@ -137,6 +137,25 @@ class AsyncInvokerTest {
     }
 
     @Test
+    void invoke_withDuplicatesOn_deliversEachInvocationTwice_asSeparateInvocations() throws Exception {
+        // given: the invocations fault at 100%
+        List<String> received = new CopyOnWriteArrayList<>();
+        EventLog log = new EventLog(10, Clock.systemUTC());
+        try (AsyncInvoker invoker = invoker(log)) {
+            invoker.duplicateWhen(() -> true);
+            invoker.register(Target.of("collect", (in, out, ctx) -> received.add(new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+
+            // when
+            invoker.invoke("collect", "{\"n\":7}".getBytes(StandardCharsets.UTF_8), "event-dup");
+
+            // then: the same payload twice, each a step of its own in the event's log
+            await(() -> received.size() == 2 && invoker.inFlight() == 0);
+            assertThat(received).containsExactly("{\"n\":7}", "{\"n\":7}");
+            await(() -> log.find("event-dup").map(e -> e.steps().size() == 2).orElse(false));
+        }
+    }
+
+    @Test
     void stop_deadLettersWhatIsQueuedWaitingForARetryOrStillRunning_asInterrupted() throws Exception {
         // given: one worker busy with an invocation that outlasts the grace period, one queued behind it, one waiting
         // a minute for its retry, and a chained invocation that the running one starts after the stop began
