@@ -4,12 +4,14 @@ import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
 import dev.herald.store.TableDefinition;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
@@ -46,6 +48,25 @@ public final class ConnectionRepository {
         Map<String, AttributeValue> old = dynamo.deleteItem(r -> r.tableName(table)
                 .key(Map.of(PK, Items.s(connectionId))).returnValues(ReturnValue.ALL_OLD)).attributes();
         return old == null || old.isEmpty() ? Optional.empty() : Optional.of(connection(old));
+    }
+
+    /**
+     * Deletes a connection that API Gateway answered 410 (gone) for, unless it connected within {@code handshake}:
+     * {@code $connect} stores the record before API Gateway completes the handshake, and a post in between is also
+     * answered 410, by a connection that is about to open. Returns false when it was kept for that reason.
+     */
+    public boolean deleteGone(String connectionId, Duration handshake) {
+        // expiresAt is connectedAt plus the maximum lifetime, in whole seconds
+        long youngest = clock.instant().minus(handshake).plus(Connection.MAX_LIFETIME).getEpochSecond();
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, Items.s(connectionId)))
+                    .conditionExpression("attribute_not_exists(#pk) OR #expires < :youngest")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#expires", HeraldTables.TTL))
+                    .expressionAttributeValues(Map.of(":youngest", Items.n(youngest))));
+            return true;
+        } catch (ConditionalCheckFailedException stillConnecting) {
+            return false;
+        }
     }
 
     public Optional<Connection> find(String connectionId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +33,25 @@ class ConnectionRepositoryTest {
         // then
         assertThat(connections.forUser("alice")).containsExactlyInAnyOrder("c1", "c2");
         assertThat(connections.forUser("bob")).containsExactly("c3");
+    }
+
+    @Test
+    void deleteGone_deletesAnEstablishedConnection_butKeepsOneStillWithinItsHandshake() {
+        // given
+        Instant now = Instant.now();
+        connections.put(new Connection("old", "alice", now.minusSeconds(60)));
+        connections.put(new Connection("new", "alice", now.minusSeconds(2)));
+
+        // when
+        boolean oldDeleted = connections.deleteGone("old", Duration.ofSeconds(10));
+        boolean newDeleted = connections.deleteGone("new", Duration.ofSeconds(10));
+        boolean missingDeleted = connections.deleteGone("never-there", Duration.ofSeconds(10));
+
+        // then
+        assertThat(oldDeleted).isTrue();
+        assertThat(newDeleted).isFalse();
+        assertThat(missingDeleted).as("nothing to keep").isTrue();
+        assertThat(connections.forUser("alice")).containsExactly("new");
     }
 
     @Test

@@ -56,6 +56,8 @@ public final class WebSocketGateway implements ConnectionSessions {
     public static final int MAX_MESSAGE_BYTES = 128 * 1024;
     public static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+    /** An upgrade whose handshake has not completed after this is forgotten. */
+    private static final Duration NEVER_OPENED = Duration.ofMinutes(1);
 
     /** A live connection, as the dev UI lists it. */
     public record Live(String connectionId, String userId, Instant connectedAt, Instant lastActiveAt, String sourceIp, String userAgent) {
@@ -119,6 +121,10 @@ public final class WebSocketGateway implements ConnectionSessions {
         event.setMultiValueHeaders(multiHeaders);
         event.setQueryStringParameters(query.isEmpty() ? null : query);
         event.setMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery);
+        pruneNeverOpened(connectedAt);
+        // in the map before $connect stores the record: a post that finds the record then waits for the handshake
+        Endpoint endpoint = new Endpoint(connectionId, connectedAt, sourceIp, userAgent);
+        open.put(connectionId, endpoint);
         APIGatewayV2WebSocketResponse answer;
         try {
             answer = connect.handleRequest(event, null);
@@ -129,6 +135,7 @@ public final class WebSocketGateway implements ConnectionSessions {
             answer.setBody(Json.write(Map.of("error", "the $connect handler failed: " + e.getMessage())));
         }
         if (answer == null || answer.getStatusCode() != 200) {
+            open.remove(connectionId, endpoint);
             int status = answer == null ? 500 : answer.getStatusCode();
             String body = answer == null || answer.getBody() == null ? Json.write(Map.of("error", "connection refused")) : answer.getBody();
             response.setStatus(status);
@@ -136,12 +143,13 @@ public final class WebSocketGateway implements ConnectionSessions {
             response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
             return null;
         }
-        String userId = userOfConnection.apply(connectionId).orElse(null);
-        Endpoint endpoint = new Endpoint(connectionId, userId, connectedAt, sourceIp, userAgent);
-        // registered before the handshake completes: the connection is in the table already, and a post that
-        // arrived now must wait for the socket rather than answer 410 (which would make the channel delete it)
-        open.put(connectionId, endpoint);
+        endpoint.userId = userOfConnection.apply(connectionId).orElse(null);
         return endpoint;
+    }
+
+    /** Forgets endpoints whose handshake never completed (the client went away mid-upgrade). */
+    private void pruneNeverOpened(Instant now) {
+        open.values().removeIf(e -> e.session == null && e.connectedAt.isBefore(now.minus(NEVER_OPENED)));
     }
 
     private APIGatewayV2WebSocketEvent event(String routeKey, String eventType, String connectionId, Instant connectedAt,
@@ -246,7 +254,8 @@ public final class WebSocketGateway implements ConnectionSessions {
     public final class Endpoint implements Session.Listener.AutoDemanding {
 
         final String connectionId;
-        final String userId;
+        /** Set once {@code $connect} has accepted the connection. */
+        volatile String userId;
         final Instant connectedAt;
         final String sourceIp;
         final String userAgent;
@@ -254,21 +263,23 @@ public final class WebSocketGateway implements ConnectionSessions {
         volatile Session session;
         final CompletableFuture<Session> opened = new CompletableFuture<>();
 
-        Endpoint(String connectionId, String userId, Instant connectedAt, String sourceIp, String userAgent) {
+        Endpoint(String connectionId, Instant connectedAt, String sourceIp, String userAgent) {
             this.connectionId = connectionId;
-            this.userId = userId;
             this.connectedAt = connectedAt;
             this.lastActiveAt = connectedAt;
             this.sourceIp = sourceIp;
             this.userAgent = userAgent;
         }
 
-        /** The session once the handshake is done; null (and forgotten) when it never completes. */
+        /**
+         * The session once the handshake is done; null when it is not done within a second, which the Management
+         * API answers 410, as API Gateway answers a post to a connection still opening. The endpoint stays: the
+         * handshake may yet complete.
+         */
         Session awaitOpen() {
             try {
                 return opened.get(1, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                open.remove(connectionId, this);
                 return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

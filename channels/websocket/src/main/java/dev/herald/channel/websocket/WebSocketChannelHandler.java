@@ -46,7 +46,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * <p>Per recipient: claim the delivery (nothing is sent unless the claim succeeds, so a repeated dispatch sends
  * nothing twice); render the item in the recipient's locale; post it to all the recipient's connections in
- * parallel. A connection that answers 410 is deleted and does not fail the others. If any connection took the
+ * parallel. A connection that answers 410 is deleted and does not fail the others, unless it connected within
+ * {@link #HANDSHAKE}: then it is still opening (its record is written before API Gateway completes the handshake),
+ * so it is kept and the post counts as transient. If any connection took the
  * item, the delivery is SENT. If none is live, the delivery goes back to PENDING with reason {@code no_connection}
  * and its payload, where {@code sync} finds it. If every post hit throttling or a 5xx, the delivery goes back to
  * PENDING and the handler throws after the other recipients are done, so Lambda retries just that one.
@@ -61,6 +63,8 @@ public final class WebSocketChannelHandler extends ChannelHandler {
     static final int RECIPIENT_PARALLELISM = 16;
     /** PostToConnection calls in flight at once, across all recipients and invocations. */
     static final int POST_PARALLELISM = 32;
+    /** How long after {@code $connect} a 410 means "not open yet" rather than "gone". */
+    static final Duration HANDSHAKE = Duration.ofSeconds(10);
 
     private final ConnectionRepository connections;
     private final DeliveryRepository deliveries;
@@ -157,20 +161,26 @@ public final class WebSocketChannelHandler extends ChannelHandler {
         Map<PostOutcome, Integer> outcomes = new EnumMap<>(PostOutcome.class);
         for (int i = 0; i < futures.size(); i++) {
             PostOutcome outcome = ChannelDispatcher.await(futures.get(i));
-            outcomes.merge(outcome, 1, Integer::sum);
-            if (outcome == PostOutcome.GONE) {
-                deleteGone(connectionIds.get(i));
+            if (outcome == PostOutcome.GONE && !deleteGone(connectionIds.get(i))) {
+                outcome = PostOutcome.TRANSIENT;
             }
+            outcomes.merge(outcome, 1, Integer::sum);
         }
         return outcomes;
     }
 
-    private void deleteGone(String connectionId) {
+    /** Deletes a gone connection; false when it is kept because it is still opening. */
+    private boolean deleteGone(String connectionId) {
         try {
-            connections.delete(connectionId);
+            if (connections.deleteGone(connectionId, HANDSHAKE)) {
+                return true;
+            }
+            LOG.info("connection {} answered 410 within {} s of connecting: still opening, kept", connectionId, HANDSHAKE.toSeconds());
+            return false;
         } catch (RuntimeException e) {
             // TTL removes it within 2 hours anyway, and the next post finds it gone again
             LOG.warn("could not delete gone connection {}: {}", connectionId, e.toString());
+            return true;
         }
     }
 

@@ -114,7 +114,7 @@ class WebSocketChannelHandlerTest {
     void handle_whenOneConnectionIsGone_deletesItAndStillDeliversToTheOthers() {
         // given
         connect("live-1", "alice");
-        connect("stale", "alice");
+        connectedAMinuteAgo("stale", "alice");
         connect("live-2", "alice");
         endpoint.gone("stale");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
@@ -132,9 +132,25 @@ class WebSocketChannelHandlerTest {
     }
 
     @Test
+    void handle_410FromAConnectionStillOpening_keepsItAndRetries_withTheItemReadyForSync() {
+        // given: $connect stored the connection a moment ago; API Gateway answers 410 until the handshake completes
+        connect("opening", "alice");
+        endpoint.gone("opening");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when / then: a retry, not a deletion that would leave the user connected but unknown
+        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThat(connections.forUser("alice")).containsExactly("opening");
+        Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(delivery.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+        assertThat(delivery.payload()).as("the sync right after connecting hands it over").contains("Hotel Nord");
+    }
+
+    @Test
     void handle_whenEveryConnectionIsGone_keepsTheItemInTheInbox() {
         // given
-        connect("stale", "alice");
+        connectedAMinuteAgo("stale", "alice");
         endpoint.gone("stale");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
@@ -363,6 +379,11 @@ class WebSocketChannelHandlerTest {
 
     private void connect(String connectionId, String userId) {
         connections.put(new Connection(connectionId, userId, clock.instant()));
+    }
+
+    /** A connection past its handshake: a 410 from it means it is gone. */
+    private void connectedAMinuteAgo(String connectionId, String userId) {
+        connections.put(new Connection(connectionId, userId, clock.instant().minusSeconds(60)));
     }
 
     private Dispatch dispatch(DispatchRecipient... recipients) {
