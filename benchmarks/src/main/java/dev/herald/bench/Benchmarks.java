@@ -57,19 +57,31 @@ public final class Benchmarks {
             }
             case "store" -> store(DynamoDBEmbedded.create(true).dynamoDbClient());
             case "local" -> {
-                // herald local's own log lines, at its level, into a file rather than over the results
-                Path log = Path.of("target", "bench-local.log");
-                System.setProperty("log4j2.configurationFile", "herald-local-log4j2.xml");
-                System.setErr(new java.io.PrintStream(java.nio.file.Files.newOutputStream(log), true, java.nio.charset.StandardCharsets.UTF_8));
-                System.out.println("herald local's log: " + log.toAbsolutePath() + " (level " + System.getenv().getOrDefault("HERALD_LOG_LEVEL", "INFO") + ")");
-                LocalEndToEnd.run(Path.of(System.getProperty("herald.templates", "../templates")));
+                logToFile(which);
+                LocalEndToEnd.run(templates());
+            }
+            case "reliability" -> {
+                logToFile(which);
+                Reliability.run(templates());
             }
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; choose processor, store or local");
+                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local or reliability");
                 System.exit(2);
             }
         }
         System.exit(0);
+    }
+
+    /** herald local's own log lines, at its level, into a file rather than over the results. */
+    private static void logToFile(String benchmark) throws java.io.IOException {
+        Path log = Path.of("target", "bench-" + benchmark + ".log");
+        System.setProperty("log4j2.configurationFile", "herald-local-log4j2.xml");
+        System.setErr(new java.io.PrintStream(java.nio.file.Files.newOutputStream(log), true, java.nio.charset.StandardCharsets.UTF_8));
+        System.out.println("herald local's log: " + log.toAbsolutePath() + " (level " + System.getenv().getOrDefault("HERALD_LOG_LEVEL", "INFO") + ")");
+    }
+
+    private static Path templates() {
+        return Path.of(System.getProperty("herald.templates", "../templates"));
     }
 
     private static void store(DynamoDbClient dynamo) {

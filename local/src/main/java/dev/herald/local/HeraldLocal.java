@@ -118,6 +118,7 @@ public final class HeraldLocal implements AutoCloseable {
     private HeraldConfig config;
     private final UnsubscribeHandler unsubscribe;
     private final long startMillis;
+    private int resumed;
     private final Clock clock = Clock.systemUTC();
 
     private HeraldLocal(LocalOptions options, long startedAt) {
@@ -187,7 +188,7 @@ public final class HeraldLocal implements AutoCloseable {
     /** Runs again what the last stop interrupted (see {@link AsyncInvoker#stop}), as a redrive of its dead letter. */
     private void resumeInterrupted() {
         List<DeadLetter> interrupted = deadLetters.list().stream().filter(l -> AsyncInvoker.INTERRUPTED.equals(l.error())).toList();
-        long resumed = interrupted.stream().filter(l -> redrive(l).isPresent()).count();
+        resumed = (int) interrupted.stream().filter(l -> redrive(l).isPresent()).count();
         if (!interrupted.isEmpty()) {
             LOG.info("resumed {} of {} invocation(s) that the last stop interrupted", resumed, interrupted.size());
         }
@@ -302,7 +303,12 @@ public final class HeraldLocal implements AutoCloseable {
         return events;
     }
 
-    Outbox outbox() {
+    /** Invocations the last stop interrupted that this start ran again. */
+    public int resumedAtStart() {
+        return resumed;
+    }
+
+    public Outbox outbox() {
         return outbox;
     }
 

@@ -41,9 +41,9 @@ public final class Faults {
 
     /**
      * One injected error: for the next {@code remaining} calls, or, when {@code rate} is above 0, for that share of
-     * all calls until cleared ({@code remaining} is then 0).
+     * all calls until cleared ({@code remaining} is then 0). {@code injected}: how many calls it has answered.
      */
-    public record Fault(Service target, String error, int remaining, double rate) {
+    public record Fault(Service target, String error, int remaining, double rate, long injected) {
     }
 
     private final LinkedList<Fault> faults = new LinkedList<>();
@@ -53,7 +53,7 @@ public final class Faults {
         if (count < 1 || count > 10_000) {
             throw new IllegalArgumentException("count must be between 1 and 10000, got " + count);
         }
-        return add(new Fault(Service.parse(target), known(target, error), count, 0));
+        return add(new Fault(Service.parse(target), known(target, error), count, 0, 0));
     }
 
     /** Adds a fault for a share of all calls, e.g. 0.1 for one in ten at random, until {@link #clear}. */
@@ -61,7 +61,7 @@ public final class Faults {
         if (!(rate > 0 && rate <= 1)) {
             throw new IllegalArgumentException("rate must be above 0 and at most 1, got " + rate);
         }
-        return add(new Fault(Service.parse(target), known(target, error), 0, rate));
+        return add(new Fault(Service.parse(target), known(target, error), 0, rate, 0));
     }
 
     private Fault add(Fault fault) {
@@ -85,15 +85,17 @@ public final class Faults {
             Fault fault = it.next();
             if (fault.target() == service && fault.rate() == 0) {
                 if (fault.remaining() > 1) {
-                    it.set(new Fault(service, fault.error(), fault.remaining() - 1, 0));
+                    it.set(new Fault(service, fault.error(), fault.remaining() - 1, 0, fault.injected() + 1));
                 } else {
                     it.remove();
                 }
                 return Optional.of(fault.error());
             }
         }
-        for (Fault fault : faults) {
+        for (ListIterator<Fault> it = faults.listIterator(); it.hasNext(); ) {
+            Fault fault = it.next();
             if (fault.target() == service && ThreadLocalRandom.current().nextDouble() < fault.rate()) {
+                it.set(new Fault(service, fault.error(), 0, fault.rate(), fault.injected() + 1));
                 return Optional.of(fault.error());
             }
         }

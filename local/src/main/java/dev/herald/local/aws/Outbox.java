@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * What the SES and SNS stand-ins were asked to send: the emails (as rendered, per recipient) and the push
@@ -28,8 +30,19 @@ public final class Outbox {
 
     private final LinkedList<Email> emails = new LinkedList<>();
     private final LinkedList<Push> pushes = new LinkedList<>();
+    private final List<Consumer<Email>> emailListeners = new CopyOnWriteArrayList<>();
 
-    public synchronized void add(Email email) {
+    /** Tells {@code listener} of every email from now on, beyond the {@link #CAPACITY} kept: for harnesses that count them all. */
+    public void onEmail(Consumer<Email> listener) {
+        emailListeners.add(listener);
+    }
+
+    public void add(Email email) {
+        keep(email);
+        emailListeners.forEach(l -> l.accept(email));
+    }
+
+    private synchronized void keep(Email email) {
         emails.addFirst(email);
         if (emails.size() > CAPACITY) {
             emails.removeLast();

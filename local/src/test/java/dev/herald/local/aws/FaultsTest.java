@@ -48,7 +48,11 @@ class FaultsTest {
         // then: the counted fault first, then one call in ten (within five standard deviations), and none once cleared
         assertThat(first).isEqualTo("gone");
         assertThat(failed).isBetween(850, 1150);
-        assertThat(faults.list()).singleElement().satisfies(f -> assertThat(f.rate()).isEqualTo(0.1));
+        int counted = failed;
+        assertThat(faults.list()).singleElement().satisfies(f -> {
+            assertThat(f.rate()).isEqualTo(0.1);
+            assertThat(f.injected()).as("the calls it answered").isEqualTo(counted);
+        });
         faults.clear();
         assertThat(faults.next(Faults.Service.CONNECTIONS)).isEmpty();
     }
