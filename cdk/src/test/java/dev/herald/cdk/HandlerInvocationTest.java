@@ -219,11 +219,12 @@ class HandlerInvocationTest {
                         response -> assertThat(response.path("events").asInt()).as("Delivery Status events published: " + response).isPositive());
             }
             case WEBSOCKET_CHANNEL -> {
-                // one live connection (a browser on herald local's gateway) and one API Gateway no longer has (410)
+                // one live connection (a browser on herald local's gateway) and one API Gateway no longer has (410),
+                // established a minute ago (a 410 within the handshake keeps a connection)
                 LocalCloud.Socket browser = cloud.connect(user);
                 String gone = "gone-" + user;
                 connections.put(new Connection(browser.connectionId(), user, now));
-                connections.put(new Connection(gone, user, now));
+                connections.put(new Connection(gone, user, now.minusSeconds(60)));
                 DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.WEBSOCKET, user);
                 deliveries.create(Delivery.pending(key, now, null));
                 yield new Call(Json.write(dispatch(eventId, Channel.WEBSOCKET, recipient(user, email, List.of()))), eventId, response -> {

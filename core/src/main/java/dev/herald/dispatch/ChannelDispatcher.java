@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What every channel Lambda does with a dispatch, around its own way of sending: serve the recipients in parallel
@@ -85,9 +86,23 @@ public final class ChannelDispatcher {
         return result;
     }
 
-    /** Runs {@code work} on this dispatcher's virtual threads, e.g. a channel's parallel posts to one recipient's connections. */
+    /**
+     * Runs {@code work} on this dispatcher's virtual threads, e.g. a channel's parallel posts to one recipient's
+     * connections, with the caller's log context (Powertools' function fields and the correlation id), so that what
+     * it logs is attributed like the handler's own lines.
+     */
     public <T> Future<T> submit(java.util.concurrent.Callable<T> work) {
-        return executor.submit(work);
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return executor.submit(() -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                return work.call();
+            } finally {
+                MDC.clear();
+            }
+        });
     }
 
     /** The result of {@code future}; a failure inside it is rethrown as it was thrown. */
