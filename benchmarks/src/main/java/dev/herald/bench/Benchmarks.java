@@ -64,8 +64,12 @@ public final class Benchmarks {
                 logToFile(which);
                 Reliability.run(templates());
             }
+            case "cost" -> {
+                logToFile(which);
+                Cost.run(templates());
+            }
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local or reliability");
+                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local, reliability or cost");
                 System.exit(2);
             }
         }

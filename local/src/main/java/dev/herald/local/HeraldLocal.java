@@ -303,6 +303,12 @@ public final class HeraldLocal implements AutoCloseable {
         return events;
     }
 
+    /** What this run has done so far, counted as AWS bills it. */
+    public AwsUsage usage() {
+        return new AwsUsage(events.received(), events.receivedFromHerald(), invoker.usage(), store.calls(), store.capacity(),
+                gateway.framesPosted(), outbox.emailsSent(), outbox.pushesSent());
+    }
+
     /** Invocations the last stop interrupted that this start ran again. */
     public int resumedAtStart() {
         return resumed;

@@ -7,6 +7,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -37,7 +38,11 @@ public final class Outbox {
         emailListeners.add(listener);
     }
 
+    private final LongAdder emailsSent = new LongAdder();
+    private final LongAdder pushesSent = new LongAdder();
+
     public void add(Email email) {
+        emailsSent.increment();
         keep(email);
         emailListeners.forEach(l -> l.accept(email));
     }
@@ -50,10 +55,20 @@ public final class Outbox {
     }
 
     public synchronized void add(Push push) {
+        pushesSent.increment();
         pushes.addFirst(push);
         if (pushes.size() > CAPACITY) {
             pushes.removeLast();
         }
+    }
+
+    /** Emails and pushes sent since start, all kept or not. */
+    public long emailsSent() {
+        return emailsSent.sum();
+    }
+
+    public long pushesSent() {
+        return pushesSent.sum();
     }
 
     /** Newest first. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,12 @@ public final class AsyncInvoker implements AutoCloseable {
 
     private record Unfinished(Invocation invocation, int attempt) {
     }
+
+    /** Attempts a target has run and the time its handler took, what Lambda bills as requests and duration. */
+    public record Usage(long attempts, long handlerNanos) {
+    }
+
+    private final Map<String, LongAdder[]> usage = new ConcurrentHashMap<>();
 
     /**
      * @param workers     invocations running at once
@@ -150,6 +157,8 @@ public final class AsyncInvoker implements AutoCloseable {
         Target target = targets.get(invocation.target());
         listener.started(invocation, attempt);
         byte[] response;
+        long started = System.nanoTime();
+        LongAdder[] counters = usage.computeIfAbsent(invocation.target(), t -> new LongAdder[] {new LongAdder(), new LongAdder()});
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Correlation.with(correlationId(invocation), () -> {
@@ -161,7 +170,11 @@ public final class AsyncInvoker implements AutoCloseable {
                 return null;
             });
             response = out.toByteArray();
+            counters[0].increment();
+            counters[1].add(System.nanoTime() - started);
         } catch (RuntimeException | Error e) {
+            counters[0].increment();
+            counters[1].add(System.nanoTime() - started);
             Correlation.with(correlationId(invocation), () -> {
                 failed(invocation, attempt, describe(e));
                 return null;
@@ -284,6 +297,13 @@ public final class AsyncInvoker implements AutoCloseable {
         List<Unfinished> left = List.copyOf(unfinished.values());
         left.forEach(u -> deadLetter(u.invocation(), u.attempt() - 1, INTERRUPTED));
         return left.size();
+    }
+
+    /** Per target, the attempts run so far and their handlers' time. */
+    public Map<String, Usage> usage() {
+        Map<String, Usage> copy = new java.util.TreeMap<>();
+        usage.forEach((target, c) -> copy.put(target, new Usage(c[0].sum(), c[1].sum())));
+        return copy;
     }
 
     /** Invocations waiting, running or waiting for a retry; for tests and the UI. */

@@ -44,8 +44,15 @@ public final class EventLog implements InvocationListener {
         this.clock = clock;
     }
 
+    private long received;
+    private long receivedFromHerald;
+
     /** Records an event as the bus received it, with the rules it matched. */
     public synchronized void received(EventEnvelope event, String via, List<String> matched, String note) {
+        received++;
+        if (EventEnvelope.HERALD_SOURCE.equals(event.source())) {
+            receivedFromHerald++;
+        }
         MutableEntry entry = entry(event.id());
         entry.source = event.source();
         entry.detailType = event.detailType();
@@ -53,6 +60,16 @@ public final class EventLog implements InvocationListener {
         entry.receivedAt = clock.instant();
         entry.matched = List.copyOf(matched);
         entry.note = note;
+    }
+
+    /** Events the bus has received since start, all kept or not: what EventBridge bills as events published. */
+    public synchronized long received() {
+        return received;
+    }
+
+    /** Of those, Herald's own ({@code source: herald}). */
+    public synchronized long receivedFromHerald() {
+        return receivedFromHerald;
     }
 
     public synchronized Optional<Entry> find(String eventId) {

@@ -70,6 +70,7 @@ public final class WebSocketGateway implements ConnectionSessions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Endpoint> open = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder framesPosted = new java.util.concurrent.atomic.LongAdder();
     private volatile String domainName = "127.0.0.1";
 
     /**
@@ -201,6 +202,7 @@ public final class WebSocketGateway implements ConnectionSessions {
         }
         try {
             sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            framesPosted.increment();
             return true;
         } catch (ExecutionException e) {
             if (!session.isOpen()) {
@@ -232,6 +234,11 @@ public final class WebSocketGateway implements ConnectionSessions {
         }
         endpoint.session.close(StatusCode.NORMAL, "closed by the Management API (DeleteConnection)", Callback.NOOP);
         return true;
+    }
+
+    /** Frames posted to connections through the Management API since start: what API Gateway bills as messages. */
+    public long framesPosted() {
+        return framesPosted.sum();
     }
 
     /** The open connections, for the dev UI. */

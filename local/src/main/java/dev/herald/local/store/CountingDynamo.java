@@ -2,30 +2,111 @@ package dev.herald.local.store;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
-/** Counts DynamoDB calls by operation, to report what one notification costs (herald local, the benchmarks). */
+/**
+ * Counts DynamoDB calls by operation, and the read and write capacity units they consume (tables and indexes, as
+ * DynamoDB Local reports them when asked), to report what one notification costs (herald local, the benchmarks).
+ */
 public final class CountingDynamo {
 
+    /** Capacity units consumed: what on-demand tables bill as read and write request units. */
+    public record Capacity(double readUnits, double writeUnits) {
+    }
+
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final DoubleAdder readUnits = new DoubleAdder();
+    private final DoubleAdder writeUnits = new DoubleAdder();
     private final DynamoDbClient client;
 
     public CountingDynamo(DynamoDbClient target) {
         this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
                 (proxy, method, args) -> {
-                    if (method.getDeclaringClass() != Object.class && !method.getName().equals("close") && !method.getName().equals("serviceName")
-                            && !method.getName().equals("serviceClientConfiguration")) {
+                    boolean counted = method.getDeclaringClass() != Object.class && !method.getName().equals("close")
+                            && !method.getName().equals("serviceName") && !method.getName().equals("serviceClientConfiguration");
+                    if (counted) {
                         calls.computeIfAbsent(method.getName(), m -> new LongAdder()).increment();
                     }
+                    Object result;
                     try {
-                        return method.invoke(target, args);
+                        result = method.invoke(target, counted ? askForCapacity(args) : args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
+                    if (counted) {
+                        meter(method.getName(), result);
+                    }
+                    return result;
                 });
+    }
+
+    /** The request (or the lambda that builds it) with ReturnConsumedCapacity=INDEXES, where the operation has it. */
+    @SuppressWarnings("unchecked")
+    private static Object[] askForCapacity(Object[] args) {
+        if (args == null || args.length != 1) {
+            return args;
+        }
+        if (args[0] instanceof Consumer<?> build) {
+            return new Object[] {(Consumer<Object>) builder -> {
+                ((Consumer<Object>) build).accept(builder);
+                setIndexes(builder);
+            }};
+        }
+        if (args[0] instanceof DynamoDbRequest request) {
+            DynamoDbRequest.Builder builder = request.toBuilder();
+            setIndexes(builder);
+            return new Object[] {builder.build()};
+        }
+        return args;
+    }
+
+    private static void setIndexes(Object builder) {
+        // through the public builder interface (e.g. QueryRequest.Builder): its implementation class is not accessible
+        for (Class<?> type : builder.getClass().getInterfaces()) {
+            try {
+                type.getMethod("returnConsumedCapacity", ReturnConsumedCapacity.class).invoke(builder, ReturnConsumedCapacity.INDEXES);
+                return;
+            } catch (NoSuchMethodException notThisInterface) {
+                // describeTable, createTable, streams...: no capacity to report
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private void meter(String operation, Object response) {
+        double units = 0;
+        try {
+            Object consumed = response.getClass().getMethod("consumedCapacity").invoke(response);
+            if (consumed instanceof ConsumedCapacity one) {
+                units = one.capacityUnits() == null ? 0 : one.capacityUnits();
+            } else if (consumed instanceof List<?> many) {
+                for (Object c : many) {
+                    units += ((ConsumedCapacity) c).capacityUnits() == null ? 0 : ((ConsumedCapacity) c).capacityUnits();
+                }
+            }
+        } catch (NoSuchMethodException | NullPointerException noCapacity) {
+            return;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        boolean read = operation.startsWith("get") || operation.startsWith("query") || operation.startsWith("scan")
+                || operation.startsWith("batchGet") || operation.startsWith("transactGet");
+        (read ? readUnits : writeUnits).add(units);
+    }
+
+    /** Capacity units consumed so far. */
+    public Capacity capacity() {
+        return new Capacity(readUnits.sum(), writeUnits.sum());
     }
 
     public DynamoDbClient client() {
@@ -41,6 +122,8 @@ public final class CountingDynamo {
 
     public void reset() {
         calls.clear();
+        readUnits.reset();
+        writeUnits.reset();
     }
 
     public long total() {

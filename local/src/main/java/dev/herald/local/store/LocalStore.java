@@ -69,6 +69,10 @@ public final class LocalStore implements AutoCloseable {
         return counting.snapshot();
     }
 
+    /** Read and write capacity units consumed through {@link #dynamo()} so far, indexes included. */
+    public CountingDynamo.Capacity capacity() {
+        return counting.capacity();
+    }
 
     public DynamoDbStreamsClient streams() {
         return local.dynamoDbStreamsClient();

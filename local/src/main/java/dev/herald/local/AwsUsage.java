@@ -1,0 +1,17 @@
+package dev.herald.local;
+
+import dev.herald.local.bus.AsyncInvoker;
+import dev.herald.local.store.CountingDynamo;
+import java.util.Map;
+
+/**
+ * What herald local has done since it started, counted the way AWS bills it: events published on the bus, Lambda
+ * attempts and handler time per function, DynamoDB calls and capacity units, WebSocket messages posted, emails and
+ * pushes sent. The cost benchmark turns the difference between two of these into a price per notification.
+ *
+ * @param events       events the bus received (PutEvents entries, apps' and Herald's own)
+ * @param heraldEvents of those, Herald's own ({@code Delivery Status}, {@code Recipient Unsubscribed})
+ */
+public record AwsUsage(long events, long heraldEvents, Map<String, AsyncInvoker.Usage> invocations, Map<String, Long> dynamoCalls,
+                       CountingDynamo.Capacity capacity, long framesPosted, long emailsSent, long pushesSent) {
+}

@@ -1,0 +1,29 @@
+package dev.herald.local.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.herald.store.Items;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+
+class CountingDynamoTest {
+
+    @Test
+    void calls_areCountedByOperation_withTheCapacityTheyConsume_indexesIncluded() {
+        try (LocalStore store = LocalStore.inMemory()) {
+            String deliveries = LocalStore.TABLES.deliveries();
+
+            // when: a put of an item the byRecipient index holds too, then a get of it, in both request styles
+            store.dynamo().putItem(r -> r.tableName(deliveries).item(Map.of("pk", Items.s("n1"), "sk", Items.s("t#email#u1"),
+                    "recipientId", Items.s("u1"), "inboxKey", Items.s("k"))));
+            store.dynamo().getItem(GetItemRequest.builder().tableName(deliveries).consistentRead(true)
+                    .key(Map.of("pk", Items.s("n1"), "sk", Items.s("t#email#u1"))).build());
+            store.dynamo().describeTable(r -> r.tableName(deliveries));
+
+            // then: one write unit for the table and one for the index; one read unit for a strongly consistent get
+            assertThat(store.calls()).containsEntry("putItem", 1L).containsEntry("getItem", 1L).containsEntry("describeTable", 1L);
+            assertThat(store.capacity()).isEqualTo(new CountingDynamo.Capacity(1.0, 2.0));
+        }
+    }
+}
