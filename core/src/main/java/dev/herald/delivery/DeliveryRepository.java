@@ -274,10 +274,11 @@ public final class DeliveryRepository {
     }
 
     /**
-     * A recipient's deliveries, oldest first, after {@code cursor} (an inbox key from a previous page, or null), on
-     * one channel if given. The next cursor is the last delivery's {@link #inboxKey}.
+     * A recipient's in-app (WebSocket) deliveries, oldest first, after {@code cursor} (an inbox key from a previous
+     * page, or null). The next cursor is the last delivery's {@link #inboxKey}. Only in-app deliveries are in the
+     * {@code byRecipient} index: the others carry no inbox key, so writing them costs no index write.
      */
-    public List<Delivery> history(String recipientId, String cursor, Channel channel, int limit) {
+    public List<Delivery> inbox(String recipientId, String cursor, int limit) {
         List<Delivery> result = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -297,7 +298,6 @@ public final class DeliveryRepository {
                     .limit(Math.min(BATCH_GET_LIMIT, Math.max(limit * 2, 10)))
                     .exclusiveStartKey(exclusiveStart));
             List<Map<String, AttributeValue>> keys = page.items().stream()
-                    .filter(i -> channel == null || DeliveryKey.fromSortKey(Items.string(i, PK), Items.string(i, SK)).channel() == channel)
                     .map(i -> Map.of(PK, i.get(PK), SK, i.get(SK)))
                     .toList();
             result.addAll(getAll(keys));
@@ -341,7 +341,8 @@ public final class DeliveryRepository {
                 .s(PK, d.notificationId())
                 .s(SK, d.key().sortKey())
                 .s(BY_RECIPIENT.partitionKey(), d.recipientId())
-                .s(BY_RECIPIENT.sortKey(), inboxKey(d))
+                // a sparse index: only in-app items have an inbox key, so only they are written to byRecipient
+                .s(BY_RECIPIENT.sortKey(), d.channel() == Channel.WEBSOCKET ? inboxKey(d) : null)
                 .s("status", d.status().name())
                 .s("reason", d.reason())
                 .n("attempts", d.attempts())

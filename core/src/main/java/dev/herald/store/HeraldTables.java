@@ -27,8 +27,8 @@ public final class HeraldTables {
 
     /**
      * Deliveries: pk = notification (event) id, sk = {@code type#channel#recipient}. Index {@code byRecipient}:
-     * recipientId, inboxKey = {@code createdAt#type#channel#notificationId}, for history and the in-app inbox. Its
-     * stream feeds the {@code Delivery Status} events.
+     * recipientId, inboxKey = {@code createdAt#type#channel#notificationId}, for the in-app inbox; sparse, since only
+     * in-app deliveries carry an inbox key. Its stream feeds Herald's own events.
      */
     public static final TableDefinition DELIVERIES = new TableDefinition("Deliveries", "pk", Optional.of("sk"),
             List.of(new TableDefinition.Index("byRecipient", "recipientId", "inboxKey")), TTL, true);

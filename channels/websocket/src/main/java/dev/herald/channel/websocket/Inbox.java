@@ -2,7 +2,6 @@ package dev.herald.channel.websocket;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.catalog.Channel;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
@@ -36,7 +35,7 @@ public final class Inbox {
      * {@code cursor} is where the next page starts; {@code more} says whether to ask for it.
      */
     public SyncPage sync(String userId, String since, int limit) {
-        List<Delivery> scanned = deliveries.history(userId, since, Channel.WEBSOCKET, limit);
+        List<Delivery> scanned = deliveries.inbox(userId, since, limit);
         List<JsonNode> items = new ArrayList<>();
         List<DeliveryKey> waiting = new ArrayList<>();
         String cursor = since;
