@@ -108,6 +108,7 @@ final class Cost {
                     Duration.ofHours(1))), new Counting()).join());
         }
         awaitQuiet();
+        local.store().meterCapacity(true);
         publish(WARMUP);
         AwsUsage before = local.usage();
         long framesBefore = frames.sum();

@@ -11,6 +11,8 @@ import java.util.Map;
  *
  * @param events       events the bus received (PutEvents entries, apps' and Herald's own)
  * @param heraldEvents of those, Herald's own ({@code Delivery Status}, {@code Recipient Unsubscribed})
+ * @param capacity     DynamoDB capacity units, counted only while the store meters them
+ *                     ({@code store().meterCapacity(true)})
  */
 public record AwsUsage(long events, long heraldEvents, Map<String, AsyncInvoker.Usage> invocations, Map<String, Long> dynamoCalls,
                        CountingDynamo.Capacity capacity, long framesPosted, long emailsSent, long pushesSent) {

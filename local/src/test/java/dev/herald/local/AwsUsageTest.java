@@ -11,6 +11,7 @@ class AwsUsageTest {
     @Test
     void usage_oneNotificationToAConnectedUserWithAnAddress_isCountedAsAwsWouldBillIt() throws Exception {
         try (HeraldLocal local = HeraldLocal.start(LocalFixture.options())) {
+            local.store().meterCapacity(true);
             // given: a user with an address and a live connection
             String upserted = LocalFixture.publish(local, "crm.app", "Recipient Upserted",
                     "{\"recipientId\":\"user-u\",\"locale\":\"en\",\"email\":\"u@example.com\"}");

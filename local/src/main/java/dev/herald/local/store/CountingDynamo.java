@@ -14,8 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Counts DynamoDB calls by operation, and the read and write capacity units they consume (tables and indexes, as
- * DynamoDB Local reports them when asked), to report what one notification costs (herald local, the benchmarks).
+ * Counts DynamoDB calls by operation, and, while {@link #meterCapacity metering} is on, the read and write capacity
+ * units they consume (tables and indexes, as DynamoDB Local reports them when asked), to report what one notification
+ * costs (herald local, the benchmarks). Metering is off by default: asking DynamoDB Local for capacity slows every
+ * write.
  */
 public final class CountingDynamo {
 
@@ -27,6 +29,7 @@ public final class CountingDynamo {
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
     private final DynamoDbClient client;
+    private volatile boolean metering;
 
     public CountingDynamo(DynamoDbClient target) {
         this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
@@ -36,13 +39,14 @@ public final class CountingDynamo {
                     if (counted) {
                         calls.computeIfAbsent(method.getName(), m -> new LongAdder()).increment();
                     }
+                    boolean meter = counted && metering;
                     Object result;
                     try {
-                        result = method.invoke(target, counted ? askForCapacity(args) : args);
+                        result = method.invoke(target, meter ? askForCapacity(args) : args);
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (counted) {
+                    if (meter) {
                         meter(method.getName(), result);
                     }
                     return result;
@@ -104,7 +108,12 @@ public final class CountingDynamo {
         (read ? readUnits : writeUnits).add(units);
     }
 
-    /** Capacity units consumed so far. */
+    /** Turns capacity metering on or off for the calls that follow. */
+    public void meterCapacity(boolean on) {
+        this.metering = on;
+    }
+
+    /** Capacity units consumed so far, while metering was on. */
     public Capacity capacity() {
         return new Capacity(readUnits.sum(), writeUnits.sum());
     }

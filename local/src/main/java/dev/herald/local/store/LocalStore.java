@@ -69,7 +69,15 @@ public final class LocalStore implements AutoCloseable {
         return counting.snapshot();
     }
 
-    /** Read and write capacity units consumed through {@link #dynamo()} so far, indexes included. */
+    /**
+     * Turns on (or off) metering the capacity units that the calls through {@link #dynamo()} consume; off by default,
+     * since it slows DynamoDB Local's writes.
+     */
+    public void meterCapacity(boolean on) {
+        counting.meterCapacity(on);
+    }
+
+    /** Read and write capacity units consumed through {@link #dynamo()} while metering was on, indexes included. */
     public CountingDynamo.Capacity capacity() {
         return counting.capacity();
     }

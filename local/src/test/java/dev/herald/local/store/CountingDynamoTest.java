@@ -10,9 +10,10 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 class CountingDynamoTest {
 
     @Test
-    void calls_areCountedByOperation_withTheCapacityTheyConsume_indexesIncluded() {
+    void calls_areCountedByOperation_withTheCapacityTheyConsume_indexesIncluded_whileMetering() {
         try (LocalStore store = LocalStore.inMemory()) {
             String deliveries = LocalStore.TABLES.deliveries();
+            store.meterCapacity(true);
 
             // when: a put of an item the byRecipient index holds too, then a get of it, in both request styles
             store.dynamo().putItem(r -> r.tableName(deliveries).item(Map.of("pk", Items.s("n1"), "sk", Items.s("t#email#u1"),
@@ -24,6 +25,18 @@ class CountingDynamoTest {
             // then: one write unit for the table and one for the index; one read unit for a strongly consistent get
             assertThat(store.calls()).containsEntry("putItem", 1L).containsEntry("getItem", 1L).containsEntry("describeTable", 1L);
             assertThat(store.capacity()).isEqualTo(new CountingDynamo.Capacity(1.0, 2.0));
+        }
+    }
+
+    @Test
+    void capacity_isNotAskedFor_whenMeteringIsOff() {
+        try (LocalStore store = LocalStore.inMemory()) {
+            // when
+            store.dynamo().putItem(r -> r.tableName(LocalStore.TABLES.recipients()).item(Map.of("pk", Items.s("p"), "sk", Items.s("s"))));
+
+            // then
+            assertThat(store.calls()).containsEntry("putItem", 1L);
+            assertThat(store.capacity()).isEqualTo(new CountingDynamo.Capacity(0, 0));
         }
     }
 }
