@@ -186,7 +186,7 @@ class AsyncInvokerTest {
 
         // when: the slow one finishes only after the grace period, and so invokes its destination during the stop
         new Thread(() -> {
-            sleep(300);
+            sleep(1_000);
             gate.countDown();
         }).start();
         int interrupted = invoker.stop(Duration.ofMillis(100));
