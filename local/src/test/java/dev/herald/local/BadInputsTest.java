@@ -11,9 +11,8 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 
@@ -23,17 +22,8 @@ class BadInputsTest {
     private static final String BOOKING = "{\"userId\":\"user-bad\",\"bookingId\":\"BK-9\",\"hotelName\":\"H\",\"city\":\"C\",\"checkIn\":\"2026-12-18\","
             + "\"nights\":1,\"guests\":1,\"total\":{\"amount\":1,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}";
 
-    private static HeraldLocal local;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
 
     @AfterEach
     void runtimeStillServes() {

@@ -3,24 +3,14 @@ package dev.herald.local;
 import static dev.herald.local.LocalFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The dev UI's files and the JSON it reads are served. */
 class DevUiTest {
 
-    private static HeraldLocal local;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
 
     @Test
     void uiAndBrowserClient_areServed() throws Exception {

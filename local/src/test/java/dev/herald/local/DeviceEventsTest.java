@@ -15,8 +15,7 @@ import dev.herald.recipient.Platform;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.NotFoundException;
@@ -27,17 +26,8 @@ import software.amazon.awssdk.services.sns.model.NotFoundException;
  */
 class DeviceEventsTest {
 
-    private static HeraldLocal local;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
 
     private static String booking(String userId, String bookingId) {
         return "{\"userId\":\"" + userId + "\",\"bookingId\":\"" + bookingId + "\",\"hotelName\":\"Hotel Nord\",\"city\":\"Oslo\",\"checkIn\":\"2026-12-18\","

@@ -5,24 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The whole flow through the real handlers: PutEvents with the SDK to a WebSocket client holding a herald token. */
 class EndToEndTest {
 
-    private static HeraldLocal local;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
 
     @Test
     void putEvents_withSdk_reachesWebSocketClientThatConnectedWithToken() throws Exception {

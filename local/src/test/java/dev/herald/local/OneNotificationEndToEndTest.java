@@ -18,8 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,17 +33,9 @@ class OneNotificationEndToEndTest {
     private static final String USER = "user-fr";
     private static final String ADDRESS = "camille@example.com";
 
-    private HeraldLocal local;
-
-    @BeforeEach
-    void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        local.close();
-    }
+    /** A herald local of each test's own, closed after it. */
+    @AutoClose
+    private final HeraldLocal local = LocalFixture.start();
 
     @Test
     void bookingCreated_forFrenchRecipient_reachesSocketAndInboxOnceAndEmailsInFrench() throws Exception {

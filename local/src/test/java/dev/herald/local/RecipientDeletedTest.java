@@ -23,9 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,18 +39,9 @@ import software.amazon.awssdk.services.sns.model.NotFoundException;
  */
 class RecipientDeletedTest {
 
-    private static HeraldLocal local;
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
     private SnsClient sns;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
 
     @BeforeEach
     void snsClient() {

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.delivery.DeliveryStatus;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Lambda's async semantics: retried twice with backoff, then dead-lettered; redrive delivers. */
@@ -15,17 +14,8 @@ class RetriesAndDlqTest {
     private static final String BOOKING = "{\"userId\":\"user-dlq\",\"bookingId\":\"BK-7\",\"hotelName\":\"Hôtel Retry\",\"city\":\"C\","
             + "\"checkIn\":\"2026-12-18\",\"nights\":1,\"guests\":1,\"total\":{\"amount\":1,\"currency\":\"EUR\"},\"manageUrl\":\"https://x.example\"}";
 
-    private static HeraldLocal local;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
 
     @Test
     void throttledChannel_retriesThenDeadLetters_andRedriveDelivers() throws Exception {

@@ -9,9 +9,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
@@ -27,19 +26,9 @@ import software.amazon.awssdk.services.sns.model.SnsException;
 /** The SES, SNS and Management API stand-ins, through the real SDK clients, with injected faults. */
 class StandInsTest {
 
-    private static HeraldLocal local;
-    private static URI endpoint;
-
-    @BeforeAll
-    static void start() {
-        local = LocalFixture.start();
-        endpoint = URI.create(local.baseUrl());
-    }
-
-    @AfterAll
-    static void stop() {
-        local.close();
-    }
+    @AutoClose
+    private static final HeraldLocal local = LocalFixture.start();
+    private static final URI endpoint = URI.create(local.baseUrl());
 
     @AfterEach
     void clearFaults() {

@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,17 +33,9 @@ class UnsubscribeTest {
     private static final String USER = "user-unsub";
     private static final String ADDRESS = "unsub@example.com";
 
-    private HeraldLocal local;
-
-    @BeforeEach
-    void start() {
-        local = LocalFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        local.close();
-    }
+    /** A herald local of each test's own, closed after it. */
+    @AutoClose
+    private final HeraldLocal local = LocalFixture.start();
 
     @Test
     void oneClickPost_toTheEmailsLink_skipsTheNextEmailButNotTheSocket() throws Exception {
