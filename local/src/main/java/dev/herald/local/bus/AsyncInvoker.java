@@ -50,7 +50,6 @@ public final class AsyncInvoker implements AutoCloseable {
     private final Clock clock;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
-    private final AtomicInteger waitingForRetry = new AtomicInteger();
     /** Every invocation taken and not yet finished (succeeded or dead-lettered), with the attempt it is at. */
     private final Map<String, Unfinished> unfinished = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -203,11 +202,7 @@ public final class AsyncInvoker implements AutoCloseable {
             if (stopping) {
                 return; // the retry is for the next start
             }
-            waitingForRetry.incrementAndGet();
-            timer.schedule(() -> {
-                waitingForRetry.decrementAndGet();
-                resubmit(invocation, attempt + 1);
-            }, delay, TimeUnit.MILLISECONDS);
+            timer.schedule(() -> resubmit(invocation, attempt + 1), delay, TimeUnit.MILLISECONDS);
             return;
         }
         deadLetter(invocation, attempt, error);
@@ -308,7 +303,7 @@ public final class AsyncInvoker implements AutoCloseable {
 
     /** Invocations waiting, running or waiting for a retry; for tests and the UI. */
     public int inFlight() {
-        return workers.getQueue().size() + workers.getActiveCount() + waitingForRetry.get();
+        return unfinished.size();
     }
 
     @Override
