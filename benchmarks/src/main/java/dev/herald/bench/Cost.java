@@ -95,9 +95,8 @@ final class Cost {
         for (int first = 0; first < USERS; first += BATCH) {
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (int u = first; u < Math.min(USERS, first + BATCH); u++) {
-                entries.add(entry("crm.app", "Recipient Upserted", "{\"recipientId\":\"user-%d\",\"locale\":\"en\",\"email\":\"user-%d@example.com\"}"
-                        .formatted(u, u)));
-                entries.add(entry("mobile.app", "Device Registered",
+                entries.add(LocalLoad.recipientWithAddress(u));
+                entries.add(LocalLoad.entry("mobile.app", "Device Registered",
                         "{\"recipientId\":\"user-%d\",\"deviceId\":\"phone\",\"platform\":\"GCM\",\"token\":\"fcm-%d\"}".formatted(u, u)));
             }
             bus.putEvents(r -> r.entries(entries.subList(0, BATCH)));
@@ -123,32 +122,23 @@ final class Cost {
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (int k = 0; k < BATCH; k++) {
                 int n = next++;
-                entries.add(entry("demo.app", "booking.created", ("{\"userId\":\"user-%d\",\"bookingId\":\"BK-%d\",\"hotelName\":\"Hotel Nord\","
-                        + "\"city\":\"Oslo\",\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},"
-                        + "\"manageUrl\":\"https://x.example/b\"}").formatted(random.nextInt(USERS), n)));
+                entries.add(LocalLoad.booking("user-" + random.nextInt(USERS), "BK-" + n));
             }
             bus.putEvents(r -> r.entries(entries));
             // 100 notifications a second, well within what herald local serves here, so handler times are not queueing
             // for the CPU, and each dispatch carries one notification, as at ordinary traffic
-            sleep(100);
+            LocalLoad.sleep(100);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (frames.sum() - framesAtStart < count && System.nanoTime() < deadline) {
-            sleep(20);
+            LocalLoad.sleep(20);
         }
         awaitQuiet();
     }
 
     /** Until nothing has been in flight for two seconds, so the status stream has published too. */
     private void awaitQuiet() {
-        long quietSince = System.nanoTime();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos() && System.nanoTime() < deadline) {
-            if (local.inFlight() > 0) {
-                quietSince = System.nanoTime();
-            }
-            sleep(20);
-        }
+        LocalLoad.awaitQuiet(local, Duration.ofSeconds(2), Duration.ofSeconds(60));
     }
 
     private void report(AwsUsage before, AwsUsage after, long measuredFrames) {
@@ -196,18 +186,6 @@ final class Cost {
                 eventCost * 1e6, requestCost * 1e6, durationCost * 1e6, gbSeconds, dynamoCost * 1e6, messageCost * 1e6);
         System.out.printf("  platform overhead: $%.2f per million notifications (target $5.00); channel providers on top: SES $%.2f, SNS $%.2f%n",
                 platform * 1e6, emails * Prices.EMAIL * 1e6, pushes * Prices.PUSH * 1e6);
-    }
-
-    private static PutEventsRequestEntry entry(String source, String detailType, String detail) {
-        return PutEventsRequestEntry.builder().eventBusName("herald").source(source).detailType(detailType).detail(detail).build();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A browser that only counts the notifications pushed to it. */

@@ -183,8 +183,7 @@ final class Reliability {
             for (int first = 0; first < scenario.users(); first += BATCH) {
                 List<PutEventsRequestEntry> entries = new ArrayList<>();
                 for (int u = first; u < Math.min(scenario.users(), first + BATCH); u++) {
-                    entries.add(entry("crm.app", "Recipient Upserted", "{\"recipientId\":\"user-%d\",\"locale\":\"en\",\"email\":\"user-%d@example.com\"}"
-                            .formatted(u, u)));
+                    entries.add(LocalLoad.recipientWithAddress(u));
                 }
                 putAll(bus, entries);
             }
@@ -208,9 +207,7 @@ final class Reliability {
                 String booking = "BK-" + n;
                 userOf.put(booking, user);
                 bookings.add(booking);
-                entries.add(entry("demo.app", "booking.created", ("{\"userId\":\"%s\",\"bookingId\":\"%s\",\"hotelName\":\"Hotel Nord\","
-                        + "\"city\":\"Oslo\",\"checkIn\":\"2026-12-18\",\"nights\":2,\"guests\":1,\"total\":{\"amount\":10,\"currency\":\"EUR\"},"
-                        + "\"manageUrl\":\"https://x.example/b\"}").formatted(user, booking)));
+                entries.add(LocalLoad.booking(user, booking));
             }
             List<String> ids = putAll(bus, entries);
             for (int k = 0; k < ids.size(); k++) {
@@ -247,29 +244,17 @@ final class Reliability {
                 }
             }
             if (!pending.isEmpty()) {
-                sleep(100L * (attempt + 1));
+                LocalLoad.sleep(100L * (attempt + 1));
             }
         }
         return List.of(ids);
     }
 
-    private static PutEventsRequestEntry entry(String source, String detailType, String detail) {
-        return PutEventsRequestEntry.builder().eventBusName("herald").source(source).detailType(detailType).detail(detail).build();
-    }
-
     /** Waits until nothing has been in flight for {@link #QUIET}, at most {@link #SETTLE}. */
     private void settle() {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            if (local.inFlight() > 0) {
-                quietSince = System.nanoTime();
-            } else if (System.nanoTime() - quietSince > QUIET.toNanos()) {
-                return;
-            }
-            sleep(50);
+        if (!LocalLoad.awaitQuiet(local, QUIET, SETTLE)) {
+            System.out.println("  still busy after " + SETTLE.toSeconds() + " s: " + local.inFlight() + " invocations in flight");
         }
-        System.out.println("  still busy after " + SETTLE.toSeconds() + " s: " + local.inFlight() + " invocations in flight");
     }
 
     private int redriveAll() {
@@ -408,7 +393,7 @@ final class Reliability {
                     sync();
                     return;
                 } catch (RuntimeException e) {
-                    sleep(backoff);
+                    LocalLoad.sleep(backoff);
                     backoff = Math.min(2_000, backoff * 2);
                 }
             }
@@ -496,15 +481,7 @@ final class Reliability {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("timed out waiting for " + what);
             }
-            sleep(20);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LocalLoad.sleep(20);
         }
     }
 
