@@ -1,6 +1,5 @@
 package dev.herald.bench;
 
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.cdk.HeraldFunction;
 import dev.herald.local.AwsUsage;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
@@ -74,7 +72,7 @@ final class Cost {
 
     private Cost(HeraldLocal local) {
         this.local = local;
-        this.bus = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())));
+        this.bus = local.client(EventBridgeClient.builder());
     }
 
     static void run(Path templates) throws Exception {

@@ -1,7 +1,6 @@
 package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.Delivery;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,7 +87,7 @@ final class LocalEndToEnd {
 
     private LocalEndToEnd(HeraldLocal local) {
         this.local = local;
-        this.events = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())));
+        this.events = local.client(EventBridgeClient.builder());
     }
 
     static void run(Path templates) throws Exception {

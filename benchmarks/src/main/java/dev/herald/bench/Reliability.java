@@ -1,7 +1,6 @@
 package dev.herald.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
@@ -135,7 +134,7 @@ final class Reliability {
         }
         awaitTrue("every client connected and synced", Duration.ofSeconds(20), () -> clients.stream().allMatch(c -> c.synced.get() > 0));
 
-        try (EventBridgeClient bus = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())))) {
+        try (EventBridgeClient bus = local.client(EventBridgeClient.builder())) {
             publish(bus, 0, scenario.events() / 2);
             restart();
             publish(bus, scenario.events() / 2, scenario.events());
@@ -179,7 +178,7 @@ final class Reliability {
     }
 
     private void setUpUsers() {
-        try (EventBridgeClient bus = AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())))) {
+        try (EventBridgeClient bus = local.client(EventBridgeClient.builder())) {
             for (int first = 0; first < scenario.users(); first += BATCH) {
                 List<PutEventsRequestEntry> entries = new ArrayList<>();
                 for (int u = first; u < Math.min(scenario.users(), first + BATCH); u++) {

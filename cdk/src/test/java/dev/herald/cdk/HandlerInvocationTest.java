@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.processor.status.RecipientUnsubscribedEvent;
 import dev.herald.config.HeraldEnv;
@@ -374,7 +373,7 @@ class HandlerInvocationTest {
     }
 
     private static SnsClient localSns() {
-        return AwsClients.build(SnsClient.builder(), Optional.of(URI.create(cloud.local().baseUrl())));
+        return cloud.local().client(SnsClient.builder());
     }
 
     /** Herald's own events of a detail-type that herald local's bus received, from its events log. */

@@ -37,6 +37,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -111,17 +112,20 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** The variables that point a handler's SDK clients here, and the credentials Lambda would give it. */
+    /**
+     * The variables that point a handler's SDK clients here, and the credentials Lambda gives a SnapStart function:
+     * no {@code AWS_ACCESS_KEY_ID}, only the container-credentials endpoint (herald local's) and its token, so the
+     * handler signs with temporary credentials that herald local issued and checks, or fails as it would in AWS.
+     */
     Map<String, String> endpointVariables() {
-        return Map.of(
+        Map<String, String> variables = new TreeMap<>(local.functionCredentialsEnvironment());
+        variables.putAll(Map.of(
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl.toString(),
                 "AWS_ENDPOINT_URL_LAMBDA", standInUrl(),
                 "AWS_ENDPOINT_URL_EVENTBRIDGE", local.baseUrl(),
                 "AWS_ENDPOINT_URL_SESV2", local.baseUrl(),
-                "AWS_ENDPOINT_URL_SNS", local.baseUrl(),
-                "AWS_ACCESS_KEY_ID", "ASIAHERALDTEST",
-                "AWS_SECRET_ACCESS_KEY", "herald-test-secret",
-                "AWS_SESSION_TOKEN", "herald-test-session");
+                "AWS_ENDPOINT_URL_SNS", local.baseUrl()));
+        return variables;
     }
 
     String standInUrl() {

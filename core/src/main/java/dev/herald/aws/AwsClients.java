@@ -4,10 +4,10 @@ import dev.herald.config.HeraldConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -15,8 +15,14 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Builds every AWS SDK client Herald uses, the same way: the URLConnection HTTP client (small and quick to start),
- * explicit call timeouts, and, when {@code HERALD_AWS_ENDPOINT} is set, that endpoint instead of AWS, which is how
- * the same handlers talk to herald local or LocalStack.
+ * explicit call timeouts, the region from {@code AWS_REGION}, and, when {@code HERALD_AWS_ENDPOINT} is set, that
+ * endpoint instead of AWS, which is how the same handlers talk to herald local or LocalStack.
+ *
+ * <p>Credentials always come from the SDK's default chain, whatever the endpoint: in Lambda that is the function's
+ * role, from {@code AWS_ACCESS_KEY_ID} and friends, or, under SnapStart (where those are not set), from the container
+ * credentials endpoint named by {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}. herald local checks signatures as AWS does,
+ * so nothing here may sign with made-up keys. A runtime that hands its handlers credentials itself (herald local, tests)
+ * passes them explicitly.
  */
 public final class AwsClients {
 
@@ -43,29 +49,26 @@ public final class AwsClients {
     }
 
     /** Configures and builds a client, e.g. {@code AwsClients.build(DynamoDbClient.builder(), config)}. */
-    public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, HeraldConfig config) {
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, HeraldConfig config) {
         return build(builder, config.awsEndpoint());
     }
 
     /** As {@link #build(AwsClientBuilder, HeraldConfig)}, against an explicit endpoint (e.g. a WebSocket stage's callback URL). */
-    public static <B extends AwsClientBuilder<B, C> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, C>, C> C build(
-            B builder, Optional<URI> endpoint) {
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Optional<URI> endpoint) {
+        return build(builder, endpoint, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** As {@link #build(AwsClientBuilder, Optional)}, signing with {@code credentials} rather than the default chain's. */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, Optional<URI> endpoint,
+                                                                                               AwsCredentialsProvider credentials) {
         builder.httpClient(HTTP);
         builder.overrideConfiguration(ClientOverrideConfiguration.builder()
                 .apiCallTimeout(API_CALL_TIMEOUT)
                 .apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
                 .build());
         builder.region(region());
-        if (endpoint.isPresent()) {
-            builder.endpointOverride(endpoint.get());
-            if (System.getenv("AWS_ACCESS_KEY_ID") == null) {
-                // herald local accepts any credentials; the SDK still needs some to sign with
-                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-            }
-        } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
+        builder.credentialsProvider(credentials);
+        endpoint.ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

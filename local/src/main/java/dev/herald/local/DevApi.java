@@ -111,16 +111,42 @@ final class DevApi implements HttpEndpoint {
         };
     }
 
+    /** {@code POST /events} without the API key, or declaring a body over the limit, is refused before its body is read. */
+    @Override
+    public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        if (!head.is("POST", "/events")) {
+            return Optional.empty();
+        }
+        Optional<HttpReply> unauthorized = refuseWithoutApiKey(head);
+        if (unauthorized.isPresent() || head.contentLength() <= EventIntake.MAX_REQUEST_BYTES) {
+            return unauthorized;
+        }
+        return Optional.of(ingestTooLarge());
+    }
+
+    /** As API Gateway answers a missing or wrong API key: 403. */
+    private Optional<HttpReply> refuseWithoutApiKey(HttpCall call) {
+        Optional<String> key = call.header("x-api-key");
+        if (key.isPresent() && constantTimeEquals(key.get(), local.apiKey())) {
+            return Optional.empty();
+        }
+        return Optional.of(HttpReply.error(403, key.isEmpty()
+                ? "missing x-api-key header; herald local printed its API key when it started"
+                : "wrong x-api-key; herald local printed its API key when it started"));
+    }
+
+    private static HttpReply ingestTooLarge() {
+        return HttpReply.error(413, "the request is over " + EventIntake.MAX_REQUEST_BYTES + " bytes (1 MiB); each event may be at most 256 KB");
+    }
+
     /** {@code POST /events}: one event or an array, with PutEvents' entry fields; needs the API key. */
     private HttpReply ingest(HttpCall call) {
-        Optional<String> key = call.header("x-api-key");
-        if (key.isEmpty() || !constantTimeEquals(key.get(), local.apiKey())) {
-            return HttpReply.error(403, key.isEmpty()
-                    ? "missing x-api-key header; herald local printed its API key when it started"
-                    : "wrong x-api-key; herald local printed its API key when it started");
+        Optional<HttpReply> unauthorized = refuseWithoutApiKey(call);
+        if (unauthorized.isPresent()) {
+            return unauthorized.get();
         }
         if (call.bodyTooLarge() || call.body().length > EventIntake.MAX_REQUEST_BYTES) {
-            return HttpReply.error(413, "the request is over " + EventIntake.MAX_REQUEST_BYTES + " bytes (1 MiB); each event may be at most 256 KB");
+            return ingestTooLarge();
         }
         JsonNode body;
         try {
@@ -142,7 +168,7 @@ final class DevApi implements HttpEndpoint {
         ArrayNode results = Json.mapper().createArrayNode();
         int failed = 0;
         for (int i = 0; i < entries.size(); i++) {
-            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, "POST /events");
+            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, EventIntake.Via.INGEST);
             ObjectNode result = results.addObject();
             if (outcome.ok()) {
                 result.put("EventId", outcome.eventId());
@@ -284,6 +310,9 @@ final class DevApi implements HttpEndpoint {
         info.put("templates", local.options().templatesDir().toString());
         info.put("bus", "herald");
         info.put("apiKey", local.apiKey());
+        // what apps, the AWS CLI and herald publish sign with; herald local serves loopback only
+        info.put("awsAccessKeyId", local.appCredentials().accessKeyId());
+        info.put("awsSecretAccessKey", local.appCredentials().secretAccessKey());
         info.put("rules", local.bus().rules());
         info.put("endpoints", List.of(
                 "POST / (X-Amz-Target: AWSEvents.PutEvents)", "POST|GET|DELETE /@connections/{id}", "POST /v2/email/outbound-emails",

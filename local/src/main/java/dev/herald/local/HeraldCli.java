@@ -1,5 +1,6 @@
 package dev.herald.local;
 
+import dev.herald.local.cli.CredentialsCommand;
 import dev.herald.local.cli.DlqCommand;
 import dev.herald.local.cli.LocalCommand;
 import dev.herald.local.cli.PublishCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command line. Logs go to stderr; results (and the ready line) to stdout. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "herald 0.1.0",
         description = "Herald: multi-channel notifications. Run it locally, publish events, inspect what happened.",
-        subcommands = {LocalCommand.class, TokenCommand.class, PublishCommand.class, DlqCommand.class, StatusCommand.class,
+        subcommands = {LocalCommand.class, TokenCommand.class, PublishCommand.class, CredentialsCommand.class, DlqCommand.class, StatusCommand.class,
                 TemplatesCommand.class, CommandLine.HelpCommand.class})
 public final class HeraldCli {
 

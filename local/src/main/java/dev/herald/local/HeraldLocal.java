@@ -25,7 +25,10 @@ import dev.herald.delivery.DeliveryRepository;
 import dev.herald.enrichment.EnrichmentHandler;
 import dev.herald.enrichment.HttpEnricher;
 import dev.herald.enrichment.recipients.RecipientEventsHandler;
+import dev.herald.local.aws.ContainerCredentialsApi;
 import dev.herald.local.aws.EventBridgeApi;
+import dev.herald.local.aws.LocalCredentials;
+import dev.herald.local.aws.SigV4;
 import dev.herald.local.aws.Faults;
 import dev.herald.local.aws.ManagementApi;
 import dev.herald.local.aws.Outbox;
@@ -65,9 +68,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -117,6 +123,8 @@ public final class HeraldLocal implements AutoCloseable {
     private StreamPoller statusStream;
     private HeraldConfig config;
     private final UnsubscribeHandler unsubscribe;
+    private final LocalCredentials credentials;
+    private final ContainerCredentialsApi containerCredentials;
     private final long startMillis;
     private int resumed;
     private final Clock clock = Clock.systemUTC();
@@ -131,7 +139,9 @@ public final class HeraldLocal implements AutoCloseable {
             this.secrets = LocalSecrets.resolve(options.dataDir(), options.jwtSecret(), options.apiKey());
             var dynamo = store.dynamo();
             var tables = LocalStore.TABLES;
-            this.deliveries = new DeliveryRepository(dynamo, tables.deliveries(), clock, Duration.ofDays(30));
+            // the retention a deployment sets in HERALD_DELIVERY_RETENTION_DAYS applies here too
+            this.deliveries = new DeliveryRepository(dynamo, tables.deliveries(), clock,
+                    Duration.ofDays(HeraldConfig.fromEnvironment().deliveryRetentionDays()));
             this.recipients = new RecipientRepository(dynamo, tables.recipients(), clock);
             ConnectionRepository connections = new ConnectionRepository(dynamo, tables.connections(), clock);
             LocalTable localTable = new LocalTable(dynamo);
@@ -148,10 +158,14 @@ public final class HeraldLocal implements AutoCloseable {
 
             List<HttpEndpoint> endpoints = new CopyOnWriteArrayList<>();
             EventIntake intake = new EventIntake(bus, clock);
-            endpoints.add(new EventBridgeApi(intake));
-            endpoints.add(new ManagementApi(gateway, faults));
-            endpoints.add(new SesApi(outbox, faults, clock));
-            endpoints.add(new SnsApi(localTable, outbox, faults, clock));
+            this.credentials = new LocalCredentials(secrets.accessKeyId(), secrets.secretAccessKey(), clock);
+            SigV4 signatures = new SigV4(credentials, clock);
+            this.containerCredentials = new ContainerCredentialsApi(credentials, UUID.randomUUID().toString());
+            endpoints.add(containerCredentials);
+            endpoints.add(new EventBridgeApi(intake, signatures));
+            endpoints.add(new ManagementApi(gateway, faults, signatures));
+            endpoints.add(new SesApi(outbox, faults, clock, signatures));
+            endpoints.add(new SnsApi(localTable, outbox, faults, clock, signatures));
             this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
             endpoints.add(new DevApi(this, intake));
@@ -166,16 +180,16 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
                     new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(catalog, recipients, clock)));
-            SnsClient sns = AwsClients.build(SnsClient.builder(), config);
+            SnsClient sns = functionClient(SnsClient.builder(), config.awsEndpoint());
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(
                     new DeviceRegistrar(sns, recipients, DeviceRegistrar.applicationArns(config), clock))));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(connections, deliveries,
-                    AwsClients.build(ApiGatewayManagementApiClient.builder(), Optional.of(callbackUrl)), renderer, metrics)));
+                    functionClient(ApiGatewayManagementApiClient.builder(), Optional.of(callbackUrl)), renderer, metrics)));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(recipients, deliveries, sns, renderer, metrics)));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(recipients, deliveries,
-                    new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
+                    new SesEmailSender(functionClient(SesV2Client.builder(), config.awsEndpoint()), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
                     renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
-            EventBridgeClient eventBridge = AwsClients.build(EventBridgeClient.builder(), config);
+            EventBridgeClient eventBridge = functionClient(EventBridgeClient.builder(), config.awsEndpoint());
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(eventBridge, config.require(HeraldEnv.EVENT_BUS))));
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
             resumeInterrupted();
@@ -210,6 +224,30 @@ public final class HeraldLocal implements AutoCloseable {
             deadLetters.add(letter);
             return Optional.empty();
         }
+    }
+
+    /**
+     * A client for a handler, signed as a SnapStart function signs: with its role's temporary credentials (a session
+     * token, an expiration), the same ones the container-credentials endpoint hands to handlers running from their
+     * jars (see {@link ContainerCredentialsApi}). Static or made-up keys are refused by every endpoint here.
+     */
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C functionClient(B builder, Optional<URI> endpoint) {
+        return AwsClients.build(builder, endpoint, credentials.functionProvider());
+    }
+
+    /** A client for an app or a test, signed with the app credentials herald local issued, e.g. {@code client(SnsClient.builder())}. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return AwsClients.build(builder, Optional.of(URI.create(baseUrl())), credentials.app().provider());
+    }
+
+    /** The long-term keys apps, the AWS CLI and {@code herald publish} sign with. */
+    public LocalCredentials.Issued appCredentials() {
+        return credentials.app();
+    }
+
+    /** The variables a SnapStart Lambda function gets for its credentials, pointing at this runtime. */
+    public Map<String, String> functionCredentialsEnvironment() {
+        return containerCredentials.environment(baseUrl());
     }
 
     /** Starts herald local; throws with a message saying what to fix when it cannot. */
@@ -283,6 +321,7 @@ public final class HeraldLocal implements AutoCloseable {
                 + " · aws endpoint (EventBridge, SES v2, SNS, @connections) " + baseUrl()
                 + " · websocket " + webSocketUrl() + "?token=JWT"
                 + " · ingest POST " + baseUrl() + "/events (x-api-key: " + apiKey() + ")"
+                + " · AWS credentials: AWS_ACCESS_KEY_ID=" + credentials.app().accessKeyId() + " (`./herald credentials` prints both)"
                 + " · store " + options.dataDir().map(d -> d.toAbsolutePath().toString()).orElse("in memory")
                 + " · templates " + options.templatesDir().toAbsolutePath().normalize();
     }

@@ -30,8 +30,8 @@ class AwsCliTest {
             // when
             ProcessBuilder builder = new ProcessBuilder(List.of(AWS.toString(), "events", "put-events", "--endpoint-url", local.baseUrl(),
                     "--region", "us-east-1", "--entries", entries, "--output", "json"));
-            builder.environment().put("AWS_ACCESS_KEY_ID", "local");
-            builder.environment().put("AWS_SECRET_ACCESS_KEY", "local");
+            builder.environment().put("AWS_ACCESS_KEY_ID", local.appCredentials().accessKeyId());
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", local.appCredentials().secretAccessKey());
             builder.environment().put("AWS_PAGER", "");
             builder.redirectErrorStream(true);
             Process process = builder.start();

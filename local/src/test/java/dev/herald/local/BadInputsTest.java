@@ -34,8 +34,7 @@ class BadInputsTest {
     @Test
     void putEvents_malformedBody_isRefusedWithSerializationException() throws Exception {
         // when
-        var response = LocalFixture.post(local, "/", "{\"Entries\": [oops", "X-Amz-Target", "AWSEvents.PutEvents",
-                "Content-Type", "application/x-amz-json-1.1");
+        var response = LocalFixture.putEventsRaw(local, "{\"Entries\": [oops");
 
         // then
         assertThat(response.statusCode()).isEqualTo(400);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryStatus;
@@ -12,9 +11,7 @@ import dev.herald.json.Json;
 import dev.herald.local.aws.Outbox;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
-import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -74,7 +71,7 @@ class DeviceEventsTest {
         String eventId = LocalFixture.publish(local, "demo.app", "booking.created", booking("user-gone", "BK-D2"));
 
         // then
-        try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(local.baseUrl())))) {
+        try (SnsClient sns = local.client(SnsClient.builder())) {
             assertThatThrownBy(() -> sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)))
                     .isInstanceOf(NotFoundException.class);
         }

@@ -1,6 +1,5 @@
 package dev.herald.local;
 
-import dev.herald.aws.AwsClients;
 import dev.herald.json.Json;
 import dev.herald.local.bus.RetryPolicy;
 import java.net.URI;
@@ -10,13 +9,17 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /** Starts herald local on a free loopback port for a test, with fast retries, and talks to it the way apps do. */
@@ -37,7 +40,7 @@ final class LocalFixture {
     }
 
     static EventBridgeClient eventBridge(HeraldLocal local) {
-        return AwsClients.build(EventBridgeClient.builder(), Optional.of(URI.create(local.baseUrl())));
+        return local.client(EventBridgeClient.builder());
     }
 
     /** Publishes one event with the real SDK and returns its id. */
@@ -60,6 +63,36 @@ final class LocalFixture {
         if (headers.length > 0) {
             request.headers(headers);
         }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A raw PutEvents request, {@code body} as it is (malformed or not), signed with herald local's app credentials by
+     * the SDK's own SigV4 signer: what any client that gets past authentication can send.
+     */
+    static HttpResponse<String> putEventsRaw(HeraldLocal local, String body) throws Exception {
+        return signedPost(local, "events", body, "Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", "AWSEvents.PutEvents");
+    }
+
+    /** {@code POST /} with {@code body} and {@code headers}, signed for {@code service} with the app credentials. */
+    static HttpResponse<String> signedPost(HeraldLocal local, String service, String body, String... headers) throws Exception {
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(URI.create(local.baseUrl() + "/"));
+        for (int i = 0; i < headers.length; i += 2) {
+            unsigned.putHeader(headers[i], headers[i + 1]);
+        }
+        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(local.appCredentials().accessKeyId(), local.appCredentials().secretAccessKey()))
+                .request(unsigned.build())
+                .payload(ContentStreamProvider.fromUtf8String(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(local.baseUrl() + "/")).POST(HttpRequest.BodyPublishers.ofString(body));
+        // java.net.http sets Host itself, from the same URI the signature covers
+        signed.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                values.forEach(v -> request.header(name, v));
+            }
+        });
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

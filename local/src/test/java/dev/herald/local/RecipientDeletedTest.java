@@ -3,7 +3,6 @@ package dev.herald.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.channel.push.DeviceEventsHandler;
 import dev.herald.channel.push.DeviceRegistrar;
@@ -17,12 +16,10 @@ import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +42,7 @@ class RecipientDeletedTest {
 
     @BeforeEach
     void snsClient() {
-        sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(local.baseUrl())));
+        sns = local.client(SnsClient.builder());
     }
 
     @AfterEach

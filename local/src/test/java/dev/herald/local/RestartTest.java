@@ -2,18 +2,15 @@ package dev.herald.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.recipient.Device;
 import dev.herald.local.bus.RetryPolicy;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -63,7 +60,7 @@ class RestartTest {
                 assertThat(d.platform()).isEqualTo(Platform.GCM);
                 assertThat(d.enabled()).isTrue();
             });
-            try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(URI.create(second.baseUrl())))) {
+            try (SnsClient sns = second.client(SnsClient.builder())) {
                 assertThat(sns.getEndpointAttributes(r -> r.endpointArn(endpointArn)).attributes())
                         .containsEntry("Token", "fcm-token").containsEntry("CustomUserData", "user-r");
             }

@@ -4,11 +4,9 @@ import static dev.herald.local.LocalFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.herald.aws.AwsClients;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,7 @@ class StandInsTest {
 
     @Test
     void sesSendEmail_isRecordedInTheOutbox() throws Exception {
-        try (SesV2Client ses = AwsClients.build(SesV2Client.builder(), Optional.of(endpoint))) {
+        try (SesV2Client ses = local.client(SesV2Client.builder())) {
             // when
             String id = ses.sendEmail(r -> r.fromEmailAddress("from@herald.example").destination(d -> d.toAddresses("guest@example.com"))
                     .configurationSetName("herald").content(c -> c.simple(m -> m.subject(s -> s.data("Bonjour"))
@@ -60,7 +58,7 @@ class StandInsTest {
         local.faults().add("ses", "MessageRejected", 1);
 
         // then
-        try (SesV2Client ses = AwsClients.build(SesV2Client.builder(), Optional.of(endpoint))) {
+        try (SesV2Client ses = local.client(SesV2Client.builder())) {
             assertThatThrownBy(() -> ses.sendEmail(r -> r.fromEmailAddress("a@b.example").destination(d -> d.toAddresses("c@d.example"))
                     .content(c -> c.simple(m -> m.subject(s -> s.data("s")).body(b -> b.text(t -> t.data("t")))))))
                     .isInstanceOf(MessageRejectedException.class);
@@ -69,7 +67,7 @@ class StandInsTest {
 
     @Test
     void snsEndpoint_lifecycle_createGetSetPublish() {
-        try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(endpoint))) {
+        try (SnsClient sns = local.client(SnsClient.builder())) {
             // given
             String app = HeraldLocal.SNS_APPLICATION_PREFIX + "GCM/herald-local";
             String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(app).token("tok-1").customUserData("user-7")).endpointArn();
@@ -92,7 +90,7 @@ class StandInsTest {
 
     @Test
     void snsPublish_jsonWithoutDefault_isRefused() {
-        try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(endpoint))) {
+        try (SnsClient sns = local.client(SnsClient.builder())) {
             String arn = sns.createPlatformEndpoint(r -> r.platformApplicationArn(HeraldLocal.SNS_APPLICATION_PREFIX + "APNS/herald-local")
                     .token("tok-2")).endpointArn();
             assertThatThrownBy(() -> sns.publish(r -> r.targetArn(arn).messageStructure("json").message("{\"APNS\":\"{}\"}")))
@@ -102,14 +100,14 @@ class StandInsTest {
 
     @Test
     void snsUnsupportedAction_getsAnErrorNamingIt() {
-        try (SnsClient sns = AwsClients.build(SnsClient.builder(), Optional.of(endpoint))) {
+        try (SnsClient sns = local.client(SnsClient.builder())) {
             assertThatThrownBy(sns::listTopics).isInstanceOf(SnsException.class).hasMessageContaining("does not support SNS ListTopics");
         }
     }
 
     @Test
     void sdkCallToAnotherService_getsAnAwsErrorNamingIt() {
-        try (var lambda = AwsClients.build(software.amazon.awssdk.services.lambda.LambdaClient.builder(), Optional.of(endpoint))) {
+        try (var lambda = local.client(software.amazon.awssdk.services.lambda.LambdaClient.builder())) {
             assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("f")))
                     .isInstanceOf(software.amazon.awssdk.services.lambda.model.LambdaException.class)
                     .hasMessageContaining("herald local does not support lambda POST /2015-03-31/functions/f/invocations");
@@ -119,7 +117,7 @@ class StandInsTest {
     @Test
     void managementApi_postsToLiveConnections_andAnswersGoneOtherwise() throws Exception {
         try (var client = LocalFixture.Client.connect(local, local.token("user-mgmt", Duration.ofMinutes(5)));
-             ApiGatewayManagementApiClient api = AwsClients.build(ApiGatewayManagementApiClient.builder(), Optional.of(endpoint))) {
+             ApiGatewayManagementApiClient api = local.client(ApiGatewayManagementApiClient.builder())) {
             // given
             LocalFixture.await("the connection", Duration.ofSeconds(5), () -> !local.gateway().connections().isEmpty());
             String id = local.gateway().connections().stream().filter(c -> "user-mgmt".equals(c.userId())).findFirst().orElseThrow().connectionId();

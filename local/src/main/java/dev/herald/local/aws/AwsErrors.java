@@ -37,6 +37,36 @@ public final class AwsErrors {
         return new HttpReply(status, "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /** The wire protocols of the services herald local stands in for; each words an authentication failure its own way. */
+    public enum Protocol { AWS_JSON, REST_JSON, AWS_QUERY }
+
+    /** A request that failed authentication, in the code and status the protocol's services answer it with. */
+    public static HttpReply auth(Protocol protocol, SigV4.Refusal refusal) {
+        return switch (protocol) {
+            case AWS_JSON -> json11(400, switch (refusal.failure()) {
+                case MISSING_AUTHENTICATION -> "MissingAuthenticationTokenException";
+                case INCOMPLETE_SIGNATURE -> "IncompleteSignatureException";
+                case UNRECOGNIZED_CLIENT -> "UnrecognizedClientException";
+                case EXPIRED_TOKEN -> "ExpiredTokenException";
+                case INVALID_SIGNATURE -> "InvalidSignatureException";
+            }, refusal.message());
+            case REST_JSON -> restJson(refusal.failure() == SigV4.Failure.INCOMPLETE_SIGNATURE ? 400 : 403, switch (refusal.failure()) {
+                case MISSING_AUTHENTICATION -> "MissingAuthenticationTokenException";
+                case INCOMPLETE_SIGNATURE -> "IncompleteSignatureException";
+                case UNRECOGNIZED_CLIENT -> "UnrecognizedClientException";
+                case EXPIRED_TOKEN -> "ExpiredTokenException";
+                case INVALID_SIGNATURE -> "InvalidSignatureException";
+            }, refusal.message());
+            case AWS_QUERY -> query(refusal.failure() == SigV4.Failure.INCOMPLETE_SIGNATURE ? 400 : 403, switch (refusal.failure()) {
+                case MISSING_AUTHENTICATION -> "MissingAuthenticationToken";
+                case INCOMPLETE_SIGNATURE -> "IncompleteSignature";
+                case UNRECOGNIZED_CLIENT -> "InvalidClientTokenId";
+                case EXPIRED_TOKEN -> "ExpiredToken";
+                case INVALID_SIGNATURE -> "SignatureDoesNotMatch";
+            }, refusal.message());
+        };
+    }
+
     public static String xml(String text) {
         if (text == null) {
             return "";

@@ -26,10 +26,26 @@ public final class EventBridgeApi implements HttpEndpoint {
     public static final String BUS = "herald";
     private static final Set<String> BUSES = Set.of(BUS, "default");
 
-    private final EventIntake intake;
+    /** The service name EventBridge requests are signed for. */
+    public static final String SERVICE = "events";
 
-    public EventBridgeApi(EventIntake intake) {
+    private final EventIntake intake;
+    private final SigV4 signatures;
+
+    public EventBridgeApi(EventIntake intake, SigV4 signatures) {
         this.intake = intake;
+        this.signatures = signatures;
+    }
+
+    @Override
+    public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        if (!head.method().equals("POST") || !head.header("x-amz-target").orElse("").startsWith(TARGET_PREFIX)) {
+            return Optional.empty();
+        }
+        if (head.contentLength() > EventIntake.MAX_REQUEST_BYTES) {
+            return Optional.of(tooLarge(head.contentLength()));
+        }
+        return SigV4.refuseUnsigned(head, AwsErrors.Protocol.AWS_JSON);
     }
 
     @Override
@@ -37,6 +53,10 @@ public final class EventBridgeApi implements HttpEndpoint {
         Optional<String> target = call.header("x-amz-target");
         if (!call.method().equals("POST") || target.isEmpty()) {
             return Optional.empty();
+        }
+        Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.AWS_JSON);
+        if (unauthenticated.isPresent()) {
+            return unauthenticated;
         }
         if (!target.get().equals(TARGET_PREFIX + "PutEvents")) {
             return Optional.of(AwsErrors.json11(400, "UnknownOperationException", "herald local does not support " + target.get()
@@ -48,10 +68,7 @@ public final class EventBridgeApi implements HttpEndpoint {
 
     private HttpReply putEvents(HttpCall call) {
         if (call.bodyTooLarge() || call.body().length > EventIntake.MAX_REQUEST_BYTES) {
-            return AwsErrors.json11(413, "ValidationException", "the PutEvents request is "
-                    + (call.bodyTooLarge() ? "over " + call.body().length : call.body().length)
-                    + " bytes; herald local accepts at most " + EventIntake.MAX_REQUEST_BYTES
-                    + " bytes (1 MiB) per request and 256 KB per entry");
+            return tooLarge(call.body().length);
         }
         JsonNode request;
         try {
@@ -68,6 +85,10 @@ public final class EventBridgeApi implements HttpEndpoint {
                     + "Member must have length between 1 and " + EventIntake.MAX_ENTRIES + " (got "
                     + (entries.isArray() ? entries.size() + " entries" : "no Entries array") + ")");
         }
+        Optional<HttpReply> malformed = PutEventsShape.check(entries);
+        if (malformed.isPresent()) {
+            return malformed.get();
+        }
         for (JsonNode entry : entries) {
             String bus = busName(entry.path("EventBusName").asText(""));
             if (!bus.isEmpty() && !BUSES.contains(bus)) {
@@ -79,7 +100,7 @@ public final class EventBridgeApi implements HttpEndpoint {
         ArrayNode results = Json.mapper().createArrayNode();
         int failed = 0;
         for (int i = 0; i < entries.size(); i++) {
-            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, "PutEvents");
+            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, EventIntake.Via.PUT_EVENTS);
             ObjectNode result = results.addObject();
             if (outcome.ok()) {
                 result.put("EventId", outcome.eventId());
@@ -92,6 +113,11 @@ public final class EventBridgeApi implements HttpEndpoint {
         response.put("FailedEntryCount", failed);
         response.set("Entries", results);
         return new HttpReply(200, AwsErrors.AMZ_JSON_11, Json.writeBytes(response), Map.of());
+    }
+
+    private static HttpReply tooLarge(long bytes) {
+        return AwsErrors.json11(413, "ValidationException", "the PutEvents request is " + bytes + " bytes; EventBridge accepts at most "
+                + EventIntake.MAX_REQUEST_BYTES + " bytes (1 MiB) per request and 256 KB per entry");
     }
 
     private static String busName(String nameOrArn) {

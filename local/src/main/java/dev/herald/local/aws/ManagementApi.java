@@ -19,12 +19,28 @@ public final class ManagementApi implements HttpEndpoint {
     public static final int MAX_DATA_BYTES = 128 * 1024;
     private static final String SEGMENT = "/@connections/";
 
+    /** The service name Management API requests are signed for. */
+    public static final String SERVICE = "execute-api";
+
     private final ConnectionSessions sessions;
     private final Faults faults;
+    private final SigV4 signatures;
 
-    public ManagementApi(ConnectionSessions sessions, Faults faults) {
+    public ManagementApi(ConnectionSessions sessions, Faults faults, SigV4 signatures) {
         this.sessions = sessions;
         this.faults = faults;
+        this.signatures = signatures;
+    }
+
+    @Override
+    public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        if (!head.path().contains(SEGMENT)) {
+            return Optional.empty();
+        }
+        if (head.method().equals("POST") && head.contentLength() > MAX_DATA_BYTES) {
+            return Optional.of(tooLarge());
+        }
+        return SigV4.refuseUnsigned(head, AwsErrors.Protocol.REST_JSON);
     }
 
     @Override
@@ -32,6 +48,10 @@ public final class ManagementApi implements HttpEndpoint {
         int at = call.path().indexOf(SEGMENT);
         if (at < 0) {
             return Optional.empty();
+        }
+        Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.REST_JSON);
+        if (unauthenticated.isPresent()) {
+            return unauthenticated;
         }
         String connectionId = call.path().substring(at + SEGMENT.length());
         if (connectionId.isEmpty() || connectionId.contains("/")) {
@@ -51,7 +71,7 @@ public final class ManagementApi implements HttpEndpoint {
 
     private HttpReply post(String connectionId, HttpCall call) {
         if (call.bodyTooLarge() || call.body().length > MAX_DATA_BYTES) {
-            return AwsErrors.restJson(413, "PayloadTooLargeException", "Message too long: at most " + MAX_DATA_BYTES + " bytes per PostToConnection");
+            return tooLarge();
         }
         try {
             return sessions.send(connectionId, call.body()) ? HttpReply.empty(200) : gone(connectionId);
@@ -71,6 +91,10 @@ public final class ManagementApi implements HttpEndpoint {
             body.put("identity", identity);
             return new HttpReply(200, HttpReply.JSON, Json.writeBytes(body), Map.of());
         }).orElseGet(() -> gone(connectionId));
+    }
+
+    private static HttpReply tooLarge() {
+        return AwsErrors.restJson(413, "PayloadTooLargeException", "Message too long: at most " + MAX_DATA_BYTES + " bytes per PostToConnection");
     }
 
     private static HttpReply gone(String connectionId) {

@@ -26,20 +26,34 @@ public final class SesApi implements HttpEndpoint {
     private static final String PREFIX = "/v2/email/";
     private static final String SEND = "/v2/email/outbound-emails";
 
+    /** The service name SES v2 requests are signed for. */
+    public static final String SERVICE = "ses";
+
     private final Outbox outbox;
     private final Faults faults;
     private final Clock clock;
+    private final SigV4 signatures;
 
-    public SesApi(Outbox outbox, Faults faults, Clock clock) {
+    public SesApi(Outbox outbox, Faults faults, Clock clock, SigV4 signatures) {
         this.outbox = outbox;
         this.faults = faults;
         this.clock = clock;
+        this.signatures = signatures;
+    }
+
+    @Override
+    public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        return head.path().startsWith(PREFIX) ? SigV4.refuseUnsigned(head, AwsErrors.Protocol.REST_JSON) : Optional.empty();
     }
 
     @Override
     public Optional<HttpReply> handle(HttpCall call) {
         if (!call.path().startsWith(PREFIX)) {
             return Optional.empty();
+        }
+        Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.REST_JSON);
+        if (unauthenticated.isPresent()) {
+            return unauthenticated;
         }
         if (!call.is("POST", SEND)) {
             return Optional.of(AwsErrors.restJson(400, "UnknownOperationException", "herald local does not support SES v2 "

@@ -31,25 +31,49 @@ public final class SnsApi implements HttpEndpoint {
             "GetEndpointAttributes", "DeleteEndpoint");
     private static final String PARTITION = "SNS_ENDPOINT";
 
+    /** The service name SNS requests are signed for. */
+    public static final String SERVICE = "sns";
+
     private final LocalTable table;
     private final Outbox outbox;
     private final Faults faults;
     private final Clock clock;
+    private final SigV4 signatures;
 
-    public SnsApi(LocalTable table, Outbox outbox, Faults faults, Clock clock) {
+    public SnsApi(LocalTable table, Outbox outbox, Faults faults, Clock clock, SigV4 signatures) {
         this.table = table;
         this.outbox = outbox;
         this.faults = faults;
         this.clock = clock;
+        this.signatures = signatures;
+    }
+
+    @Override
+    public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        return isQuery(head) ? SigV4.refuseUnsigned(head, AwsErrors.Protocol.AWS_QUERY) : Optional.empty();
+    }
+
+    private static boolean isQuery(HttpCall call) {
+        return call.method().equals("POST") && call.path().equals("/") && call.header("x-amz-target").isEmpty()
+                && call.header("content-type").orElse("").startsWith("application/x-www-form-urlencoded");
     }
 
     @Override
     public Optional<HttpReply> handle(HttpCall call) {
-        if (!call.method().equals("POST") || !call.path().equals("/") || call.header("x-amz-target").isPresent()
-                || !call.header("content-type").orElse("").startsWith("application/x-www-form-urlencoded")) {
+        if (!isQuery(call)) {
             return Optional.empty();
         }
-        Map<String, String> form = form(call.bodyText());
+        Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.AWS_QUERY);
+        if (unauthenticated.isPresent()) {
+            return unauthenticated;
+        }
+        Map<String, String> form;
+        try {
+            form = form(call.bodyText());
+        } catch (IllegalArgumentException malformed) {
+            return Optional.of(AwsErrors.query(400, "MalformedQueryString", "the form body is not valid application/x-www-form-urlencoded: "
+                    + malformed.getMessage()));
+        }
         String action = form.getOrDefault("Action", "");
         if (!ACTIONS.contains(action)) {
             return Optional.of(AwsErrors.query(400, "UnknownOperationException", "herald local does not support SNS "

@@ -36,6 +36,22 @@ public final class EventIntake {
         }
     }
 
+    /** How an entry arrived. PutEvents entries carry only PutEvents' member names; Herald's ingest also takes the envelope's. */
+    public enum Via {
+        PUT_EVENTS("PutEvents"),
+        INGEST("POST /events");
+
+        private final String label;
+
+        Via(String label) {
+            this.label = label;
+        }
+    }
+
+    /** EventBridge's lengths: a detail-type of at most 128 characters, a source of at most 256. */
+    static final int MAX_DETAIL_TYPE = 128;
+    static final int MAX_SOURCE = 256;
+
     private final LocalBus bus;
     private final Clock clock;
 
@@ -46,22 +62,31 @@ public final class EventIntake {
 
     /**
      * Publishes one entry ({@code Source}, {@code DetailType}, {@code Detail} as JSON text, optional {@code Time},
-     * {@code Resources}; {@code Detail} may also be an object, and the envelope's own names {@code source},
+     * {@code Resources}. Through Herald's ingest ({@link Via#INGEST}), {@code Detail} may also be an object, and the envelope's own names {@code source},
      * {@code detail-type}, {@code detail} are accepted too).
      */
-    public Outcome publish(JsonNode entry, int index, String via) {
+    public Outcome publish(JsonNode entry, int index, Via via) {
         if (entry == null || !entry.isObject()) {
             return Outcome.failed("InvalidArgument", "entry " + index + " is not an object with Source, DetailType and Detail");
         }
-        String source = text(entry, "Source", "source");
-        String detailType = text(entry, "DetailType", "detail-type");
+        boolean envelopeNames = via == Via.INGEST;
+        String source = text(entry, "Source", envelopeNames ? "source" : null);
+        String detailType = text(entry, "DetailType", envelopeNames ? "detail-type" : null);
         if (source == null || source.isBlank()) {
             return Outcome.failed("InvalidArgument", "entry " + index + ": Parameter Source is not valid. Reason: Source is a required argument.");
         }
         if (detailType == null || detailType.isBlank()) {
             return Outcome.failed("InvalidArgument", "entry " + index + ": Parameter DetailType is not valid. Reason: DetailType is a required argument.");
         }
-        JsonNode detailField = entry.has("Detail") ? entry.get("Detail") : entry.get("detail");
+        if (detailType.length() > MAX_DETAIL_TYPE) {
+            return Outcome.failed("InvalidArgument", "entry " + index + ": Parameter DetailType is not valid. Reason: DetailType is longer than "
+                    + MAX_DETAIL_TYPE + " characters.");
+        }
+        if (source.length() > MAX_SOURCE) {
+            return Outcome.failed("InvalidArgument", "entry " + index + ": Parameter Source is not valid. Reason: Source is longer than "
+                    + MAX_SOURCE + " characters.");
+        }
+        JsonNode detailField = entry.has("Detail") || !envelopeNames ? entry.get("Detail") : entry.get("detail");
         if (detailField == null || detailField.isNull()) {
             return Outcome.failed("InvalidArgument", "entry " + index + ": Parameter Detail is not valid. Reason: Detail is a required argument.");
         }
@@ -98,7 +123,7 @@ public final class EventIntake {
                 "us-east-1", resources, detail);
         List<String> matched;
         try {
-            matched = bus.put(event, via);
+            matched = bus.put(event, via.label);
         } catch (RejectedInvocationException e) {
             return Outcome.failed("ThrottlingException", e.getMessage());
         }
@@ -119,7 +144,7 @@ public final class EventIntake {
     }
 
     private static String text(JsonNode entry, String name, String alias) {
-        JsonNode value = entry.has(name) ? entry.get(name) : entry.get(alias);
+        JsonNode value = entry.has(name) || alias == null ? entry.get(name) : entry.get(alias);
         return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
@@ -54,7 +55,10 @@ public final class PublishCommand implements Callable<Integer> {
         var base = RuntimeClient.endpoint(endpoint, port);
         String eventSource = source != null ? source : defaultSource();
         PutEventsResponse response;
-        try (EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), Optional.of(base))) {
+        RuntimeClient runtime = new RuntimeClient(base);
+        // herald local checks signatures: sign with the credentials it issued, else (another endpoint) the default chain's
+        var credentials = runtime.appCredentials().orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        try (EventBridgeClient events = AwsClients.build(EventBridgeClient.builder(), Optional.of(base), credentials)) {
             response = events.putEvents(r -> r.entries(e -> e.eventBusName(bus).source(eventSource).detailType(type).detail(Json.write(parsed))));
         }
         PutEventsResultEntry entry = response.entries().getFirst();
@@ -63,7 +67,7 @@ public final class PublishCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("published " + entry.eventId() + " (" + eventSource + " / " + type + ")");
-        return report(new RuntimeClient(base), entry.eventId());
+        return report(runtime, entry.eventId());
     }
 
     /** Against herald local, says which rules matched (or that none did). */

@@ -9,6 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The CLI's calls to a running herald local's {@code /local/} API. */
 public final class RuntimeClient {
@@ -26,6 +30,22 @@ public final class RuntimeClient {
 
     public URI base() {
         return base;
+    }
+
+    /**
+     * The app credentials of the herald local at this address, which its AWS endpoints require; empty when what
+     * answers there is not herald local (a real EventBridge endpoint, LocalStack), where the default chain applies.
+     */
+    public Optional<AwsCredentialsProvider> appCredentials() {
+        try {
+            JsonNode info = get("/local/info");
+            String id = info.path("awsAccessKeyId").asText("");
+            String secret = info.path("awsSecretAccessKey").asText("");
+            return id.isEmpty() || secret.isEmpty() ? Optional.empty()
+                    : Optional.of(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)));
+        } catch (RuntimeException notHeraldLocal) {
+            return Optional.empty();
+        }
     }
 
     public JsonNode get(String path) {

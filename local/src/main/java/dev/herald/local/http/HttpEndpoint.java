@@ -10,4 +10,13 @@ import java.util.Optional;
 public interface HttpEndpoint {
 
     Optional<HttpReply> handle(HttpCall call);
+
+    /**
+     * Refuses one of this endpoint's calls from its head alone (method, path, headers; the body is empty), before the
+     * server reads its body: a request without credentials, or one whose {@code Content-Length} is over the limit,
+     * is answered without reading what it sends. Empty to go on.
+     */
+    default Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+        return Optional.empty();
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -94,7 +95,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         try {
             server.stop();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             // requests still open after the grace period (idle keep-alive clients, open sockets) are cut: fine locally
             LOG.debug("HTTP server stopped after its grace period");
         } catch (Exception e) {
@@ -113,25 +114,48 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws IOException {
-            HttpCall call = read(request);
+            HttpCall head = readHead(request);
+            Optional<HttpReply> refused = refuseBeforeBody(head);
+            HttpCall call = head;
             HttpReply reply;
-            try {
-                reply = dispatch(call);
-            } catch (RuntimeException e) {
-                LOG.error("{} {} failed", call.method(), call.path(), e);
-                reply = HttpReply.error(500, "herald local failed on " + call.method() + " " + call.path() + ": " + e
-                        + "; the runtime is still serving, see its log for the stack trace");
+            if (refused.isPresent()) {
+                reply = refused.get();
+            } else {
+                call = readBody(request, head);
+                try {
+                    reply = dispatch(call);
+                } catch (RuntimeException e) {
+                    LOG.error("{} {} failed", call.method(), call.path(), e);
+                    reply = HttpReply.error(500, "herald local failed on " + call.method() + " " + call.path() + ": " + e
+                            + "; the runtime is still serving, see its log for the stack trace");
+                }
             }
             response.setStatus(reply.status());
             if (reply.contentType() != null) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
             }
             reply.headers().forEach((name, value) -> response.getHeaders().put(name, value));
-            if (call.bodyTooLarge()) {
+            if (refused.isPresent() || call.bodyTooLarge()) {
+                // the body was not read (or not all of it): this connection cannot carry another request
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
             response.write(true, ByteBuffer.wrap(reply.body()), callback);
             return true;
+        }
+
+        /** The first endpoint's refusal from the head alone, else a declared body over what the server reads at all. */
+        private Optional<HttpReply> refuseBeforeBody(HttpCall head) {
+            for (HttpEndpoint endpoint : endpoints) {
+                Optional<HttpReply> refused = endpoint.refuseBeforeBody(head);
+                if (refused.isPresent()) {
+                    return refused;
+                }
+            }
+            if (head.contentLength() > MAX_BODY_BYTES) {
+                return Optional.of(HttpReply.error(413, "the request body is " + head.contentLength() + " bytes; herald local reads at most "
+                        + MAX_BODY_BYTES + " bytes per request"));
+            }
+            return Optional.empty();
         }
 
         private HttpReply dispatch(HttpCall call) {
@@ -142,12 +166,19 @@ public final class HttpServer implements AutoCloseable {
                 }
             }
             String message = "herald local has nothing at " + call.method() + " " + call.path() + "; open / for the dev UI and the list of endpoints";
+            if (call.is("POST", "/")) {
+                // the awsJson and awsQuery services share POST /: the operation is in a header or in the form
+                String missing = "POST / names its operation in the X-Amz-Target header (awsJson, e.g. AWSEvents.PutEvents), or in the "
+                        + "Action field of an application/x-www-form-urlencoded body (awsQuery, e.g. SNS Action=Publish); this request has neither";
+                return HttpReply.json(400, Map.of("__type", "UnknownOperationException", "message", missing))
+                        .withHeader("x-amzn-ErrorType", "UnknownOperationException");
+            }
             Optional<String> service = signedFor(call);
             if (service.isPresent()) {
                 // an AWS SDK or CLI call to a service herald local does not stand in for: answer in the AWS error shape
                 String named = "herald local does not support " + service.get() + " " + call.method() + " " + call.path()
                         + "; it serves EventBridge PutEvents, SES v2 SendEmail, SNS mobile push and the API Gateway Management API";
-                return HttpReply.json(404, java.util.Map.of("message", named, "error", named)).withHeader("x-amzn-ErrorType", "UnknownOperationException");
+                return HttpReply.json(404, Map.of("message", named, "error", named)).withHeader("x-amzn-ErrorType", "UnknownOperationException");
             }
             return HttpReply.error(404, message);
         }
@@ -163,7 +194,7 @@ public final class HttpServer implements AutoCloseable {
             return scope.length >= 4 ? Optional.of(scope[3]) : Optional.empty();
         }
 
-        private static HttpCall read(Request request) throws IOException {
+        private static HttpCall readHead(Request request) {
             Map<String, String> headers = new HashMap<>();
             for (HttpField field : request.getHeaders()) {
                 headers.merge(field.getLowerCaseName(), field.getValue(), (a, b) -> a + "," + b);
@@ -173,22 +204,25 @@ public final class HttpServer implements AutoCloseable {
             for (Fields.Field field : fields) {
                 query.put(field.getName(), field.getValues());
             }
-            byte[] body;
-            boolean tooLarge = false;
-            try (InputStream in = Content.Source.asInputStream(request)) {
-                body = in.readNBytes(MAX_BODY_BYTES + 1);
-                if (body.length > MAX_BODY_BYTES) {
-                    tooLarge = true;
-                    long drained = 0;
-                    byte[] sink = new byte[64 * 1024];
-                    int n;
-                    while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
-                        drained += n;
-                    }
-                }
-            }
             String path = request.getHttpURI().getDecodedPath();
-            return new HttpCall(request.getMethod().toUpperCase(Locale.ROOT), path == null ? "/" : path, query, headers, body, tooLarge);
+            return new HttpCall(request.getMethod().toUpperCase(Locale.ROOT), path == null ? "/" : path, query, headers, new byte[0], false,
+                    request.getHttpURI().getPath(), request.getHttpURI().getQuery());
+        }
+
+        private static HttpCall readBody(Request request, HttpCall head) throws IOException {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+                if (body.length <= MAX_BODY_BYTES) {
+                    return head.withBody(body, false);
+                }
+                long drained = 0;
+                byte[] sink = new byte[64 * 1024];
+                int n;
+                while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
+                    drained += n;
+                }
+                return head.withBody(body, true);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.local.store;
 
+import dev.herald.local.aws.LocalCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,23 +12,51 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * herald local's two secrets: the HS256 secret WebSocket tokens are signed with, and the API key of
- * {@code POST /events}. Each comes from its option, else its environment variable, else the data directory
- * (created there on first use, so tokens and keys survive a restart), else it is generated for this run.
+ * herald local's secrets: the HS256 secret WebSocket tokens are signed with, the API key of {@code POST /events},
+ * and the app credentials (an AWS access key id and secret) its AWS-compatible endpoints accept from apps, the AWS
+ * CLI and {@code herald publish}. The first two come from their option, else their environment variable, else the
+ * data directory (created there on first use, so tokens and keys survive a restart), else they are generated for
+ * this run; the app credentials come from the data directory, else are generated for this run.
  */
-public record LocalSecrets(String jwtSecret, String apiKey) {
+public record LocalSecrets(String jwtSecret, String apiKey, String accessKeyId, String secretAccessKey) {
 
     public static final String JWT_SECRET_FILE = "jwt-secret";
     public static final String API_KEY_FILE = "api-key";
+    public static final String AWS_CREDENTIALS_FILE = "aws-credentials";
     public static final String JWT_SECRET_ENV = "HERALD_JWT_SECRET";
     public static final String API_KEY_ENV = "HERALD_API_KEY";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public static LocalSecrets resolve(Optional<Path> dataDir, String jwtSecretOption, String apiKeyOption) {
+        String[] keys = appCredentials(dataDir);
         return new LocalSecrets(
                 resolve(dataDir, jwtSecretOption, JWT_SECRET_ENV, JWT_SECRET_FILE, 32),
-                resolve(dataDir, apiKeyOption, API_KEY_ENV, API_KEY_FILE, 16));
+                resolve(dataDir, apiKeyOption, API_KEY_ENV, API_KEY_FILE, 16),
+                keys[0], keys[1]);
+    }
+
+    /** The access key id and secret, one per line in the data directory's {@value #AWS_CREDENTIALS_FILE}. */
+    private static String[] appCredentials(Optional<Path> dataDir) {
+        if (dataDir.isEmpty()) {
+            return LocalCredentials.newAppKeys();
+        }
+        Path path = dataDir.get().resolve(AWS_CREDENTIALS_FILE);
+        try {
+            if (Files.isRegularFile(path)) {
+                String[] lines = Files.readString(path, StandardCharsets.UTF_8).strip().split("\\R");
+                if (lines.length == 2 && !lines[0].isBlank() && !lines[1].isBlank()) {
+                    return new String[]{lines[0].strip(), lines[1].strip()};
+                }
+                throw new IllegalStateException(path + " must hold two lines, the access key id and the secret access key; "
+                        + "delete it to have herald local issue new ones");
+            }
+            String[] keys = LocalCredentials.newAppKeys();
+            writePrivate(dataDir.get(), path, keys[0] + "\n" + keys[1] + "\n");
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /** The JWT secret only, as {@code herald token} finds it without a running runtime. */
@@ -58,17 +87,21 @@ public record LocalSecrets(String jwtSecret, String apiKey) {
             if (Files.isRegularFile(path)) {
                 return Files.readString(path, StandardCharsets.UTF_8).strip();
             }
-            Files.createDirectories(dataDir.get());
             String value = random(bytes);
-            Files.writeString(path, value + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // on a non-POSIX file system the file keeps its default permissions
-            }
+            writePrivate(dataDir.get(), path, value + "\n");
             return value;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writePrivate(Path dir, Path path, String content) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(path, content, StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // on a non-POSIX file system the file keeps its default permissions
         }
     }
 
