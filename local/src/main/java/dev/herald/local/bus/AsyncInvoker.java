@@ -42,6 +42,11 @@ public final class AsyncInvoker implements AutoCloseable {
     public static final String INTERRUPTED = "interrupted: herald local stopped before this invocation finished";
     /** How long a stop lets running invocations finish. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /**
+     * Lambda's limit for an asynchronous invocation's payload, and so for an on-success destination record (which holds
+     * the request and the response payloads): 1 MB.
+     */
+    public static final int MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final RetryPolicy retries;
@@ -65,6 +70,7 @@ public final class AsyncInvoker implements AutoCloseable {
     }
 
     private final Map<String, LongAdder[]> usage = new ConcurrentHashMap<>();
+    private final LongAdder destinationDeliveryFailures = new LongAdder();
 
     /**
      * @param workers     invocations running at once
@@ -107,10 +113,17 @@ public final class AsyncInvoker implements AutoCloseable {
         return targets.containsKey(targetName);
     }
 
-    /** Queues an invocation and returns at once; throws {@link RejectedInvocationException} when the queue is full. */
+    /**
+     * Queues an invocation and returns at once; throws {@link RejectedInvocationException} when the queue is full, and
+     * {@link PayloadTooLargeException} for a payload over {@link #MAX_ASYNC_PAYLOAD_BYTES}, as Lambda's Invoke does.
+     */
     public Invocation invoke(String targetName, byte[] payload, String eventId) {
         if (!targets.containsKey(targetName)) {
             throw new IllegalArgumentException("no function '" + targetName + "' in herald local; known: " + targets.keySet());
+        }
+        if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
+            throw new PayloadTooLargeException("RequestEntityTooLargeException: the payload of " + payload.length + " bytes for " + targetName
+                    + " is over " + MAX_ASYNC_PAYLOAD_BYTES + " bytes, Lambda's limit for an asynchronous invocation");
         }
         Invocation invocation = queue(targetName, payload, eventId);
         if (duplicate.getAsBoolean()) {
@@ -182,8 +195,17 @@ public final class AsyncInvoker implements AutoCloseable {
         }
         listener.succeeded(invocation, attempt, response);
         if (target.onSuccess() != null) {
+            byte[] record = destinationRecord(invocation, attempt, response);
+            if (record.length > MAX_ASYNC_PAYLOAD_BYTES) {
+                // Lambda drops such a record and only counts it in DestinationDeliveryFailures; kept in the DLQ here to be seen
+                destinationDeliveryFailures.increment();
+                deadLetter(invocation, attempt, "DestinationDeliveryFailure: the on-success record for " + target.onSuccess() + " is "
+                        + record.length + " bytes, over Lambda's " + MAX_ASYNC_PAYLOAD_BYTES + "-byte limit; in AWS it is dropped and only "
+                        + "the function's DestinationDeliveryFailures metric counts it");
+                return;
+            }
             try {
-                invoke(target.onSuccess(), destinationRecord(invocation, attempt, response), invocation.eventId());
+                invoke(target.onSuccess(), record, invocation.eventId());
             } catch (RuntimeException e) {
                 // Lambda would retry delivering to the destination; treat it as a failed attempt of this invocation
                 failed(invocation, attempt, "on-success destination " + target.onSuccess() + " refused the result: " + describe(e));
@@ -299,6 +321,11 @@ public final class AsyncInvoker implements AutoCloseable {
         Map<String, Usage> copy = new java.util.TreeMap<>();
         usage.forEach((target, c) -> copy.put(target, new Usage(c[0].sum(), c[1].sum())));
         return copy;
+    }
+
+    /** On-success records over Lambda's limit, which Lambda would have dropped: its {@code DestinationDeliveryFailures}. */
+    public long destinationDeliveryFailures() {
+        return destinationDeliveryFailures.sum();
     }
 
     /** Invocations waiting, running or waiting for a retry; for tests and the UI. */

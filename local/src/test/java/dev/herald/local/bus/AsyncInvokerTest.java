@@ -1,6 +1,7 @@
 package dev.herald.local.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.herald.json.Json;
@@ -130,7 +131,7 @@ class AsyncInvokerTest {
             invoker.invoke("slow", new byte[0], null);
 
             // then
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> invoker.invoke("slow", new byte[0], null))
+            assertThatThrownBy(() -> invoker.invoke("slow", new byte[0], null))
                     .isInstanceOf(RejectedInvocationException.class).hasMessageContaining("busy");
             gate.countDown();
         }
@@ -211,6 +212,48 @@ class AsyncInvokerTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void invoke_payloadOverLambdasAsyncLimit_isRefusedAndNeverRuns() {
+        // given
+        AtomicInteger calls = new AtomicInteger();
+        try (AsyncInvoker invoker = invoker(new EventLog(10, Clock.systemUTC()))) {
+            invoker.register(Target.of("f", (in, out, ctx) -> calls.incrementAndGet()));
+            byte[] payload = ("{\"blob\":\"" + "x".repeat(AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+
+            // when / then
+            assertThatThrownBy(() -> invoker.invoke("f", payload, "event-big"))
+                    .isInstanceOf(PayloadTooLargeException.class)
+                    .hasMessageContaining("RequestEntityTooLargeException").hasMessageContaining("1048576");
+            assertThat(calls).hasValue(0);
+        }
+    }
+
+    @Test
+    void onSuccessRecordOverTheLimit_isDeadLetteredOnce_asTheDestinationDeliveryFailureLambdaWouldDrop() throws Exception {
+        // given: a function whose response alone is over 1 MB
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger delivered = new AtomicInteger();
+        EventLog log = new EventLog(10, Clock.systemUTC());
+        try (AsyncInvoker invoker = invoker(log)) {
+            invoker.register(new Target("fan-out", (in, out, ctx) -> {
+                calls.incrementAndGet();
+                out.write(("{\"recipients\":\"" + "r".repeat(AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8));
+            }, "next"));
+            invoker.register(Target.of("next", (in, out, ctx) -> delivered.incrementAndGet()));
+
+            // when
+            invoker.invoke("fan-out", "{}".getBytes(StandardCharsets.UTF_8), "event-fan-out");
+
+            // then
+            await(() -> log.find("event-fan-out").map(e -> e.state().equals("FAILED")).orElse(false));
+            var step = log.find("event-fan-out").orElseThrow().steps().getFirst();
+            assertThat(step.error()).startsWith("DestinationDeliveryFailure").contains("over Lambda's 1048576-byte limit");
+            assertThat(calls).as("not retried: the function itself succeeded").hasValue(1);
+            assertThat(delivered).hasValue(0);
+            assertThat(invoker.destinationDeliveryFailures()).isEqualTo(1);
         }
     }
 }
