@@ -34,10 +34,11 @@ public final class CatalogLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern TYPE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*");
     private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Set<String> TOP_LEVEL = Set.of("defaults", "types", "categories");
     private static final Set<String> TYPE_FIELDS = Set.of("description", "pattern", "recipients", "category", "priority",
-            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email");
+            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email", "maxRecipients", "allowedDomains");
     private static final Set<String> ENRICHER_FIELDS = Set.of("name", "url", "timeout", "retries", "required", "cache");
 
     private CatalogLoader() {
@@ -175,8 +176,45 @@ public final class CatalogLoader {
         if (channels.contains(Channel.EMAIL) && (email == null || email.from() == null)) {
             throw new CatalogException(where + ": uses the email channel but no sender is set; add email.from here or under defaults");
         }
+        int maxRecipients = maxRecipients(where, node.path("maxRecipients"));
+        List<String> allowedDomains = allowedDomains(where, recipients, node.path("allowedDomains"));
         return new NotificationType(id, text(node.path("description"), ""), pattern, recipients, category, priority,
-                channels, delivery, locale, enrich, enrichers, email);
+                channels, delivery, locale, enrich, enrichers, email, maxRecipients, allowedDomains);
+    }
+
+    /** How many recipients (ids, addresses or topics) one event may name: a small default, and a ceiling. */
+    private static int maxRecipients(String where, JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return NotificationType.DEFAULT_MAX_RECIPIENTS;
+        }
+        if (!node.isInt() || node.asInt() < 1 || node.asInt() > NotificationType.MAX_RECIPIENTS_LIMIT) {
+            throw new CatalogException(where + ": maxRecipients must be a whole number from 1 to " + NotificationType.MAX_RECIPIENTS_LIMIT
+                    + " (default " + NotificationType.DEFAULT_MAX_RECIPIENTS + "), got '" + node.asText() + "'; reach larger audiences with a topic");
+        }
+        return node.asInt();
+    }
+
+    /** {@code allowedDomains: [example.com]}: the only domains a direct send may email. */
+    private static List<String> allowedDomains(String where, RecipientSpec recipients, JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (recipients.kind() != RecipientSpec.Kind.EMAIL) {
+            throw new CatalogException(where + ": allowedDomains applies to addresses named in the event; this type's recipients are "
+                    + recipients.kind().key() + ", not email");
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new CatalogException(where + ": allowedDomains must list at least one domain, e.g. [example.com]; leave it out to allow any");
+        }
+        List<String> domains = new ArrayList<>();
+        for (JsonNode d : node) {
+            String domain = d.asText().strip().toLowerCase(Locale.ROOT);
+            if (!d.isTextual() || !DOMAIN.matcher(domain).matches()) {
+                throw new CatalogException(where + ": allowedDomains: '" + d.asText() + "' is not a domain name such as example.com");
+            }
+            domains.add(domain);
+        }
+        return domains;
     }
 
     private static ObjectNode pattern(String where, String id, JsonNode node) {

@@ -19,12 +19,20 @@ public record NotificationType(
         String defaultLocale,
         boolean enrich,
         List<EnricherSpec> enrichers,
-        EmailSettings email) {
+        EmailSettings email,
+        int maxRecipients,
+        List<String> allowedDomains) {
+
+    /** Recipients an event may name when the catalog type does not say ({@code maxRecipients}). */
+    public static final int DEFAULT_MAX_RECIPIENTS = 50;
+    /** The most a type may allow: more belongs in a topic, whose members Herald reads itself. */
+    public static final int MAX_RECIPIENTS_LIMIT = 1000;
 
     public NotificationType {
         pattern = pattern.deepCopy();
         channels = List.copyOf(channels);
         enrichers = List.copyOf(enrichers);
+        allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
     }
 
     /**
@@ -43,6 +51,18 @@ public record NotificationType(
             rule = ordered;
         }
         return Json.write(rule);
+    }
+
+    /**
+     * Whether an address named in an event may be emailed: any address when {@code allowedDomains} is empty,
+     * otherwise one whose domain is listed (case-insensitive, exact domain).
+     */
+    public boolean allowsDomainOf(String address) {
+        if (allowedDomains.isEmpty()) {
+            return true;
+        }
+        String domain = address.substring(address.lastIndexOf('@') + 1).strip().toLowerCase(java.util.Locale.ROOT);
+        return allowedDomains.contains(domain);
     }
 
     public boolean isCritical() {

@@ -61,6 +61,72 @@ class CatalogLoaderTest {
         assertThat(type.delivery()).isEqualTo(DeliveryStrategy.ALL);
         assertThat(type.enrich()).isTrue();
         assertThat(type.email().from()).isEqualTo("Herald <n@example.com>");
+        assertThat(type.maxRecipients()).isEqualTo(NotificationType.DEFAULT_MAX_RECIPIENTS);
+        assertThat(type.allowedDomains()).isEmpty();
+    }
+
+    @Test
+    void parse_maxRecipients_isKept() {
+        // when
+        NotificationType type = CatalogLoader.parse("catalog.yaml", VALID + "    maxRecipients: 200\n").require("booking.created");
+
+        // then
+        assertThat(type.maxRecipients()).isEqualTo(200);
+    }
+
+    @Test
+    void parse_maxRecipientsOverTheCeiling_isRefusedPointingToTopics() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    maxRecipients: 5000\n"))
+                .isInstanceOf(CatalogException.class)
+                .hasMessage("catalog.yaml: type 'booking.created': maxRecipients must be a whole number from 1 to 1000 (default 50),"
+                        + " got '5000'; reach larger audiences with a topic");
+    }
+
+    @Test
+    void parse_maxRecipientsNotANumber_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    maxRecipients: many\n"))
+                .hasMessageContaining("maxRecipients must be a whole number from 1 to 1000");
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    maxRecipients: 0\n"))
+                .hasMessageContaining("got '0'");
+    }
+
+    @Test
+    void parse_allowedDomainsOnADirectSend_areKeptLowerCase() {
+        // given
+        String yaml = VALID + """
+                  mail.out:
+                    recipients: { email: detail.to }
+                    category: transactional
+                    channels: [email]
+                    allowedDomains: [Example.com, mail.example.org]
+                """;
+
+        // when
+        NotificationType type = CatalogLoader.parse("catalog.yaml", yaml).require("mail.out");
+
+        // then
+        assertThat(type.allowedDomains()).containsExactly("example.com", "mail.example.org");
+        assertThat(type.allowsDomainOf("ana@EXAMPLE.com")).isTrue();
+        assertThat(type.allowsDomainOf("ana@evil.example")).isFalse();
+    }
+
+    @Test
+    void parse_allowedDomainsOnUserIds_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    allowedDomains: [example.com]\n"))
+                .hasMessageContaining("type 'booking.created': allowedDomains applies to addresses named in the event");
+    }
+
+    @Test
+    void parse_allowedDomainNotADomain_isRefused() {
+        String yaml = VALID + """
+                  mail.out:
+                    recipients: { email: detail.to }
+                    category: transactional
+                    channels: [email]
+                    allowedDomains: ["*"]
+                """;
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", yaml))
+                .hasMessageContaining("allowedDomains: '*' is not a domain name");
     }
 
     @Test
