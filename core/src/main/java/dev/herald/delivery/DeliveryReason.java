@@ -18,6 +18,14 @@ public final class DeliveryReason {
     public static final String TEMPLATE_MISSING = "template_missing";
     public static final String TOO_LARGE = "too_large";
     public static final String INVALID_EVENT = "invalid_event";
+    /** The event names more recipients than its type's {@code maxRecipients}; the whole event is refused. */
+    public static final String TOO_MANY_RECIPIENTS = "too_many_recipients";
+    /** An address in the event is outside its type's {@code allowedDomains}; the whole event is refused. */
+    public static final String DOMAIN_NOT_ALLOWED = "domain_not_allowed";
+    /** The event's recipient field is missing or empty. */
+    public static final String MISSING_RECIPIENT = "missing_recipient";
+    /** The event matched a rule whose type the catalog no longer has. */
+    public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String TRANSIENT_ERROR = "transient_error";
     public static final String RETRIES_EXHAUSTED = "retries_exhausted";
     /** The email was sent, and then bounced permanently (SES bounce event). */
