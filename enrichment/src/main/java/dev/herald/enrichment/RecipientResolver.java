@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
 import dev.herald.catalog.RecipientSpec;
+import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.recipient.Recipient;
+import dev.herald.recipient.RecipientLimits;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +20,29 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
-/** Finds an event's recipients as its catalog type says, and loads what Herald stores about each. */
+/**
+ * Finds an event's recipients as its catalog type says, and loads what Herald stores about each.
+ *
+ * <p>What can never be stored or delivered is refused before anything is read: more recipients than the type's
+ * {@code maxRecipients}, an id or topic over {@link RecipientLimits#MAX_ID_BYTES}, an address that is malformed,
+ * too long or outside the type's {@code allowedDomains}. A topic's members are read until they could no longer fit
+ * the hand-off to the processor, so a huge topic is refused without loading its profiles.
+ */
 final class RecipientResolver {
 
     /** Members of a topic are read a page at a time. */
     private static final int TOPIC_PAGE = 500;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    /** Recipients loaded at once: enough to read a few thousand profiles in seconds, few enough to spare DynamoDB. */
+    static final int LOAD_PARALLELISM = 16;
 
     private final RecipientRepository recipients;
 
@@ -34,32 +50,90 @@ final class RecipientResolver {
         this.recipients = recipients;
     }
 
-    /** The recipients, or a {@link Rejection} explaining why the event names none that can ever be reached. */
-    List<ResolvedRecipient> resolve(NotificationType type, EventEnvelope event) {
+    /**
+     * The recipients, or a {@link Rejection} explaining why the event names none that can ever be reached.
+     *
+     * @param budget bytes the recipients may take in the hand-off to the processor
+     */
+    List<ResolvedRecipient> resolve(NotificationType type, EventEnvelope event, long budget) {
         RecipientSpec spec = type.recipients();
         JsonNode value = spec.path().read(Json.tree(event));
-        List<String> values = texts(value);
+        List<String> values = texts(type, value);
         if (values.isEmpty()) {
-            throw new Rejection("missing_recipient: " + spec.path() + " is missing or empty; the catalog type " + type.id()
+            throw new Rejection(DeliveryReason.MISSING_RECIPIENT + ": " + spec.path() + " is missing or empty; the catalog type " + type.id()
                     + " takes its recipients (" + spec.kind().key() + ") from there");
         }
+        if (values.size() > type.maxRecipients()) {
+            throw new Rejection(DeliveryReason.TOO_MANY_RECIPIENTS + ": " + spec.path() + " names " + values.size() + " "
+                    + (spec.kind() == RecipientSpec.Kind.TOPIC ? "topics" : "recipients") + "; type " + type.id() + " takes at most "
+                    + type.maxRecipients() + " in one event (maxRecipients in catalog.yaml); the event is refused whole, nothing was sent"
+                    + (spec.kind() == RecipientSpec.Kind.TOPIC ? "" : "; reach larger audiences with a topic"));
+        }
         return switch (spec.kind()) {
-            case USER_ID -> values.stream().map(id -> load(type, id)).toList();
-            case EMAIL -> values.stream().map(address -> direct(type, address)).toList();
-            case TOPIC -> values.stream().flatMap(topic -> members(type, topic).stream()).toList();
+            case USER_ID -> loadAll(values, id -> load(type, id));
+            case EMAIL -> loadAll(values, address -> direct(type, address));
+            case TOPIC -> loadAll(memberIds(values, budget), id -> load(type, id));
         };
     }
 
-    private List<ResolvedRecipient> members(NotificationType type, String topic) {
-        List<ResolvedRecipient> resolved = new ArrayList<>();
-        String after = null;
-        while (true) {
-            List<String> page = recipients.members(topic, after, TOPIC_PAGE);
-            page.forEach(id -> resolved.add(load(type, id)));
-            if (page.size() < TOPIC_PAGE) {
-                return resolved;
+    /**
+     * Every member of the topics, each once, in order. Stops reading, and refuses the event, once even the smallest
+     * record of the members read so far exceeds the budget.
+     */
+    private List<String> memberIds(List<String> topics, long budget) {
+        Set<String> ids = new LinkedHashSet<>();
+        long minimumBytes = 0;
+        for (String topic : topics) {
+            String after = null;
+            while (true) {
+                List<String> page = recipients.members(topic, after, TOPIC_PAGE);
+                for (String id : page) {
+                    if (ids.add(id)) {
+                        minimumBytes += HandOff.minimumBytes(id);
+                    }
+                }
+                if (minimumBytes > budget) {
+                    throw new Rejection(DeliveryReason.TOO_LARGE + ": topic " + topic + " takes the audience past " + ids.size()
+                            + " members, more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is "
+                            + HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
+                }
+                if (page.size() < TOPIC_PAGE) {
+                    break;
+                }
+                after = page.getLast();
             }
-            after = page.getLast();
+        }
+        return List.copyOf(ids);
+    }
+
+    /** Resolves each value, up to {@link #LOAD_PARALLELISM} at once on virtual threads, in the values' order. */
+    private static List<ResolvedRecipient> loadAll(List<String> values, Function<String, ResolvedRecipient> loader) {
+        if (values.size() == 1) {
+            return List.of(loader.apply(values.getFirst()));
+        }
+        Semaphore permits = new Semaphore(LOAD_PARALLELISM);
+        try (ExecutorService loaders = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ResolvedRecipient>> loads = new ArrayList<>(values.size());
+            for (String value : values) {
+                loads.add(loaders.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return loader.apply(value);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<ResolvedRecipient> resolved = new ArrayList<>(values.size());
+            for (Future<ResolvedRecipient> load : loads) {
+                resolved.add(load.get());
+            }
+            return resolved;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading recipients", e);
         }
     }
 
@@ -79,9 +153,6 @@ final class RecipientResolver {
      * its emails' one-click links; a critical type ignores those, so it does not read them.
      */
     private ResolvedRecipient direct(NotificationType type, String address) {
-        if (!EMAIL.matcher(address).matches()) {
-            throw new Rejection("invalid_address: " + type.recipients().path() + " is not an email address");
-        }
         String id = directId(address);
         Map<String, Set<Channel>> unsubscribed = type.isCritical() ? Map.of() : recipients.load(id).unsubscribed();
         return new ResolvedRecipient(id, null, List.of(), address, recipients.isSuppressed(address), unsubscribed);
@@ -97,20 +168,38 @@ final class RecipientResolver {
         }
     }
 
-    private static List<String> texts(JsonNode value) {
+    /** The distinct values at the path, each checked against what its kind can ever be stored or sent as. */
+    private static List<String> texts(NotificationType type, JsonNode value) {
         Set<String> out = new LinkedHashSet<>();
+        String path = type.recipients().path().toString();
         if (value.isArray()) {
-            value.forEach(v -> addText(out, v));
+            for (int i = 0; i < value.size(); i++) {
+                addText(type, path + "[" + i + "]", out, value.get(i));
+            }
         } else {
-            addText(out, value);
+            addText(type, path, out, value);
         }
         return List.copyOf(out);
     }
 
-    private static void addText(Set<String> out, JsonNode v) {
-        if ((v.isTextual() || v.isNumber()) && !v.asText().isBlank()) {
-            out.add(v.asText().strip());
+    private static void addText(NotificationType type, String path, Set<String> out, JsonNode v) {
+        if (!(v.isTextual() || v.isNumber()) || v.asText().isBlank()) {
+            return;
         }
+        String text = v.asText().strip();
+        Optional<String> problem = switch (type.recipients().kind()) {
+            case USER_ID -> RecipientLimits.idProblem("recipient id", text);
+            case TOPIC -> RecipientLimits.idProblem("topic name", text);
+            case EMAIL -> RecipientLimits.emailProblem(text);
+        };
+        if (problem.isPresent()) {
+            throw new Rejection(DeliveryReason.INVALID_EVENT + ": " + path + ": " + problem.get());
+        }
+        if (type.recipients().kind() == RecipientSpec.Kind.EMAIL && !type.allowsDomainOf(text)) {
+            throw new Rejection(DeliveryReason.DOMAIN_NOT_ALLOWED + ": " + path + ": type " + type.id() + " emails only "
+                    + String.join(", ", type.allowedDomains()) + " (allowedDomains in catalog.yaml); the event is refused whole, nothing was sent");
+        }
+        out.add(text);
     }
 
     /** The event can never be delivered as it stands. */

@@ -12,6 +12,7 @@ import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.QuietHours;
+import dev.herald.recipient.RecipientLimits;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import java.time.Clock;
@@ -25,7 +26,6 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,7 +40,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, RecipientEventsHandler.Result> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecipientEventsHandler.class);
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     /** What happened to one management event: {@code applied}, or refused with the reason. */
     public record Result(String eventId, String detailType, boolean applied, String error) {
@@ -138,8 +137,10 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
             }
         }
         String email = optional(d, "email");
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            throw new IllegalArgumentException("detail.email is not an email address");
+        if (email != null) {
+            RecipientLimits.emailProblem(email).ifPresent(problem -> {
+                throw new IllegalArgumentException("detail.email: " + problem);
+            });
         }
         return new RecipientProfile(id, locale == null ? null : Locale.forLanguageTag(locale).toLanguageTag(), timeZone, email,
                 optional(d, "displayName"), optOuts(d.path("optOuts")), quietHours(d.path("quietHours")), clock.instant());

@@ -128,6 +128,33 @@ class RecipientEventsHandlerTest {
     }
 
     @Test
+    void handle_recipientIdOf10000Characters_isRefusedNotRetried() {
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"" + "u".repeat(10_000) + "\"}"));
+
+        // then
+        assertThat(result.applied()).isFalse();
+        assertThat(result.error()).isEqualTo("Recipient Upserted: detail.recipientId is required: a non-empty id without spaces or '#'");
+    }
+
+    @Test
+    void handle_topicNameOver256Bytes_isRefused() {
+        assertThat(handler.handle(event(ManagementEvents.TOPIC_SUBSCRIBED, "{\"topic\":\"" + "t".repeat(257) + "\",\"recipientId\":\"u1\"}")).error())
+                .isEqualTo("Topic Subscribed: detail.topic is required: a non-empty id without spaces or '#'");
+        assertThat(recipients.members("t".repeat(257), null, 10)).isEmpty();
+    }
+
+    @Test
+    void handle_emailOver254Characters_isRefused() {
+        // when
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\",\"email\":\"" + "a".repeat(250) + "@example.com\"}"));
+
+        // then
+        assertThat(result.error()).isEqualTo("Recipient Upserted: detail.email: email address is 262 characters; at most 254 (RFC 5321)");
+        assertThat(recipients.find("u1")).isEmpty();
+    }
+
+    @Test
     void handle_unknownChannelInOptOuts_isRefused() {
         assertThat(handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"u1\",\"optOuts\":{\"news\":[\"sms\"]}}")).error())
                 .contains("unknown channel 'sms'");
