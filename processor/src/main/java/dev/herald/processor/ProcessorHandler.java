@@ -33,9 +33,11 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -107,7 +109,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
         Instant now = clock.instant();
         String eventId = enriched.event().id();
         if (enriched.isRejected()) {
-            return recordRejection(enriched, now);
+            return recordRejection(enriched, enriched.rejection(), now);
         }
         NotificationType type = catalog.require(enriched.typeId());
 
@@ -116,7 +118,21 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
             routes.addAll(router.route(type, recipient, now));
         }
         List<Delivery> records = routes.stream().map(r -> record(eventId, type, r, now)).toList();
-        List<Delivery> created = deliveries.createAll(records);
+        // a key DynamoDB can never store fails every retry alike: the event is refused before anything is written
+        Optional<String> keyProblem = records.stream().map(d -> d.key().sizeProblem()).flatMap(Optional::stream).findFirst();
+        if (keyProblem.isPresent()) {
+            return recordRejection(enriched, DeliveryReason.INVALID_EVENT + ": " + keyProblem.get(), now);
+        }
+        List<Delivery> created;
+        try {
+            created = deliveries.createAll(records);
+        } catch (DynamoDbException e) {
+            if (!isValidationError(e)) {
+                throw e;
+            }
+            return recordRejection(enriched, DeliveryReason.INVALID_EVENT + ": DynamoDB refused the event's deliveries: "
+                    + e.awsErrorDetails().errorMessage(), now);
+        }
         int duplicates = records.size() - created.size();
 
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
@@ -184,17 +200,26 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
         }
     }
 
-    private RoutingResult recordRejection(EnrichedEvent enriched, Instant now) {
+    /** Key or item too large, or otherwise malformed: DynamoDB will refuse it again on every retry. */
+    private static boolean isValidationError(DynamoDbException e) {
+        return e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /**
+     * Records an event that can never be delivered as one FAILED delivery with the reason. Deliveries that an
+     * earlier, partly refused write created stay PENDING and are never dispatched; they expire with their TTL.
+     */
+    private RoutingResult recordRejection(EnrichedEvent enriched, String reason, Instant now) {
         String eventId = enriched.event().id();
         NotificationType type = catalog.find(enriched.typeId()).orElse(null);
         Channel channel = type == null ? Channel.WEBSOCKET : type.channels().getFirst();
         // no recipient could be named, so the event's outcome is recorded under a placeholder recipient
         DeliveryKey key = new DeliveryKey(eventId, enriched.typeId(), channel, "-");
-        boolean created = deliveries.create(Delivery.outcome(key, DeliveryStatus.FAILED, enriched.rejection(), now));
+        boolean created = deliveries.create(Delivery.outcome(key, DeliveryStatus.FAILED, reason, now));
         metrics.count(Outcome.FAILED, channel, created ? 1 : 0);
         metrics.flush();
-        LOG.warn("event rejected: {}", enriched.rejection());
-        return new RoutingResult(eventId, enriched.typeId(), 0, 0, created ? 0 : 1, enriched.rejection());
+        LOG.warn("event rejected: {}", reason);
+        return new RoutingResult(eventId, enriched.typeId(), 0, 0, created ? 0 : 1, reason);
     }
 
     private static Delivery record(String eventId, NotificationType type, Route route, Instant now) {

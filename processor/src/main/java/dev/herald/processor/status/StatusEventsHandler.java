@@ -1,8 +1,6 @@
 package dev.herald.processor.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
-import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
@@ -10,6 +8,7 @@ import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.Wiring;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,11 +42,12 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     private final String busName;
 
     public StatusEventsHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private StatusEventsHandler(HeraldConfig config) {
-        this(AwsClients.build(EventBridgeClient.builder(), config), config.require(HeraldEnv.EVENT_BUS));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public StatusEventsHandler(Wiring wiring) {
+        this(wiring.client(EventBridgeClient.builder()), wiring.config().require(HeraldEnv.EVENT_BUS));
     }
 
     public StatusEventsHandler(EventBridgeClient eventBridge, String busName) {
