@@ -5,28 +5,26 @@ import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.channel.email.EmailChannelHandler;
-import dev.herald.channel.email.EmailComposer;
-import dev.herald.channel.email.SesEmailSender;
 import dev.herald.channel.email.UnsubscribeHandler;
 import dev.herald.channel.push.DeviceEventsHandler;
-import dev.herald.channel.push.DeviceRegistrar;
 import dev.herald.channel.push.PushChannelHandler;
 import dev.herald.channel.websocket.ConnectHandler;
 import dev.herald.channel.websocket.DefaultRouteHandler;
 import dev.herald.channel.websocket.DisconnectHandler;
 import dev.herald.channel.websocket.WebSocketChannelHandler;
-import dev.herald.channel.websocket.auth.TokenVerifier;
 import dev.herald.channel.websocket.auth.Tokens;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
+import dev.herald.lambda.Wiring;
 import dev.herald.enrichment.EnrichmentHandler;
 import dev.herald.enrichment.HttpEnricher;
 import dev.herald.enrichment.recipients.RecipientEventsHandler;
 import dev.herald.local.aws.ContainerCredentialsApi;
 import dev.herald.local.aws.EventBridgeApi;
+import dev.herald.local.aws.LambdaApi;
 import dev.herald.local.aws.LocalCredentials;
 import dev.herald.local.aws.SigV4;
 import dev.herald.local.aws.Faults;
@@ -58,8 +56,6 @@ import dev.herald.processor.RateLimiter;
 import dev.herald.processor.status.StatusEventsHandler;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.RecipientRepository;
-import dev.herald.templates.TemplateRenderer;
-import dev.herald.templates.TemplateSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,9 +70,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -139,58 +132,49 @@ public final class HeraldLocal implements AutoCloseable {
             this.secrets = LocalSecrets.resolve(options.dataDir(), options.jwtSecret(), options.apiKey());
             var dynamo = store.dynamo();
             var tables = LocalStore.TABLES;
-            // the retention a deployment sets in HERALD_DELIVERY_RETENTION_DAYS applies here too
-            this.deliveries = new DeliveryRepository(dynamo, tables.deliveries(), clock,
-                    Duration.ofDays(HeraldConfig.fromEnvironment().deliveryRetentionDays()));
-            this.recipients = new RecipientRepository(dynamo, tables.recipients(), clock);
-            ConnectionRepository connections = new ConnectionRepository(dynamo, tables.connections(), clock);
+            this.credentials = new LocalCredentials(secrets.accessKeyId(), secrets.secretAccessKey(), clock);
+            // the route and unsubscribe handlers call no AWS endpoint, so they are wired before the port is known
+            Wiring storeWiring = wiring(baseConfig(secrets));
+            this.deliveries = storeWiring.deliveries();
+            this.recipients = storeWiring.recipients();
+            ConnectionRepository connections = storeWiring.connections();
             LocalTable localTable = new LocalTable(dynamo);
             this.events = new EventLog(1000, clock);
             this.deadLetters = new DeadLetterQueue(localTable);
             this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
             invoker.duplicateWhen(() -> faults.next(Faults.Service.INVOCATIONS).isPresent());
             this.bus = new LocalBus(rules(catalog), invoker, events);
-            this.gateway = new WebSocketGateway(
-                    new ConnectHandler(connections, TokenVerifier.hs256(secrets.jwtSecret(), null, null, clock), clock),
-                    new DefaultRouteHandler(connections, deliveries),
-                    new DisconnectHandler(connections),
-                    id -> connections.find(id).map(Connection::userId), clock);
+            this.gateway = new WebSocketGateway(new ConnectHandler(storeWiring), new DefaultRouteHandler(storeWiring),
+                    new DisconnectHandler(storeWiring), id -> connections.find(id).map(Connection::userId), clock);
 
             List<HttpEndpoint> endpoints = new CopyOnWriteArrayList<>();
             EventIntake intake = new EventIntake(bus, clock);
-            this.credentials = new LocalCredentials(secrets.accessKeyId(), secrets.secretAccessKey(), clock);
             SigV4 signatures = new SigV4(credentials, clock);
             this.containerCredentials = new ContainerCredentialsApi(credentials, UUID.randomUUID().toString());
             endpoints.add(containerCredentials);
             endpoints.add(new EventBridgeApi(intake, signatures));
+            endpoints.add(new LambdaApi(invoker, signatures));
             endpoints.add(new ManagementApi(gateway, faults, signatures));
             endpoints.add(new SesApi(outbox, faults, clock, signatures));
             endpoints.add(new SnsApi(localTable, outbox, faults, clock, signatures));
-            this.unsubscribe = new UnsubscribeHandler(catalog, deliveries, recipients);
+            this.unsubscribe = new UnsubscribeHandler(storeWiring);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
             endpoints.add(new DevApi(this, intake));
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
 
-            // the handlers' AWS clients talk to this very server, so they are built once its port is known
+            // the handlers' AWS clients talk to this very server, so they are wired once its port is known
             this.config = configFor(baseUrl(), secrets);
-            URI callbackUrl = URI.create(config.require(HeraldEnv.WEBSOCKET_CALLBACK_URL));
-            TemplateRenderer renderer = new TemplateRenderer(TemplateSource.directory(options.templatesDir()), catalog);
+            Wiring wiring = wiring(config);
             invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(catalog, recipients, HttpEnricher.create()), PROCESSOR));
             invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
                     new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(catalog, recipients, clock)));
-            SnsClient sns = functionClient(SnsClient.builder(), config.awsEndpoint());
-            invoker.register(Target.of(DEVICES, new DeviceEventsHandler(
-                    new DeviceRegistrar(sns, recipients, DeviceRegistrar.applicationArns(config), clock))));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(connections, deliveries,
-                    functionClient(ApiGatewayManagementApiClient.builder(), Optional.of(callbackUrl)), renderer, metrics)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(recipients, deliveries, sns, renderer, metrics)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(recipients, deliveries,
-                    new SesEmailSender(functionClient(SesV2Client.builder(), config.awsEndpoint()), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
-                    renderer, new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)), metrics)));
-            EventBridgeClient eventBridge = functionClient(EventBridgeClient.builder(), config.awsEndpoint());
-            invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(eventBridge, config.require(HeraldEnv.EVENT_BUS))));
+            invoker.register(Target.of(DEVICES, new DeviceEventsHandler(wiring)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(wiring)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(wiring)));
+            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(wiring)));
+            invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(wiring)));
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
             resumeInterrupted();
         } catch (RuntimeException e) {
@@ -227,12 +211,14 @@ public final class HeraldLocal implements AutoCloseable {
     }
 
     /**
-     * A client for a handler, signed as a SnapStart function signs: with its role's temporary credentials (a session
-     * token, an expiration), the same ones the container-credentials endpoint hands to handlers running from their
-     * jars (see {@link ContainerCredentialsApi}). Static or made-up keys are refused by every endpoint here.
+     * The handlers' wiring here: herald local's embedded store, catalog, templates and metrics, and the credentials a
+     * SnapStart function signs with: its role's temporary ones (a session token, an expiration), the same that the
+     * container-credentials endpoint hands to handlers running from their jars (see {@link ContainerCredentialsApi}).
+     * Static or made-up keys are refused by every endpoint here.
      */
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C functionClient(B builder, Optional<URI> endpoint) {
-        return AwsClients.build(builder, endpoint, credentials.functionProvider());
+    private Wiring wiring(HeraldConfig config) {
+        return Wiring.builder(config).dynamo(store.dynamo()).credentials(credentials.functionProvider()).catalog(catalog)
+                .templatesDir(options.templatesDir()).clock(clock).metrics(service -> metrics).build();
     }
 
     /** A client for an app or a test, signed with the app credentials herald local issued, e.g. {@code client(SnsClient.builder())}. */
@@ -258,19 +244,30 @@ public final class HeraldLocal implements AutoCloseable {
     /**
      * The configuration the handlers run with here, as environment variables would give it to them in Lambda:
      * table names, {@code HERALD_AWS_ENDPOINT} and the WebSocket callback URL pointing at this runtime, the JWT
-     * secret, the bus, the SES configuration set, the unsubscribe endpoint and the SNS platform applications.
+     * secret, the bus, the SES configuration set, the unsubscribe endpoint, the SNS platform applications, the channel
+     * functions the processor hands over to, and the delivery retention set in herald local's own environment.
      */
     static HeraldConfig configFor(String baseUrl, LocalSecrets secrets) {
-        return LocalStore.TABLES.applyTo(HeraldConfig.of(Map.of()))
+        return baseConfig(secrets)
                 .with(HeraldEnv.AWS_ENDPOINT, baseUrl)
                 .with(HeraldEnv.WEBSOCKET_CALLBACK_URL, baseUrl)
+                .with(HeraldEnv.UNSUBSCRIBE_URL, baseUrl + UNSUBSCRIBE_PATH);
+    }
+
+    /** What does not depend on the port: tables, secret, bus, configuration set, platform applications, functions. */
+    private static HeraldConfig baseConfig(LocalSecrets secrets) {
+        HeraldConfig config = LocalStore.TABLES.applyTo(HeraldConfig.of(Map.of()))
                 .with(HeraldEnv.EVENT_BUS, EventBridgeApi.BUS)
                 .with(HeraldEnv.JWT_SECRET, secrets.jwtSecret())
                 .with(HeraldEnv.SES_CONFIGURATION_SET, SES_CONFIGURATION_SET)
-                .with(HeraldEnv.UNSUBSCRIBE_URL, baseUrl + UNSUBSCRIBE_PATH)
                 .with(HeraldEnv.SNS_APNS_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS/herald-local")
                 .with(HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS_SANDBOX/herald-local")
-                .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local");
+                .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local")
+                .with(HeraldEnv.WEBSOCKET_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET))
+                .with(HeraldEnv.PUSH_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.PUSH))
+                .with(HeraldEnv.EMAIL_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.EMAIL));
+        Optional<String> retention = HeraldConfig.fromEnvironment().find(HeraldEnv.DELIVERY_RETENTION_DAYS);
+        return retention.isPresent() ? config.with(HeraldEnv.DELIVERY_RETENTION_DAYS, retention.get()) : config;
     }
 
     /**

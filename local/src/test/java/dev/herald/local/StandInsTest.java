@@ -10,7 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import dev.herald.catalog.Channel;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
@@ -107,10 +113,27 @@ class StandInsTest {
 
     @Test
     void sdkCallToAnotherService_getsAnAwsErrorNamingIt() {
-        try (var lambda = local.client(software.amazon.awssdk.services.lambda.LambdaClient.builder())) {
-            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("f")))
-                    .isInstanceOf(software.amazon.awssdk.services.lambda.model.LambdaException.class)
-                    .hasMessageContaining("herald local does not support lambda POST /2015-03-31/functions/f/invocations");
+        try (var dynamo = local.client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder())) {
+            assertThatThrownBy(dynamo::listTables)
+                    .isInstanceOf(software.amazon.awssdk.services.dynamodb.model.DynamoDbException.class)
+                    .hasMessageContaining("herald local does not support DynamoDB_20120810.ListTables");
+        }
+    }
+
+    @Test
+    void lambdaInvoke_queuesAsynchronousInvocations_asLambdaDoes() {
+        try (LambdaClient lambda = local.client(LambdaClient.builder())) {
+            // a channel function, by name, asynchronously: accepted with 202
+            assertThat(lambda.invoke(r -> r.functionName(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.EMAIL))
+                    .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("{\"notificationId\":\"n-lambda\",\"recipients\":[]}")))
+                    .statusCode()).isEqualTo(202);
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("no-such-function").invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String("{}")))).isInstanceOf(ResourceNotFoundException.class);
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.PROCESSOR).payload(SdkBytes.fromUtf8String("{}"))))
+                    .isInstanceOf(LambdaException.class).hasMessageContaining("asynchronously only");
+            SdkBytes overOneMegabyte = SdkBytes.fromUtf8String("{\"blob\":\"" + "x".repeat(1024 * 1024) + "\"}");
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.PROCESSOR).invocationType(InvocationType.EVENT)
+                    .payload(overOneMegabyte))).isInstanceOf(RequestTooLargeException.class);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.herald.templates;
 import com.github.mustachejava.Mustache;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.NotificationType;
+import dev.herald.lambda.Wiring;
 import java.io.StringWriter;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,6 +24,11 @@ public final class TemplateRenderer {
     public TemplateRenderer(TemplateSource source, Catalog catalog) {
         this.source = source;
         this.catalog = catalog;
+    }
+
+    /** The renderer a handler uses: the wiring's template folder (herald local), else the templates in the jar. */
+    public static TemplateRenderer of(Wiring wiring) {
+        return new TemplateRenderer(wiring.templatesDir().map(TemplateSource::directory).orElseGet(TemplateSource::classpath), wiring.catalog());
     }
 
     public Catalog catalog() {

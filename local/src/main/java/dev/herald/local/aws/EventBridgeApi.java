@@ -54,9 +54,11 @@ public final class EventBridgeApi implements HttpEndpoint {
         if (!call.method().equals("POST") || target.isEmpty()) {
             return Optional.empty();
         }
-        Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.AWS_JSON);
-        if (unauthenticated.isPresent()) {
-            return unauthenticated;
+        if (target.get().startsWith(TARGET_PREFIX)) {
+            Optional<HttpReply> unauthenticated = signatures.refuse(call, SERVICE, AwsErrors.Protocol.AWS_JSON);
+            if (unauthenticated.isPresent()) {
+                return unauthenticated;
+            }
         }
         if (!target.get().equals(TARGET_PREFIX + "PutEvents")) {
             return Optional.of(AwsErrors.json11(400, "UnknownOperationException", "herald local does not support " + target.get()

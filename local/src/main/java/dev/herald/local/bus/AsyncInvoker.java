@@ -122,7 +122,7 @@ public final class AsyncInvoker implements AutoCloseable {
             throw new IllegalArgumentException("no function '" + targetName + "' in herald local; known: " + targets.keySet());
         }
         if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
-            throw new PayloadTooLargeException("RequestEntityTooLargeException: the payload of " + payload.length + " bytes for " + targetName
+            throw new PayloadTooLargeException("RequestTooLargeException: the payload of " + payload.length + " bytes for " + targetName
                     + " is over " + MAX_ASYNC_PAYLOAD_BYTES + " bytes, Lambda's limit for an asynchronous invocation");
         }
         Invocation invocation = queue(targetName, payload, eventId);

@@ -226,7 +226,7 @@ class AsyncInvokerTest {
             // when / then
             assertThatThrownBy(() -> invoker.invoke("f", payload, "event-big"))
                     .isInstanceOf(PayloadTooLargeException.class)
-                    .hasMessageContaining("RequestEntityTooLargeException").hasMessageContaining("1048576");
+                    .hasMessageContaining("RequestTooLargeException").hasMessageContaining("1048576");
             assertThat(calls).hasValue(0);
         }
     }

@@ -1,7 +1,5 @@
 package dev.herald.channel.email;
 
-import dev.herald.aws.AwsClients;
-import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
 import dev.herald.config.HeraldConfig;
@@ -16,22 +14,18 @@ import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.lambda.SnapStartPriming;
-import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.templates.Rendered;
 import dev.herald.templates.TemplateModel;
 import dev.herald.templates.TemplatePart;
 import dev.herald.templates.TemplateRenderer;
-import dev.herald.templates.TemplateSource;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -60,22 +54,17 @@ public final class EmailChannelHandler extends ChannelHandler {
 
     /** Lambda entry point: everything from the environment. */
     public EmailChannelHandler() {
-        this(warnIfUnset(HeraldConfig.fromEnvironment(), HeraldEnv.SES_CONFIGURATION_SET,
-                "SES will report no bounces or complaints, so no address gets suppressed"), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private EmailChannelHandler(HeraldConfig config, Clock clock) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
-    }
-
-    private EmailChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
-                        Duration.ofDays(config.deliveryRetentionDays())),
-                new SesEmailSender(AwsClients.build(SesV2Client.builder(), config), config.find(HeraldEnv.SES_CONFIGURATION_SET)),
-                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
-                new EmailComposer(config.find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)),
-                new EmfNotificationMetrics("email"));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public EmailChannelHandler(Wiring wiring) {
+        this(wiring.recipients(), wiring.deliveries(),
+                new SesEmailSender(wiring.client(SesV2Client.builder()), warnIfUnset(wiring.config(), HeraldEnv.SES_CONFIGURATION_SET,
+                        "SES will report no bounces or complaints, so no address gets suppressed").find(HeraldEnv.SES_CONFIGURATION_SET)),
+                TemplateRenderer.of(wiring),
+                new EmailComposer(wiring.config().find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)),
+                wiring.metrics("email"));
     }
 
     private static HeraldConfig warnIfUnset(HeraldConfig config, HeraldEnv env, String consequence) {

@@ -1,21 +1,16 @@
 package dev.herald.channel.email;
 
-import dev.herald.aws.AwsClients;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
+import dev.herald.lambda.Wiring;
 import dev.herald.recipient.RecipientRepository;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The Lambda behind the EventBridge rule for SES's bounce and complaint events: suppresses the addresses (a
@@ -37,17 +32,12 @@ public final class SesEventHandler extends JsonHandler<EventEnvelope, SesEventHa
 
     /** Lambda entry point: everything from the environment. */
     public SesEventHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private SesEventHandler(HeraldConfig config, Clock clock) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
-    }
-
-    private SesEventHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
-                        Duration.ofDays(config.deliveryRetentionDays())));
+    /** Wired as Lambda wires it, from {@code wiring}. */
+    public SesEventHandler(Wiring wiring) {
+        this(wiring.recipients(), wiring.deliveries());
     }
 
     /** Everything given: for tests and herald local. */

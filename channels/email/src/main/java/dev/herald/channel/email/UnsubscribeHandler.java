@@ -4,27 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
-import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.Correlation;
 import dev.herald.recipient.RecipientRepository;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 /**
@@ -62,17 +56,12 @@ public final class UnsubscribeHandler implements RequestHandler<APIGatewayProxyR
 
     /** Lambda entry point: everything from the environment. */
     public UnsubscribeHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private UnsubscribeHandler(HeraldConfig config, Clock clock) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
-    }
-
-    private UnsubscribeHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(CatalogLoader.fromClasspath(),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays())),
-                new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public UnsubscribeHandler(Wiring wiring) {
+        this(wiring.catalog(), wiring.deliveries(), wiring.recipients());
     }
 
     /** Everything given: for tests and herald local. */

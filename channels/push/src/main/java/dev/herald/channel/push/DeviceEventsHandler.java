@@ -1,22 +1,17 @@
 package dev.herald.channel.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
 import dev.herald.event.InvalidEventException;
 import dev.herald.lambda.JsonHandler;
+import dev.herald.lambda.Wiring;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.Platform;
-import dev.herald.recipient.RecipientRepository;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -43,13 +38,13 @@ public final class DeviceEventsHandler extends JsonHandler<EventEnvelope, Device
 
     /** Lambda entry point: everything from the environment. */
     public DeviceEventsHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private DeviceEventsHandler(HeraldConfig config, Clock clock) {
-        this(new DeviceRegistrar(AwsClients.build(SnsClient.builder(), config),
-                new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
-                DeviceRegistrar.applicationArns(config), clock));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public DeviceEventsHandler(Wiring wiring) {
+        this(new DeviceRegistrar(wiring.client(SnsClient.builder()), wiring.recipients(),
+                DeviceRegistrar.applicationArns(wiring.config()), wiring.clock()));
     }
 
     /** Everything given: for tests and herald local. */

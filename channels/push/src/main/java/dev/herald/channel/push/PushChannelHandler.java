@@ -1,11 +1,7 @@
 package dev.herald.channel.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
-import dev.herald.catalog.CatalogLoader;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
@@ -17,7 +13,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.SnapStartPriming;
-import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.RecipientRepository;
@@ -25,9 +21,6 @@ import dev.herald.templates.Rendered;
 import dev.herald.templates.TemplateModel;
 import dev.herald.templates.TemplatePart;
 import dev.herald.templates.TemplateRenderer;
-import dev.herald.templates.TemplateSource;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -65,20 +57,12 @@ public final class PushChannelHandler extends ChannelHandler {
 
     /** Lambda entry point: everything from the environment. */
     public PushChannelHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private PushChannelHandler(HeraldConfig config, Clock clock) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
-    }
-
-    private PushChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(new RecipientRepository(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE), clock),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
-                        Duration.ofDays(config.deliveryRetentionDays())),
-                AwsClients.build(SnsClient.builder(), config),
-                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
-                new EmfNotificationMetrics("push"));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public PushChannelHandler(Wiring wiring) {
+        this(wiring.recipients(), wiring.deliveries(), wiring.client(SnsClient.builder()), TemplateRenderer.of(wiring), wiring.metrics("push"));
     }
 
     /** Everything given: for tests and herald local. */

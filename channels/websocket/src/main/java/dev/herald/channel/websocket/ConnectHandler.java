@@ -4,20 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.herald.aws.AwsClients;
 import dev.herald.channel.websocket.auth.InvalidTokenException;
 import dev.herald.channel.websocket.auth.TokenVerifier;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.lambda.SnapStartPriming;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.Correlation;
 import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The {@code $connect} route: authenticates the client and records its connection for 2 hours (API Gateway's
@@ -39,12 +36,12 @@ public final class ConnectHandler implements RequestHandler<APIGatewayV2WebSocke
 
     /** Lambda entry point: everything from the environment. */
     public ConnectHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private ConnectHandler(HeraldConfig config, Clock clock) {
-        this(new ConnectionRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.CONNECTIONS_TABLE), clock),
-                TokenVerifier.fromConfig(config, clock), clock);
+    /** Wired as Lambda wires it, from {@code wiring}. */
+    public ConnectHandler(Wiring wiring) {
+        this(wiring.connections(), TokenVerifier.fromConfig(wiring.config(), wiring.clock()), wiring.clock());
     }
 
     public ConnectHandler(ConnectionRepository connections, TokenVerifier tokens, Clock clock) {

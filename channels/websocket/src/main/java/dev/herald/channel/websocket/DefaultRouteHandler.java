@@ -4,21 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.herald.aws.AwsClients;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.lambda.SnapStartPriming;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.Correlation;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The {@code $default} route: the client's actions on its inbox. The reply goes back as the route response (the
@@ -44,17 +39,12 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
 
     /** Lambda entry point: everything from the environment. */
     public DefaultRouteHandler() {
-        this(HeraldConfig.fromEnvironment(), Clock.systemUTC());
+        this(Wiring.fromEnvironment());
     }
 
-    private DefaultRouteHandler(HeraldConfig config, Clock clock) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), clock);
-    }
-
-    private DefaultRouteHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(new ConnectionRepository(dynamo, config.require(HeraldEnv.CONNECTIONS_TABLE), clock),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
-                        Duration.ofDays(config.deliveryRetentionDays())));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public DefaultRouteHandler(Wiring wiring) {
+        this(wiring.connections(), wiring.deliveries());
     }
 
     public DefaultRouteHandler(ConnectionRepository connections, DeliveryRepository deliveries) {

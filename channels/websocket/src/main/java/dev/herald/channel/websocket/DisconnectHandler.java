@@ -4,16 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import dev.herald.aws.AwsClients;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.lambda.SnapStartPriming;
-import java.time.Clock;
+import dev.herald.lambda.Wiring;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The {@code $disconnect} route: forgets the connection. API Gateway delivers {@code $disconnect} on a best-effort
@@ -30,12 +26,12 @@ public final class DisconnectHandler implements RequestHandler<APIGatewayV2WebSo
 
     /** Lambda entry point: everything from the environment. */
     public DisconnectHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private DisconnectHandler(HeraldConfig config) {
-        this(new ConnectionRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.CONNECTIONS_TABLE),
-                Clock.systemUTC()));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public DisconnectHandler(Wiring wiring) {
+        this(wiring.connections());
     }
 
     public DisconnectHandler(ConnectionRepository connections) {

@@ -1,9 +1,6 @@
 package dev.herald.channel.websocket;
 
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Channel;
-import dev.herald.catalog.CatalogLoader;
-import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.Delivery;
@@ -18,13 +15,10 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
 import dev.herald.json.Json;
 import dev.herald.lambda.SnapStartPriming;
-import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.templates.TemplateRenderer;
-import dev.herald.templates.TemplateSource;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -38,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The WebSocket channel Lambda: delivers a notification as an in-app item to every live connection of each
@@ -74,21 +67,14 @@ public final class WebSocketChannelHandler extends ChannelHandler {
 
     /** Lambda entry point: everything from the environment. */
     public WebSocketChannelHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private WebSocketChannelHandler(HeraldConfig config) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config), Clock.systemUTC());
-    }
-
-    private WebSocketChannelHandler(HeraldConfig config, DynamoDbClient dynamo, Clock clock) {
-        this(new ConnectionRepository(dynamo, config.require(HeraldEnv.CONNECTIONS_TABLE), clock),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), clock,
-                        Duration.ofDays(config.deliveryRetentionDays())),
-                AwsClients.build(ApiGatewayManagementApiClient.builder(),
-                        Optional.of(URI.create(config.require(HeraldEnv.WEBSOCKET_CALLBACK_URL)))),
-                new TemplateRenderer(TemplateSource.classpath(), CatalogLoader.fromClasspath()),
-                new EmfNotificationMetrics("websocket"));
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public WebSocketChannelHandler(Wiring wiring) {
+        this(wiring.connections(), wiring.deliveries(),
+                wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL),
+                TemplateRenderer.of(wiring), wiring.metrics("websocket"));
     }
 
     /** Everything given: for tests and herald local. */

@@ -1,0 +1,178 @@
+package dev.herald.lambda;
+
+import dev.herald.aws.AwsClients;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.HeraldEnv;
+import dev.herald.connection.ConnectionRepository;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.recipient.RecipientRepository;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The one place a handler's collaborators are built from: its configuration (the function's environment), the AWS
+ * clients it signs with, the store, the catalog and templates, the clock and the metrics. A handler's Lambda entry
+ * point wires itself {@link #fromEnvironment()}; herald local wires every handler through the same constructors with
+ * its own values ({@link #builder}), so local mode cannot drift from the cloud: the same table names, retention,
+ * endpoints and hand-off targets, read the same way.
+ */
+public final class Wiring {
+
+    private final HeraldConfig config;
+    private final AwsCredentialsProvider credentials;
+    private final Supplier<DynamoDbClient> dynamo;
+    private final Supplier<Catalog> catalog;
+    private final Optional<Path> templatesDir;
+    private final Clock clock;
+    private final Function<String, NotificationMetrics> metrics;
+
+    private Wiring(Builder builder) {
+        this.config = builder.config;
+        this.credentials = builder.credentials;
+        this.dynamo = memoize(builder.dynamo != null ? () -> builder.dynamo
+                : () -> AwsClients.build(DynamoDbClient.builder(), config.awsEndpoint(), credentials));
+        this.catalog = memoize(builder.catalog != null ? () -> builder.catalog : CatalogLoader::fromClasspath);
+        this.templatesDir = Optional.ofNullable(builder.templatesDir);
+        this.clock = builder.clock;
+        this.metrics = builder.metrics;
+    }
+
+    /** As Lambda runs a handler: the environment's variables, the default credentials chain, the jar's catalog. */
+    public static Wiring fromEnvironment() {
+        return builder(HeraldConfig.fromEnvironment()).build();
+    }
+
+    /** Wiring with {@code config}; everything not set is as in Lambda. */
+    public static Builder builder(HeraldConfig config) {
+        return new Builder(config);
+    }
+
+    public HeraldConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo.get();
+    }
+
+    public Catalog catalog() {
+        return catalog.get();
+    }
+
+    /** Where the templates are read from: a folder (herald local's {@code --templates}), or empty for the jar's own. */
+    public Optional<Path> templatesDir() {
+        return templatesDir;
+    }
+
+    /** The metrics a handler of {@code service} (e.g. {@code "email"}) counts notifications in. */
+    public NotificationMetrics metrics(String service) {
+        return metrics.apply(service);
+    }
+
+    /** A client of another AWS service, at {@code HERALD_AWS_ENDPOINT} when set, signed with this wiring's credentials. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+        return AwsClients.build(builder, config.awsEndpoint(), credentials);
+    }
+
+    /** A client at an endpoint named in the configuration, e.g. the WebSocket stage's callback URL. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, HeraldEnv endpoint) {
+        return AwsClients.build(builder, Optional.of(URI.create(config.require(endpoint))), credentials);
+    }
+
+    /** The deliveries table, keeping records as long as {@code HERALD_DELIVERY_RETENTION_DAYS} says. */
+    public DeliveryRepository deliveries() {
+        return new DeliveryRepository(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock,
+                Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    public RecipientRepository recipients() {
+        return new RecipientRepository(dynamo(), config.require(HeraldEnv.RECIPIENTS_TABLE), clock);
+    }
+
+    public ConnectionRepository connections() {
+        return new ConnectionRepository(dynamo(), config.require(HeraldEnv.CONNECTIONS_TABLE), clock);
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
+    }
+
+    /** What a runtime other than Lambda sets: herald local's embedded store, its credentials, catalog and templates. */
+    public static final class Builder {
+        private final HeraldConfig config;
+        private AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        private DynamoDbClient dynamo;
+        private Catalog catalog;
+        private Path templatesDir;
+        private Clock clock = Clock.systemUTC();
+        private Function<String, NotificationMetrics> metrics = EmfNotificationMetrics::new;
+
+        private Builder(HeraldConfig config) {
+            this.config = Objects.requireNonNull(config);
+        }
+
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = Objects.requireNonNull(credentials);
+            return this;
+        }
+
+        /** The store, when it is not reached through an endpoint (herald local embeds DynamoDB Local). */
+        public Builder dynamo(DynamoDbClient dynamo) {
+            this.dynamo = Objects.requireNonNull(dynamo);
+            return this;
+        }
+
+        public Builder catalog(Catalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog);
+            return this;
+        }
+
+        public Builder templatesDir(Path templatesDir) {
+            this.templatesDir = Objects.requireNonNull(templatesDir);
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        public Builder metrics(Function<String, NotificationMetrics> metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
+            return this;
+        }
+
+        public Wiring build() {
+            return new Wiring(this);
+        }
+    }
+}
