@@ -38,7 +38,7 @@ public final class CatalogLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Set<String> TOP_LEVEL = Set.of("defaults", "types", "categories");
     private static final Set<String> TYPE_FIELDS = Set.of("description", "pattern", "recipients", "category", "priority",
-            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email", "maxRecipients", "allowedDomains");
+            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email", "maxRecipients", "allowedDomains", "sourceRateLimit");
     private static final Set<String> ENRICHER_FIELDS = Set.of("name", "url", "timeout", "retries", "required", "cache");
 
     private CatalogLoader() {
@@ -115,17 +115,25 @@ public final class CatalogLoader {
             if (limit.isMissingNode()) {
                 continue;
             }
-            int max = limit.path("max").asInt(0);
-            if (max < 1) {
-                throw new CatalogException(where + ".rateLimit.max must be a positive number of notifications");
-            }
-            Duration per = duration(where + ".rateLimit.per", limit.path("per"), null);
-            if (per == null || per.isZero()) {
-                throw new CatalogException(where + ".rateLimit.per is required, e.g. 1h");
-            }
-            limits.put(entry.getKey(), new RateLimit(max, per));
+            limits.put(entry.getKey(), rateLimit(where + ".rateLimit", limit));
         }
         return limits;
+    }
+
+    /** {@code {max: 5, per: 1h}} */
+    private static RateLimit rateLimit(String where, JsonNode limit) {
+        if (!limit.isObject()) {
+            throw new CatalogException(where + " must be a mapping such as {max: 5, per: 1h}");
+        }
+        int max = limit.path("max").asInt(0);
+        if (max < 1) {
+            throw new CatalogException(where + ".max must be a positive number of notifications");
+        }
+        Duration per = duration(where + ".per", limit.path("per"), null);
+        if (per == null || per.isZero()) {
+            throw new CatalogException(where + ".per is required, e.g. 1h");
+        }
+        return new RateLimit(max, per);
     }
 
     private static NotificationType type(String source, String id, JsonNode node, String defaultLocale, EmailSettings defaultEmail) {
@@ -179,7 +187,8 @@ public final class CatalogLoader {
         int maxRecipients = maxRecipients(where, node.path("maxRecipients"));
         List<String> allowedDomains = allowedDomains(where, recipients, node.path("allowedDomains"));
         return new NotificationType(id, text(node.path("description"), ""), pattern, recipients, category, priority,
-                channels, delivery, locale, enrich, enrichers, email, maxRecipients, allowedDomains);
+                channels, delivery, locale, enrich, enrichers, email, maxRecipients, allowedDomains,
+                node.has("sourceRateLimit") ? rateLimit(where + ": sourceRateLimit", node.path("sourceRateLimit")) : null);
     }
 
     /** How many recipients (ids, addresses or topics) one event may name: a small default, and a ceiling. */

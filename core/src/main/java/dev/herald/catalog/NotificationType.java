@@ -6,7 +6,12 @@ import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import java.util.List;
 
-/** One entry of the catalog: which events it matches, who receives it, and how. */
+/**
+ * One entry of the catalog: which events it matches, who receives it, and how.
+ *
+ * @param sourceRateLimit at most this many events of the type per publishing source (the event's {@code source}) in
+ *                        each window, or null for no limit
+ */
 public record NotificationType(
         String id,
         String description,
@@ -21,7 +26,8 @@ public record NotificationType(
         List<EnricherSpec> enrichers,
         EmailSettings email,
         int maxRecipients,
-        List<String> allowedDomains) {
+        List<String> allowedDomains,
+        RateLimit sourceRateLimit) {
 
     /** Recipients an event may name when the catalog type does not say ({@code maxRecipients}). */
     public static final int DEFAULT_MAX_RECIPIENTS = 50;

@@ -8,6 +8,8 @@ public final class DeliveryReason {
     public static final String OPTED_OUT = "opted_out";
     public static final String QUIET_HOURS = "quiet_hours";
     public static final String RATE_LIMITED = "rate_limited";
+    /** The publishing source sent more events of the type than its {@code sourceRateLimit} allows. */
+    public static final String SOURCE_RATE_LIMITED = "source_rate_limited";
     public static final String SUPPRESSED = "suppressed";
     public static final String FALLBACK_USED = "fallback_used";
     public static final String NOT_NEEDED = "not_needed";

@@ -111,6 +111,33 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void parse_sourceRateLimit_isKept() {
+        // when
+        NotificationType type = CatalogLoader.parse("catalog.yaml", VALID + "    sourceRateLimit: { max: 100, per: 1h }\n").require("booking.created");
+
+        // then
+        assertThat(type.sourceRateLimit()).isEqualTo(new RateLimit(100, java.time.Duration.ofHours(1)));
+        assertThat(CatalogLoader.parse("catalog.yaml", VALID).require("booking.created").sourceRateLimit()).isNull();
+    }
+
+    @Test
+    void parse_sourceRateLimitWithoutWindow_isRefused() {
+        assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    sourceRateLimit: { max: 100 }\n"))
+                .hasMessage("catalog.yaml: type 'booking.created': sourceRateLimit.per is required, e.g. 1h");
+    }
+
+    @Test
+    void load_shippedEmailSend_isNoOpenRelay() {
+        // when
+        NotificationType emailSend = CatalogLoader.load(Path.of("../templates/catalog.yaml")).require("email.send");
+
+        // then
+        assertThat(emailSend.pattern().path("source").toString()).isEqualTo("[\"demo.app\"]");
+        assertThat(emailSend.sourceRateLimit()).isEqualTo(new RateLimit(100, java.time.Duration.ofHours(1)));
+        assertThat(emailSend.maxRecipients()).isEqualTo(10);
+    }
+
+    @Test
     void parse_allowedDomainsOnUserIds_isRefused() {
         assertThatThrownBy(() -> CatalogLoader.parse("catalog.yaml", VALID + "    allowedDomains: [example.com]\n"))
                 .hasMessageContaining("type 'booking.created': allowedDomains applies to addresses named in the event");

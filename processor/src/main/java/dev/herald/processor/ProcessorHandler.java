@@ -137,7 +137,8 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
 
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
         created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
-        int rateLimited = applyRateLimit(type, toSend, now);
+        int rateLimited = applySourceRateLimit(type, enriched.event().source(), toSend, now);
+        rateLimited += applyRateLimit(type, toSend, now);
         if (duplicates > 0) {
             resumeUnsent(records, created, toSend);
         }
@@ -185,6 +186,29 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
                 }
             }
         }
+        return skipped;
+    }
+
+    /**
+     * Counts this event once against the type's per-source limit, and skips every delivery it created when the
+     * source is over it: a publisher holding the ingest key cannot turn a type such as {@code email.send} into a
+     * relay. Only an event that created deliveries counts, so a repeated event is not counted twice. Critical types
+     * are limited too; this limit is about the publisher, not the recipient.
+     */
+    private int applySourceRateLimit(NotificationType type, String source, Map<DeliveryKey, Delivery> toSend, Instant now) {
+        if (type.sourceRateLimit() == null || toSend.isEmpty()
+                || rateLimiter.tryAcquire("SOURCE#" + source, type.id(), type.sourceRateLimit(), now)) {
+            return 0;
+        }
+        int skipped = 0;
+        for (DeliveryKey key : List.copyOf(toSend.keySet())) {
+            deliveries.skip(key, DeliveryReason.SOURCE_RATE_LIMITED);
+            toSend.remove(key);
+            metrics.count(Outcome.SKIPPED, key.channel(), 1);
+            skipped++;
+        }
+        LOG.warn("source {} is over its limit of {} {} per {}; {} delivery(ies) skipped", source, type.sourceRateLimit().max(), type.id(),
+                type.sourceRateLimit().per(), skipped);
         return skipped;
     }
 

@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 /**
  * Counts notifications per recipient and category in fixed windows, in the recipients table
  * ({@code RATE#recipient#category / window start}), with one conditional increment per notification. Counters
- * expire with their window. Thread-safe.
+ * expire with their window. A type's per-source limit counts the same way, with {@code SOURCE#source} as the
+ * recipient and the type as the category. Thread-safe.
  */
 public final class RateLimiter {
 
