@@ -175,6 +175,10 @@ class HandlerInvocationTest {
         environment.computeIfPresent(HeraldEnv.WEBSOCKET_CALLBACK_URL.variable(), (k, v) -> cloud.local().baseUrl());
         environment.computeIfPresent(HeraldEnv.JWKS_URL.variable(), (k, v) -> cloud.standInUrl() + "/jwks.json");
         environment.computeIfPresent(HeraldEnv.EVENT_BUS.variable(), (k, v) -> "herald");
+        // SnapStart's environment: no keys, only the container-credentials endpoint, so a handler signing with anything
+        // but the default chain's credentials is refused by herald local, as API Gateway and SES refuse it in AWS
+        assertThat(environment).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+                .containsKeys("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN");
         return environment;
     }
 
