@@ -1,9 +1,12 @@
 package dev.herald.cdk;
 
+import dev.herald.event.EventEnvelope;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import software.constructs.Construct;
 
@@ -26,6 +29,13 @@ import software.constructs.Construct;
  *                         {@code /unsubscribe} endpoint, e.g. that endpoint behind a custom domain
  * @param lambdaJarsDir    a directory holding every {@code *-lambda.jar} (e.g. downloaded CI artifacts); by default
  *                         each jar is taken from its module's {@code target/} directory
+ * @param alarmEmail       an address every alarm (and its return to OK) is mailed to, through the alarm topic
+ * @param publishers       the apps that publish through the ingest API, each with its own API key and usage plan
+ * @param ingestAuth       how the ingest API authenticates publishers: an API key each, or IAM (SigV4)
+ * @param managementSources the event sources whose management events (recipients, topics, devices) Herald accepts;
+ *                         empty: none (the management rules are disabled)
+ * @param apiGatewayCloudWatchRole whether this stack sets the account's API Gateway CloudWatch role (one per account
+ *                         and region, shared by every API in it)
  */
 public record HeraldContext(
         String envName,
@@ -39,7 +49,12 @@ public record HeraldContext(
         int logRetentionDays,
         List<String> corsOrigins,
         Optional<String> unsubscribeUrl,
-        Optional<String> lambdaJarsDir) {
+        Optional<String> lambdaJarsDir,
+        Optional<String> alarmEmail,
+        List<Publisher> publishers,
+        IngestAuth ingestAuth,
+        List<String> managementSources,
+        boolean apiGatewayCloudWatchRole) {
 
     public static final String ENV_NAME = "envName";
     public static final String SENDER_ADDRESS = "senderAddress";
@@ -53,6 +68,17 @@ public record HeraldContext(
     public static final String CORS_ORIGINS = "corsOrigins";
     public static final String UNSUBSCRIBE_URL = "unsubscribeUrl";
     public static final String LAMBDA_JARS_DIR = "lambdaJarsDir";
+    public static final String ALARM_EMAIL = "alarmEmail";
+    public static final String PUBLISHERS = "publishers";
+    public static final String INGEST_AUTH = "ingestAuth";
+    public static final String MANAGEMENT_SOURCES = "managementSources";
+    public static final String API_GATEWAY_CLOUDWATCH_ROLE = "apiGatewayCloudWatchRole";
+
+    /** The publisher the ingest API has when the {@code publishers} key is not set. */
+    public static final String DEFAULT_PUBLISHER = "default";
+    /** A publisher's usage plan limits unless its entry says otherwise: well under PutEvents' account quota. */
+    static final int DEFAULT_RATE_LIMIT = 100;
+    static final int DEFAULT_BURST_LIMIT = 200;
 
     /** CloudWatch Logs accepts only these retention periods. */
     static final List<Integer> RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -60,10 +86,40 @@ public record HeraldContext(
 
     private static final Pattern ENV = Pattern.compile("[a-z][a-z0-9-]{0,15}");
     private static final Pattern EMAIL_OR_DOMAIN = Pattern.compile("([^@\\s<>]+@)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    private static final Pattern PUBLISHER = Pattern.compile("([a-z][a-z0-9-]{0,31})(?::(\\d{1,5})(?:/(\\d{1,5}))?)?");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s<>,]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    private static final Pattern SOURCE = Pattern.compile("[^\\s,]{1,256}");
     private static final Pattern PLATFORM_APP_ARN = Pattern.compile("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:app/(APNS|APNS_SANDBOX|GCM)/[^/\\s]+");
 
     public HeraldContext {
         corsOrigins = List.copyOf(corsOrigins);
+        publishers = List.copyOf(publishers);
+        managementSources = List.copyOf(managementSources);
+    }
+
+    /**
+     * An app that publishes through the ingest API: its own API key, bound to its own usage plan with these limits
+     * (requests per second, and the burst above that).
+     */
+    public record Publisher(String name, int rateLimit, int burstLimit) {
+    }
+
+    /** How the ingest API's {@code POST /events} authenticates its callers. */
+    public enum IngestAuth {
+        /** An API key per publisher ({@code x-api-key}), each with its own usage plan. */
+        API_KEY("apiKey"),
+        /** SigV4-signed requests from IAM principals allowed {@code execute-api:Invoke} on the method. */
+        IAM("iam");
+
+        private final String value;
+
+        IngestAuth(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
     }
 
     /** Reads and checks every key; throws one {@link IllegalArgumentException} listing every problem. */
@@ -111,11 +167,25 @@ public record HeraldContext(
         unsubscribe.filter(url -> !url.startsWith("https://"))
                 .ifPresent(url -> problems.add(UNSUBSCRIBE_URL + " '" + url + "' must be an https:// URL"));
         Optional<String> jars = read.optional(LAMBDA_JARS_DIR);
+        Optional<String> alarmEmail = read.optional(ALARM_EMAIL);
+        alarmEmail.filter(a -> !EMAIL.matcher(a).matches())
+                .ifPresent(a -> problems.add(ALARM_EMAIL + " '" + a + "' must be one email address, e.g. ops@example.com"));
+        List<Publisher> publishers = read.publishers();
+        IngestAuth ingestAuth = read.ingestAuth();
+        List<String> managementSources = read.list(MANAGEMENT_SOURCES);
+        for (String source : managementSources) {
+            if (!SOURCE.matcher(source).matches() || source.equals(EventEnvelope.HERALD_SOURCE)) {
+                problems.add(MANAGEMENT_SOURCES + ": '" + source + "' is not an event source an app may use (at most 256 characters, "
+                        + "no spaces, not '" + EventEnvelope.HERALD_SOURCE + "'), e.g. accounts.example");
+            }
+        }
+        boolean accountRole = read.flag(API_GATEWAY_CLOUDWATCH_ROLE);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Herald's CDK context is incomplete:\n  - " + String.join("\n  - ", problems)
                     + "\nPass each key with -c key=value or set it under \"context\" in cdk/cdk.json (see the README's Deploy section).");
         }
-        return new HeraldContext(envName, sender, issuer, audience, jwks, apns, sandbox, gcm, retention, origins, unsubscribe, jars);
+        return new HeraldContext(envName, sender, issuer, audience, jwks, apns, sandbox, gcm, retention, origins, unsubscribe, jars,
+                alarmEmail, publishers, ingestAuth, managementSources, accountRole);
     }
 
     /** The address part of {@link #senderAddress()}, or empty when it names a whole domain. */
@@ -155,6 +225,61 @@ public record HeraldContext(
                 return null;
             }
             return value.get();
+        }
+
+        List<String> list(String key) {
+            return optional(key).map(text -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
+                    .orElse(List.of());
+        }
+
+        boolean flag(String key) {
+            Optional<String> value = optional(key);
+            if (value.isPresent() && !value.get().equals("true") && !value.get().equals("false")) {
+                problems.add(key + " '" + value.get() + "' must be true or false");
+            }
+            return value.map(Boolean::parseBoolean).orElse(false);
+        }
+
+        /** {@code name[:rate[/burst]]}, comma-separated: {@code billing:50/100,crm}. */
+        List<Publisher> publishers() {
+            List<String> entries = list(PUBLISHERS);
+            if (entries.isEmpty()) {
+                return List.of(new Publisher(DEFAULT_PUBLISHER, DEFAULT_RATE_LIMIT, DEFAULT_BURST_LIMIT));
+            }
+            List<Publisher> publishers = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (String entry : entries) {
+                var m = PUBLISHER.matcher(entry);
+                if (!m.matches()) {
+                    problems.add(PUBLISHERS + ": '" + entry + "' is not name[:rate[/burst]] with a lower-case name of letters, digits "
+                            + "and dashes (at most 32), e.g. billing:50/100");
+                    continue;
+                }
+                int rate = m.group(2) == null ? DEFAULT_RATE_LIMIT : Integer.parseInt(m.group(2));
+                int burst = m.group(3) == null ? Math.max(rate, Math.min(2 * rate, 5000)) : Integer.parseInt(m.group(3));
+                if (rate < 1 || burst < rate) {
+                    problems.add(PUBLISHERS + ": '" + entry + "' needs a rate of at least 1 and a burst at least the rate");
+                }
+                if (!names.add(m.group(1))) {
+                    problems.add(PUBLISHERS + ": '" + m.group(1) + "' is listed twice");
+                }
+                publishers.add(new Publisher(m.group(1), rate, burst));
+            }
+            return publishers;
+        }
+
+        IngestAuth ingestAuth() {
+            Optional<String> value = optional(INGEST_AUTH);
+            if (value.isEmpty()) {
+                return IngestAuth.API_KEY;
+            }
+            for (IngestAuth auth : IngestAuth.values()) {
+                if (auth.value().equals(value.get())) {
+                    return auth;
+                }
+            }
+            problems.add(INGEST_AUTH + " '" + value.get() + "' must be apiKey or iam");
+            return IngestAuth.API_KEY;
         }
 
         Optional<String> platformApp(String key, String platform) {

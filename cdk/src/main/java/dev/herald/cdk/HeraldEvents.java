@@ -1,5 +1,7 @@
 package dev.herald.cdk;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.NotificationType;
 import dev.herald.config.HeraldEnv;
@@ -8,6 +10,7 @@ import dev.herald.recipient.ManagementEvents;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.events.CfnRule;
 import software.amazon.awscdk.services.events.EventBus;
@@ -21,15 +24,20 @@ import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
 /**
- * The {@code herald} bus and its rules: one per catalog type, with the pattern the catalog itself renders
+ * The {@code herald-<envName>} bus and its rules: one per catalog type, with the pattern the catalog itself renders
  * ({@link NotificationType#rulePattern()}, the same code the local bus runs), so cloud and local routing cannot drift
  * apart; plus one rule for the recipient management events and one for the device management events
  * ({@link ManagementEvents}; {@code Recipient Deleted} matches both). Every target has a retry policy and its own SQS dead-letter queue.
  */
 public final class HeraldEvents extends Construct {
 
-    /** The bus apps publish to; the publisher library's default. */
-    public static final String BUS_NAME = "herald";
+    /**
+     * Each environment's bus carries its name, so that environments deploy side by side in one account and region.
+     * The publisher library's default bus is {@code herald}: point it at this name with {@code busName(...)}.
+     */
+    public static String busName(String envName) {
+        return "herald-" + envName;
+    }
 
     /**
      * EventBridge retries a target it could not invoke (throttling, a missing permission) for up to a day, so a
@@ -45,10 +53,13 @@ public final class HeraldEvents extends Construct {
     private final EventBus bus;
     private final Map<String, Rule> catalogRules = new LinkedHashMap<>();
     private final Map<String, Queue> deadLetterQueues = new LinkedHashMap<>();
+    private final List<Rule> managementRules;
 
-    public HeraldEvents(Construct scope, String id, Catalog catalog, HeraldFunctions functions, FunctionEnvironment environment) {
+    public HeraldEvents(Construct scope, String id, HeraldContext context, Catalog catalog, HeraldFunctions functions,
+                        FunctionEnvironment environment) {
         super(scope, id);
-        bus = EventBus.Builder.create(this, "Bus").eventBusName(BUS_NAME).description("Herald: domain events in, status events out").build();
+        bus = EventBus.Builder.create(this, "Bus").eventBusName(busName(context.envName()))
+                .description("Herald (" + context.envName() + "): domain events in, status events out").build();
         environment.put(HeraldEnv.EVENT_BUS, bus.getEventBusName());
 
         for (NotificationType type : catalog.types()) {
@@ -58,17 +69,43 @@ public final class HeraldEvents extends Construct {
             catalogRules.put(type.id(), rule);
         }
 
+        // Management events rewrite profiles, preferences, topics and devices, so only the sources the context lists
+        // may send them; without any, both rules stay disabled.
+        List<String> sources = context.managementSources();
+        if (sources.isEmpty()) {
+            Annotations.of(this).addWarningV2("herald:managementSourcesUnset", HeraldContext.MANAGEMENT_SOURCES + " is not set: the "
+                    + "recipient and device management rules are disabled, so no profile, topic or device can be managed. List the "
+                    + "sources that may, e.g. -c " + HeraldContext.MANAGEMENT_SOURCES + "=accounts.example");
+        }
         Construct recipients = new Construct(this, "RecipientEvents");
         Rule recipientRule = rule(recipients, bus, "Herald recipient management events",
-                ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS));
+                managementPattern(ManagementEvents.RECIPIENT_EVENTS, sources));
         target(recipients, recipientRule, functions.alias(HeraldFunction.RECIPIENT_EVENTS), null, "recipient events");
 
         // Devices have their own function: registering one calls SNS, which the recipients function cannot. Recipient
         // Deleted matches both rules: this function deletes the devices and their endpoints, that one the rest.
         Construct devices = new Construct(this, "DeviceEvents");
-        Rule deviceRule = rule(devices, bus, "Herald device management events", ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS));
+        Rule deviceRule = rule(devices, bus, "Herald device management events", managementPattern(ManagementEvents.DEVICE_EVENTS, sources));
+        managementRules = List.of(recipientRule, deviceRule);
+        if (sources.isEmpty()) {
+            managementRules.forEach(r -> ((CfnRule) r.getNode().getDefaultChild()).setState("DISABLED"));
+        }
         target(devices, deviceRule, functions.alias(HeraldFunction.DEVICE_EVENTS), null, "device events");
         bus.grantPutEventsTo(functions.role(HeraldFunction.STATUS_EVENTS));
+    }
+
+    /**
+     * {@link ManagementEvents#rulePattern}, narrowed to the allowed sources: exactly those (Herald's own source is
+     * never among them), or, when there are none, the pattern of the disabled rule.
+     */
+    static String managementPattern(List<String> detailTypes, List<String> sources) {
+        if (sources.isEmpty()) {
+            return ManagementEvents.rulePattern(detailTypes);
+        }
+        ObjectNode pattern = Json.read(ManagementEvents.rulePattern(detailTypes), ObjectNode.class);
+        ArrayNode allowed = pattern.putArray("source");
+        sources.forEach(allowed::add);
+        return Json.write(pattern);
     }
 
     /**
@@ -124,6 +161,11 @@ public final class HeraldEvents extends Construct {
     /** Type id to its rule. */
     public Map<String, Rule> catalogRules() {
         return Map.copyOf(catalogRules);
+    }
+
+    /** The recipient and device management rules. */
+    public List<Rule> managementRules() {
+        return managementRules;
     }
 
     /** Every rule target's dead-letter queue, by what it carries. */

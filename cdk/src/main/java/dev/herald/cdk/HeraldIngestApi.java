@@ -2,14 +2,19 @@ package dev.herald.cdk;
 
 import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
+import dev.herald.recipient.ManagementEvents;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.ApiKeyOptions;
+import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.AwsIntegration;
 import software.amazon.awscdk.services.apigateway.CorsOptions;
 import software.amazon.awscdk.services.apigateway.EndpointType;
@@ -49,9 +54,13 @@ import software.constructs.IDependable;
 /**
  * Herald's public REST API.
  *
- * <p>{@code POST /events}: apps that cannot use the AWS SDK publish one domain event over HTTPS with an API key. API
- * Gateway validates the body and calls EventBridge {@code PutEvents} itself, so no Lambda runs (or costs) per event.
- * The body is an EventBridge entry in envelope spelling: {@code {"source": "...", "detail-type": "...", "detail": {...}}}.
+ * <p>{@code POST /events}: apps that cannot use the AWS SDK publish one domain event over HTTPS, each publisher with
+ * its own credentials: an API key bound to its own throttled usage plan (context {@code publishers}), or IAM
+ * ({@code ingestAuth=iam}). API Gateway validates the body and calls EventBridge {@code PutEvents} itself, so no Lambda
+ * runs (or costs) per event. The body is an EventBridge entry in envelope spelling:
+ * {@code {"source": "...", "detail-type": "...", "detail": {...}}}. Management events (profiles, topics, devices) are
+ * refused here: anyone holding a key could claim any source, so they come through {@code PutEvents} with IAM, whose
+ * {@code events:source} condition binds a source to its publisher.
  *
  * <p>{@code /unsubscribe}: the one-click unsubscribe link (RFC 8058) of every email, a Lambda proxy integration of
  * the unsubscribe function without an API key (mail clients POST to it unauthenticated); its URL becomes the email
@@ -62,20 +71,25 @@ public final class HeraldIngestApi extends Construct {
     public static final String PATH = "events";
     public static final String UNSUBSCRIBE_PATH = "unsubscribe";
 
-    /** Usage plan limits per API key: steady 100 events/s with bursts of 200, well under PutEvents' account quota. */
-    static final int RATE_LIMIT = 100;
-    static final int BURST_LIMIT = 200;
+    /** Usage plan limits of a publisher whose entry names none: steady 100 events/s with bursts of 200. */
+    static final int RATE_LIMIT = HeraldContext.DEFAULT_RATE_LIMIT;
+    static final int BURST_LIMIT = HeraldContext.DEFAULT_BURST_LIMIT;
     /** Unsubscribe links are clicked one at a time; a tighter limit caps what a flood of made-up links can cost. */
     static final int UNSUBSCRIBE_RATE_LIMIT = 50;
     static final int UNSUBSCRIBE_BURST_LIMIT = 100;
 
     private final RestApi api;
-    private final IApiKey apiKey;
+    private final Map<String, IApiKey> apiKeys = new LinkedHashMap<>();
+    private final Map<String, UsagePlan> usagePlans = new LinkedHashMap<>();
     private final Resource events;
 
     public HeraldIngestApi(Construct scope, String id, HeraldContext context, IEventBus bus, HeraldFunctions functions,
                            FunctionEnvironment environment, IDependable apiGatewayAccount) {
         super(scope, id);
+        boolean iam = context.ingestAuth() == HeraldContext.IngestAuth.IAM;
+        // The stage's limit is the sum of the publishers' plans, so that one publisher at its limit leaves the others theirs.
+        int stageRate = iam ? RATE_LIMIT : context.publishers().stream().mapToInt(HeraldContext.Publisher::rateLimit).sum();
+        int stageBurst = iam ? BURST_LIMIT : context.publishers().stream().mapToInt(HeraldContext.Publisher::burstLimit).sum();
         LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(HeraldFunctions.retention(context.logRetentionDays()))
                 .removalPolicy(RemovalPolicy.DESTROY)
@@ -93,8 +107,8 @@ public final class HeraldIngestApi extends Construct {
                         .loggingLevel(MethodLoggingLevel.ERROR)
                         // Never log request bodies: events carry personal data.
                         .dataTraceEnabled(false)
-                        .throttlingRateLimit(RATE_LIMIT)
-                        .throttlingBurstLimit(BURST_LIMIT)
+                        .throttlingRateLimit(stageRate)
+                        .throttlingBurstLimit(stageBurst)
                         .accessLogDestination(new LogGroupLogDestination(accessLogs))
                         .accessLogFormat(AccessLogFormat.jsonWithStandardFields())
                         .methodOptions(Map.of("/" + UNSUBSCRIBE_PATH + "/*", MethodDeploymentOptions.builder()
@@ -109,7 +123,8 @@ public final class HeraldIngestApi extends Construct {
             builder.defaultCorsPreflightOptions(CorsOptions.builder()
                     .allowOrigins(context.corsOrigins())
                     .allowMethods(List.of("POST", "OPTIONS"))
-                    .allowHeaders(List.of("Content-Type", "X-Api-Key"))
+                    .allowHeaders(iam ? List.of("Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token")
+                            : List.of("Content-Type", "X-Api-Key"))
                     .build());
         }
         api = builder.build();
@@ -161,7 +176,8 @@ public final class HeraldIngestApi extends Construct {
 
         events = api.getRoot().addResource(PATH);
         events.addMethod("POST", putEvents, MethodOptions.builder()
-                .apiKeyRequired(true)
+                .apiKeyRequired(!iam)
+                .authorizationType(iam ? AuthorizationType.IAM : AuthorizationType.NONE)
                 .requestModels(Map.of("application/json", eventModel))
                 .requestValidatorOptions(RequestValidatorOptions.builder().validateRequestBody(true).validateRequestParameters(true).build())
                 .methodResponses(List.of(
@@ -171,16 +187,11 @@ public final class HeraldIngestApi extends Construct {
                         MethodResponse.builder().statusCode("503").build()))
                 .build());
 
-        apiKey = api.addApiKey("ApiKey", ApiKeyOptions.builder()
-                .apiKeyName("herald-" + context.envName() + "-ingest")
-                .description("Herald ingest API key; read it with: aws apigateway get-api-key --api-key ID --include-value")
-                .build());
-        UsagePlan plan = api.addUsagePlan("UsagePlan", UsagePlanProps.builder()
-                .name("herald-" + context.envName() + "-ingest")
-                .throttle(ThrottleSettings.builder().rateLimit(RATE_LIMIT).burstLimit(BURST_LIMIT).build())
-                .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
-                .build());
-        plan.addApiKey(apiKey);
+        if (!iam) {
+            for (HeraldContext.Publisher publisher : context.publishers()) {
+                publisherKey(context.envName(), publisher);
+            }
+        }
 
         Resource unsubscribe = api.getRoot().addResource(UNSUBSCRIBE_PATH);
         // Every method, so that the handler answers all but GET and POST with its own 405 (API Gateway would say 403).
@@ -192,14 +203,15 @@ public final class HeraldIngestApi extends Construct {
 
         NagSuppressions.addResourceSuppressions(api, List.of(
                 NagPackSuppression.builder().id("AwsSolutions-APIG4")
-                        .reason("POST /events is authorized by a required API key with a throttled usage plan; its callers are "
-                                + "server-side applications, which hold the key. OPTIONS is the unauthenticated CORS preflight. "
+                        .reason("POST /events is authorized by IAM, or by a required API key per publisher, each with its own "
+                                + "throttled usage plan; its callers are server-side applications, which hold the key. OPTIONS is the "
+                                + "unauthenticated CORS preflight. "
                                 + "/unsubscribe is public by design: RFC 8058 mail clients POST the List-Unsubscribe link without "
                                 + "credentials. The link is a capability (a random notification id only the email's recipient knows), "
                                 + "the handler acts only on a delivery it finds, and the method is throttled on its own.")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-COG4")
-                        .reason("Publishers are applications, not Cognito users; they authenticate with the API key. Unsubscribe links "
+                        .reason("Publishers are applications, not Cognito users; they authenticate with IAM or their API key. Unsubscribe links "
                                 + "are followed by mail clients and email recipients, who have no Cognito identity.")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-APIG3")
@@ -208,7 +220,41 @@ public final class HeraldIngestApi extends Construct {
                         .build()), true);
     }
 
-    /** The body API Gateway accepts: one event, never with Herald's own source (Herald's events cannot be forged). */
+    /**
+     * One publisher's API key and usage plan. The {@code default} publisher keeps the ids and names of the single key
+     * earlier versions had, so that upgrading does not replace (and change) that key.
+     */
+    private void publisherKey(String envName, HeraldContext.Publisher publisher) {
+        boolean original = publisher.name().equals(HeraldContext.DEFAULT_PUBLISHER);
+        String suffix = original ? "" : "-" + publisher.name();
+        IApiKey key = api.addApiKey(original ? "ApiKey" : "ApiKey-" + publisher.name(), ApiKeyOptions.builder()
+                .apiKeyName("herald-" + envName + "-ingest" + suffix)
+                .description("Herald ingest API key of publisher " + publisher.name()
+                        + "; read it with: aws apigateway get-api-key --api-key ID --include-value")
+                .build());
+        UsagePlan plan = api.addUsagePlan(original ? "UsagePlan" : "UsagePlan-" + publisher.name(), UsagePlanProps.builder()
+                .name("herald-" + envName + "-ingest" + suffix)
+                .description("Herald ingest publisher " + publisher.name() + ": " + publisher.rateLimit() + " events/s, bursts of "
+                        + publisher.burstLimit())
+                .throttle(ThrottleSettings.builder().rateLimit(publisher.rateLimit()).burstLimit(publisher.burstLimit()).build())
+                .apiStages(List.of(UsagePlanPerApiStage.builder().api(api).stage(api.getDeploymentStage()).build()))
+                .build());
+        plan.addApiKey(key);
+        apiKeys.put(publisher.name(), key);
+        usagePlans.put(publisher.name(), plan);
+    }
+
+    /** Detail-types only management events have; the ingest API refuses them. */
+    static List<String> managementDetailTypes() {
+        Set<String> types = new LinkedHashSet<>(ManagementEvents.RECIPIENT_EVENTS);
+        types.addAll(ManagementEvents.DEVICE_EVENTS);
+        return List.copyOf(types);
+    }
+
+    /**
+     * The body API Gateway accepts: one event, never with Herald's own source (Herald's events cannot be forged) and
+     * never a management event (its source could not be trusted).
+     */
     private static JsonSchema eventSchema() {
         return JsonSchema.builder()
                 .schema(JsonSchemaVersion.DRAFT4)
@@ -219,7 +265,8 @@ public final class HeraldIngestApi extends Construct {
                 .properties(Map.of(
                         "source", JsonSchema.builder().type(JsonSchemaType.STRING).minLength(1).maxLength(256)
                                 .not(JsonSchema.builder().enumValue(List.of(EventEnvelope.HERALD_SOURCE)).build()).build(),
-                        "detail-type", JsonSchema.builder().type(JsonSchemaType.STRING).minLength(1).maxLength(128).build(),
+                        "detail-type", JsonSchema.builder().type(JsonSchemaType.STRING).minLength(1).maxLength(128)
+                                .not(JsonSchema.builder().enumValue(managementDetailTypes()).build()).build(),
                         "detail", JsonSchema.builder().type(JsonSchemaType.OBJECT).build()))
                 .build();
     }
@@ -268,8 +315,19 @@ public final class HeraldIngestApi extends Construct {
         return api;
     }
 
-    public IApiKey apiKey() {
-        return apiKey;
+    /** Each publisher's API key, by publisher; none with IAM authorization. */
+    public Map<String, IApiKey> apiKeys() {
+        return java.util.Collections.unmodifiableMap(apiKeys);
+    }
+
+    /** Each publisher's usage plan, by publisher; none with IAM authorization. */
+    public Map<String, UsagePlan> usagePlans() {
+        return java.util.Collections.unmodifiableMap(usagePlans);
+    }
+
+    /** The ARN publishers are allowed {@code execute-api:Invoke} on, with IAM authorization. */
+    public String invokeArn() {
+        return api.arnForExecuteApi("POST", "/" + PATH, api.getDeploymentStage().getStageName());
     }
 
     /** The URL apps POST to. */

@@ -2,11 +2,17 @@ package dev.herald.cdk;
 
 import dev.herald.catalog.Catalog;
 import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -16,10 +22,13 @@ import software.amazon.awscdk.services.apigateway.CfnAccount;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.FilterCriteria;
 import software.amazon.awscdk.services.lambda.StartingPosition;
 import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.constructs.Construct;
+import software.constructs.DependencyGroup;
+import software.constructs.IDependable;
 
 /**
  * The whole platform in one stack, one construct per area:
@@ -51,16 +60,16 @@ public final class HeraldStack extends Stack {
 
         storage = new HeraldStorage(this, "Storage", environment);
         functions = new HeraldFunctions(this, "Functions", context, repositoryRoot);
-        events = new HeraldEvents(this, "Events", catalog, functions, environment);
+        events = new HeraldEvents(this, "Events", context, catalog, functions, environment);
         messaging = new HeraldMessaging(this, "Messaging", context, catalog, environment);
         events.routeSesEvents(messaging.configurationSet().getConfigurationSetName(), functions);
-        CfnAccount apiGatewayAccount = apiGatewayLogging();
+        IDependable apiGatewayAccount = context.apiGatewayCloudWatchRole() ? apiGatewayLogging() : new DependencyGroup();
         webSocket = new HeraldWebSocketApi(this, "WebSocket", context, functions, environment, apiGatewayAccount);
         ingest = new HeraldIngestApi(this, "Ingest", context, events.bus(), functions, environment, apiGatewayAccount);
         handOffs(environment);
         grants();
         functions.applyEnvironment(environment);
-        operations = new HeraldOperations(this, "Operations", context, functions, events.deadLetterQueues());
+        operations = new HeraldOperations(this, "Operations", context, functions, storage, events.deadLetterQueues());
         outputs();
         suppressions();
     }
@@ -77,6 +86,7 @@ public final class HeraldStack extends Stack {
         // deliveries table, in order per delivery.
         functions.alias(HeraldFunction.STATUS_EVENTS).addEventSource(DynamoEventSource.Builder.create(storage.deliveries())
                 .startingPosition(StartingPosition.TRIM_HORIZON)
+                .filters(statusStreamFilters())
                 .batchSize(100)
                 .maxBatchingWindow(Duration.seconds(1))
                 .bisectBatchOnError(true)
@@ -84,6 +94,22 @@ public final class HeraldStack extends Stack {
                 .maxRecordAge(Duration.hours(24))
                 .onFailure(new SqsDlq(functions.failureQueue(HeraldFunction.STATUS_EVENTS).orElseThrow()))
                 .build());
+    }
+
+    /**
+     * What the status function reads from the stream, and nothing else, so that it is not invoked (or billed) for the
+     * rest: inserts and updates whose new image holds a final status (Delivery Status) or an unsubscribe mark
+     * (Recipient Unsubscribed). TTL's removals and every PENDING or SENDING write are left out. The function still
+     * skips a final status that did not change, which no filter can compare.
+     */
+    static List<Map<String, Object>> statusStreamFilters() {
+        List<String> finalStates = Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isFinal).map(Enum::name).toList();
+        List<String> writes = List.of("INSERT", "MODIFY");
+        return List.of(
+                FilterCriteria.filter(Map.of("eventName", writes,
+                        "dynamodb", Map.of("NewImage", Map.of("status", Map.of("S", finalStates))))),
+                FilterCriteria.filter(Map.of("eventName", writes,
+                        "dynamodb", Map.of("NewImage", Map.of(DeliveryRepository.UNSUBSCRIBED_AT, Map.of("S", List.of(Map.of("exists", true))))))));
     }
 
     /** Least privilege: each role gets the tables and actions its handler uses, nothing more. */
@@ -99,7 +125,8 @@ public final class HeraldStack extends Stack {
 
         connections.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_CHANNEL));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_CHANNEL));
-        connections.grantWriteData(functions.role(HeraldFunction.WEBSOCKET_CONNECT));
+        // $connect stores the connection; its SnapStart priming looks one up.
+        connections.grant(functions.role(HeraldFunction.WEBSOCKET_CONNECT), "dynamodb:PutItem", "dynamodb:GetItem");
         connections.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_DISCONNECT));
         connections.grantReadData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
@@ -124,7 +151,11 @@ public final class HeraldStack extends Stack {
         recipients.grant(functions.role(HeraldFunction.UNSUBSCRIBE), "dynamodb:PutItem");
     }
 
-    /** API Gateway writes stage logs through one account-wide role; both APIs' stages wait for it. */
+    /**
+     * API Gateway writes stage logs through one role per account and region, which the {@code AWS::ApiGateway::Account}
+     * resource sets for every API there. Only with {@code apiGatewayCloudWatchRole=true}: otherwise the account must
+     * already have one, or the stages' logging settings are refused. Both APIs' stages wait for it.
+     */
     private CfnAccount apiGatewayLogging() {
         Role role = Role.Builder.create(this, "ApiGatewayCloudWatchRole")
                 .assumedBy(new ServicePrincipal("apigateway.amazonaws.com"))
@@ -141,13 +172,32 @@ public final class HeraldStack extends Stack {
     private void outputs() {
         output("WebSocketUrl", webSocket.stage().getUrl(), "wss:// URL browsers connect to (append ?token=JWT)");
         output("WebSocketCallbackUrl", webSocket.stage().getCallbackUrl(), "API Gateway Management API endpoint of the stage");
-        output("IngestUrl", ingest.url(), "POST one event here with the x-api-key header");
+        output("IngestUrl", ingest.url(), context.ingestAuth() == HeraldContext.IngestAuth.IAM
+                ? "POST one event here, signed with SigV4 (service execute-api) by a principal allowed IngestInvokeArn"
+                : "POST one event here with a publisher's x-api-key header");
         output("UnsubscribeUrl", ingest.unsubscribeUrl(),
                 "one-click unsubscribe endpoint; emails link to it unless the unsubscribeUrl context key overrides it");
-        output("IngestApiKeyId", ingest.apiKey().getKeyId(), "id of the ingest API key; its value: aws apigateway get-api-key --api-key ID --include-value --query value --output text");
-        output("EventBusName", events.bus().getEventBusName(), "EventBridge bus apps publish domain events to");
+        ingest.apiKeys().forEach((publisher, key) -> output(apiKeyOutputId(publisher), key.getKeyId(), "id of the ingest API key of publisher "
+                + publisher + "; its value: aws apigateway get-api-key --api-key ID --include-value --query value --output text"));
+        if (context.ingestAuth() == HeraldContext.IngestAuth.IAM) {
+            output("IngestInvokeArn", ingest.invokeArn(), "allow publishers execute-api:Invoke on this ARN to POST /events");
+        }
+        output("EventBusName", events.bus().getEventBusName(), "EventBridge bus apps publish domain events to (herald-<envName>; "
+                + "point the publisher library at it with busName)");
         output("EventBusArn", events.bus().getEventBusArn(), "ARN of the bus, for IAM policies of publishers");
         output("SesConfigurationSet", messaging.configurationSet().getConfigurationSetName(), "SES configuration set every email uses");
+        output("AlarmTopicArn", operations.alarmTopic().getTopicArn(), "SNS topic every alarm notifies; subscribe on-call tools to it");
+    }
+
+    /** {@code IngestApiKeyId} plus the publisher's name in camel case: {@code billing-app} gives {@code IngestApiKeyIdBillingApp}. */
+    static String apiKeyOutputId(String publisher) {
+        StringBuilder id = new StringBuilder("IngestApiKeyId");
+        for (String part : publisher.split("-")) {
+            if (!part.isEmpty()) {
+                id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+            }
+        }
+        return id.toString();
     }
 
     private void output(String id, String value, String description) {
@@ -156,30 +206,62 @@ public final class HeraldStack extends Stack {
 
     /**
      * cdk-nag findings that are deliberate, each with its reason. Anything else fails the tests (and the synth).
+     * Each function role's wildcard resources are suppressed one by one, exactly those its policy holds, each with
+     * the reason for that wildcard; a wildcard without a known reason stops the synth.
      */
     private void suppressions() {
         for (HeraldFunction spec : functions.specs()) {
-            NagSuppressions.addResourceSuppressions(functions.role(spec), List.of(
-                    NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                            .reason("X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions (Resource *); "
-                                    + "DynamoDB grants include the table's indexes (table/index/*), which the inbox and connection "
-                                    + "lookups query; SNS platform endpoints are created per device, so publishing and reading, "
-                                    + "refreshing and deleting endpoints are scoped to the endpoints of the configured platform "
-                                    + "applications (endpoint/<platform>/<app>/*); WebSocket "
-                                    + "connection ids are assigned at run time, so ManageConnections covers this stage's @connections/*.")
-                            .appliesTo(List.of(
-                                    "Resource::*",
-                                    RegexAppliesTo.builder().regex("/^Resource::<Storage[A-Za-z0-9]+\\.Arn>\\/index\\/\\*$/g").build(),
-                                    RegexAppliesTo.builder().regex("/^Resource::arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:endpoint\\/.*\\/\\*$/g").build(),
-                                    RegexAppliesTo.builder().regex("/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<WebSocketApi[A-Za-z0-9]+>\\/"
-                                            + context.envName() + "\\/\\*\\/@connections\\/\\*$/g").build()))
-                            .build()), true);
+            Map<String, String> wildcards = RoleWildcards.of(this, functions.role(spec));
+            List<String> reasons = new ArrayList<>();
+            List<Object> appliesTo = new ArrayList<>();
+            wildcards.forEach((resource, rendered) -> {
+                appliesTo.add("Resource::" + rendered);
+                reasons.add(rendered + ": " + wildcardReason(spec, rendered));
+            });
+            if (!appliesTo.isEmpty()) {
+                NagSuppressions.addResourceSuppressions(functions.role(spec), List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason(String.join(" ", reasons))
+                        .appliesTo(appliesTo)
+                        .build()), true);
+            }
         }
         NagSuppressions.addResourceSuppressions(operations, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM4")
                 .reason("AWSCodeDeployRoleForLambdaLimited is CodeDeploy's documented role for Lambda deployments: it can only shift "
                         + "alias traffic and read the alarms.")
                 .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"))
                 .build()), true);
+    }
+
+    /** Why one role may hold one wildcard resource (in cdk-nag's rendering); fails for a wildcard nobody explained. */
+    private String wildcardReason(HeraldFunction spec, String resource) {
+        if (resource.equals("*")) {
+            return "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing) have no resource-level permissions"
+                    + (spec.invocation() == HeraldFunction.Invocation.STREAM
+                    ? "; nor has dynamodb:ListStreams, which the deliveries-stream event source mapping needs." : ".");
+        }
+        for (var table : storage.tables().entrySet()) {
+            String id = resolvedLogicalId(table.getValue());
+            if (resource.equals("<" + id + ".Arn>/index/*")) {
+                return "CDK's grants on the " + table.getKey().logicalName() + " table cover its indexes ("
+                        + table.getKey().indexes().stream().map(i -> i.name()).collect(Collectors.joining(", "))
+                        + "), whose ARNs are the table's plus /index/<name>.";
+            }
+        }
+        for (String application : context.platformApplicationArns()) {
+            if (resource.equals(HeraldMessaging.endpointsOf(application))) {
+                return "SNS creates an endpoint per device at run time, so the grant covers the endpoints of the configured platform "
+                        + "application " + application.substring(application.lastIndexOf(":app/") + 1) + " only.";
+            }
+        }
+        if (spec == HeraldFunction.WEBSOCKET_CHANNEL && resource.endsWith("/" + context.envName() + "/*/@connections/*")) {
+            return "API Gateway assigns connection ids at run time, so ManageConnections covers this stage's @connections/* only.";
+        }
+        throw new IllegalStateException("the role of " + spec.id() + " holds the wildcard resource " + resource
+                + " and nobody said why; grant something narrower or add its reason in HeraldStack.wildcardReason");
+    }
+
+    private String resolvedLogicalId(software.constructs.IConstruct construct) {
+        return (String) resolve(getLogicalId((CfnElement) construct.getNode().getDefaultChild()));
     }
 
     public HeraldContext context() {

@@ -63,6 +63,11 @@ public final class HeraldStorage extends Construct {
         return Attribute.builder().name(name).type(AttributeType.STRING).build();
     }
 
+    /** Every table, by its definition, in {@link HeraldTables#ALL}'s order. */
+    public Map<TableDefinition, Table> tables() {
+        return java.util.Collections.unmodifiableMap(tables);
+    }
+
     public Table table(TableDefinition definition) {
         return tables.get(definition);
     }

@@ -95,6 +95,70 @@ class HeraldContextTest {
     }
 
     @Test
+    void from_withoutTheSafetyKeys_hasOnePublisherWithAnApiKey_noManagementSources_andLeavesTheAccountsRoleAlone() {
+        // when
+        HeraldContext context = read(minimal());
+
+        // then
+        assertThat(context.publishers()).containsExactly(new HeraldContext.Publisher("default", 100, 200));
+        assertThat(context.ingestAuth()).isEqualTo(HeraldContext.IngestAuth.API_KEY);
+        assertThat(context.managementSources()).isEmpty();
+        assertThat(context.alarmEmail()).isEmpty();
+        assertThat(context.apiGatewayCloudWatchRole()).isFalse();
+    }
+
+    @Test
+    void from_withPublishers_readsEachNameAndItsLimits() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("publishers", "billing:50/80, crm:20, web");
+
+        // then
+        assertThat(read(context).publishers()).containsExactly(new HeraldContext.Publisher("billing", 50, 80),
+                new HeraldContext.Publisher("crm", 20, 40), new HeraldContext.Publisher("web", 100, 200));
+    }
+
+    @Test
+    void from_withBadSafetyKeys_namesEachProblem() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("publishers", "Billing,crm:10/5,crm");
+        context.put("ingestAuth", "cognito");
+        context.put("managementSources", "accounts.example, herald");
+        context.put("alarmEmail", "oncall");
+        context.put("apiGatewayCloudWatchRole", "yes");
+
+        // then
+        assertThatThrownBy(() -> read(context))
+                .hasMessageContaining("publishers: 'Billing' is not name[:rate[/burst]]")
+                .hasMessageContaining("publishers: 'crm:10/5' needs a rate of at least 1 and a burst at least the rate")
+                .hasMessageContaining("publishers: 'crm' is listed twice")
+                .hasMessageContaining("ingestAuth 'cognito' must be apiKey or iam")
+                .hasMessageContaining("managementSources: 'herald' is not an event source")
+                .hasMessageContaining("alarmEmail 'oncall' must be one email address")
+                .hasMessageContaining("apiGatewayCloudWatchRole 'yes' must be true or false");
+    }
+
+    @Test
+    void from_withTheSafetyKeys_readsThem() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put("ingestAuth", "iam");
+        context.put("managementSources", "accounts.example, crm.example");
+        context.put("alarmEmail", "oncall@herald.example");
+        context.put("apiGatewayCloudWatchRole", "true");
+
+        // when
+        HeraldContext read = read(context);
+
+        // then
+        assertThat(read.ingestAuth()).isEqualTo(HeraldContext.IngestAuth.IAM);
+        assertThat(read.managementSources()).containsExactly("accounts.example", "crm.example");
+        assertThat(read.alarmEmail()).contains("oncall@herald.example");
+        assertThat(read.apiGatewayCloudWatchRole()).isTrue();
+    }
+
+    @Test
     void retention_mapsEveryCloudWatchPeriod_toADistinctRetention() {
         assertThat(HeraldContext.RETENTION_DAYS.stream().map(HeraldFunctions::retention).distinct().toList())
                 .hasSameSizeAs(HeraldContext.RETENTION_DAYS);

@@ -14,6 +14,7 @@ import dev.herald.recipient.ManagementEvents;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.TableDefinition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
 
 /** Asserts on the synthesized template: the stack must be right by construction, since nothing deploys from here. */
 class HeraldStackTest {
@@ -110,19 +112,22 @@ class HeraldStackTest {
             assertThat(matched.event().id()).isEqualTo("e-1");
             assertThat(matched.event().detail().path("userId").asText()).isEqualTo("u-1");
             assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
-            assertThat(target.get("DeadLetterConfig")).isNotNull();
+            assertThat(target.get("DeadLetterConfig")).isEqualTo(deadLetterConfig("type " + typeId));
             assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.ENRICHMENT)));
         }
     }
 
     @Test
-    void recipientEventsRule_routesManagementEvents_toTheRecipientsHandler() {
+    void recipientEventsRule_routesManagementEventsOfTheAllowedSourcesOnly_toTheRecipientsHandler() {
         // given
         Map<String, Object> rule = ruleDescribed("Herald recipient management events");
 
         // then
-        assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern")))
-                .isEqualTo(Json.read(ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS), JsonNode.class));
+        assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern"))).isEqualTo(Json.read("""
+                {"source":["%s"],"detail-type":%s}""".formatted(SynthesizedHerald.MANAGEMENT_SOURCE, Json.write(ManagementEvents.RECIPIENT_EVENTS)),
+                JsonNode.class));
+        assertThat(rule.get("State")).isEqualTo("ENABLED");
+        assertThat(targetOfRule("Herald recipient management events").get("DeadLetterConfig")).isEqualTo(deadLetterConfig("recipient events"));
         assertThat(targetOfRule("Herald recipient management events").get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.RECIPIENT_EVENTS)));
     }
 
@@ -133,15 +138,14 @@ class HeraldStackTest {
         Map<String, Object> target = targetOfRule("Herald device management events");
 
         // then
-        assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern")))
-                .isEqualTo(Json.read(ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), JsonNode.class))
-                .isEqualTo(Json.read("""
-                        {"source":[{"anything-but":["herald"]}],"detail-type":["Device Registered","Device Unregistered","Recipient Deleted"]}""",
-                        JsonNode.class));
+        assertThat((JsonNode) Json.mapper().valueToTree(rule.get("EventPattern"))).isEqualTo(Json.read("""
+                {"source":["accounts.herald.example"],"detail-type":["Device Registered","Device Unregistered","Recipient Deleted"]}""",
+                JsonNode.class));
+        assertThat(rule.get("State")).isEqualTo("ENABLED");
         assertThat(rule.get("EventBusName")).isEqualTo(Map.of("Ref", busId()));
         assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.DEVICE_EVENTS)));
         assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
-        assertThat(target.get("DeadLetterConfig")).isNotNull();
+        assertThat(target.get("DeadLetterConfig")).isEqualTo(deadLetterConfig("device events"));
     }
 
     @Test
@@ -177,8 +181,8 @@ class HeraldStackTest {
         assertThat(Json.write(pattern.get("detail"))).contains("ses:configuration-set");
         Map<String, Object> target = targetOfRule("SES bounces and complaints of Herald's configuration set");
         assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.SES_EVENTS)));
-        assertThat(target.get("DeadLetterConfig")).isNotNull();
-        assertThat(target.get("RetryPolicy")).isNotNull();
+        assertThat(target.get("DeadLetterConfig")).isEqualTo(deadLetterConfig("SES events"));
+        assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
     }
 
     // --- functions ---
@@ -281,13 +285,32 @@ class HeraldStackTest {
 
     @Test
     void statusEvents_readTheDeliveriesStream_withBisectRetriesAndAFailureQueue() {
-        herald.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
-                "EventSourceArn", Map.of("Fn::GetAtt", List.of(herald.tableId(HeraldTables.DELIVERIES), "StreamArn")),
-                "BisectBatchOnFunctionError", true,
-                "MaximumRetryAttempts", 10,
-                "DestinationConfig", Match.objectLike(Map.of("OnFailure", Match.anyValue()))));
+        herald.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         Map<String, Object> mapping = properties(herald.resources("AWS::Lambda::EventSourceMapping").values().iterator().next());
+        assertThat(mapping.get("EventSourceArn")).isEqualTo(Map.of("Fn::GetAtt", List.of(herald.tableId(HeraldTables.DELIVERIES), "StreamArn")));
+        assertThat(mapping.get("BisectBatchOnFunctionError")).isEqualTo(true);
+        assertThat(mapping.get("MaximumRetryAttempts")).isEqualTo(10);
+        assertThat(mapping.get("MaximumRecordAgeInSeconds")).isEqualTo(86400);
+        assertThat(mapping.get("DestinationConfig")).isEqualTo(Map.of("OnFailure", Map.of("Destination",
+                Map.of("Fn::GetAtt", List.of(herald.logicalId(herald.stack.functions().failureQueue(HeraldFunction.STATUS_EVENTS).orElseThrow()), "Arn")))));
         assertThat(Json.write(mapping.get("FunctionName"))).as("invokes the live alias").contains(aliasId(HeraldFunction.STATUS_EVENTS));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statusEventsMapping_passesOnlyFinalStatesAndUnsubscribeMarks() {
+        // given
+        Map<String, Object> mapping = properties(herald.resources("AWS::Lambda::EventSourceMapping").values().iterator().next());
+        List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) mapping.get("FilterCriteria")).get("Filters");
+
+        // then: the status function publishes from these and nothing else (PENDING, SENDING and TTL removals stay out)
+        assertThat(filters).extracting(f -> Json.read((String) f.get("Pattern"), JsonNode.class)).containsExactlyInAnyOrder(
+                Json.read("""
+                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SENT","FAILED","SKIPPED","READ"]}}}}""",
+                        JsonNode.class),
+                Json.read("""
+                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"unsubscribedAt":{"S":[{"exists":true}]}}}}""",
+                        JsonNode.class));
     }
 
     // --- permissions ---
@@ -384,6 +407,19 @@ class HeraldStackTest {
     }
 
     @Test
+    void webSocketConnect_mayPutAndGetConnections_forItsWriteAndItsSnapStartPriming_andNothingElse() {
+        // given
+        List<Map<String, Object>> dynamo = herald.statementsOf(herald.roleOf(HeraldFunction.WEBSOCKET_CONNECT)).stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("dynamodb:"))).toList();
+
+        // then
+        assertThat(dynamo).singleElement().satisfies(s -> {
+            assertThat(actions(s)).containsExactlyInAnyOrder("dynamodb:PutItem", "dynamodb:GetItem");
+            assertThat(resourcesOf(s)).contains(Map.of("Fn::GetAtt", List.of(herald.tableId(HeraldTables.CONNECTIONS), "Arn")));
+        });
+    }
+
+    @Test
     void authorizer_touchesNoTable() {
         List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.WEBSOCKET_AUTHORIZER));
         assertThat(statements).noneSatisfy(s -> assertThat(String.join(",", actions(s))).contains("dynamodb:"));
@@ -400,7 +436,8 @@ class HeraldStackTest {
         herald.template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "$disconnect"));
         herald.template.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "$default"));
         herald.template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of("StageName", "test", "AutoDeploy", true,
-                "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Match.anyValue()))));
+                "AccessLogSettings", Match.objectLike(Map.of("DestinationArn", Map.of("Fn::GetAtt", List.of(
+                        herald.logicalId(herald.stack.webSocket().getNode().findChild("AccessLogs")), "Arn"))))));
     }
 
     @Test
@@ -419,9 +456,8 @@ class HeraldStackTest {
                 .isEqualTo("'AWSEvents.PutEvents'");
         String requestTemplate = Json.write(((Map<String, Object>) integration.get("RequestTemplates")).get("application/json"));
         assertThat(requestTemplate).contains("EventBusName").contains(busId());
-        herald.template.hasResourceProperties("AWS::ApiGateway::UsagePlan", Map.of(
+        herald.template.hasResourceProperties("AWS::ApiGateway::UsagePlan", Map.of("UsagePlanName", "herald-test-ingest",
                 "Throttle", Map.of("RateLimit", HeraldIngestApi.RATE_LIMIT, "BurstLimit", HeraldIngestApi.BURST_LIMIT)));
-        herald.template.resourceCountIs("AWS::ApiGateway::UsagePlanKey", 1);
         herald.template.hasResourceProperties("AWS::ApiGateway::Method", Map.of("HttpMethod", "OPTIONS"));
         herald.template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", Map.of("ResponseType", "DEFAULT_4XX",
                 "ResponseParameters", Map.of("gatewayresponse.header.Access-Control-Allow-Origin", "'" + SynthesizedHerald.ORIGIN + "'")));
@@ -478,7 +514,7 @@ class HeraldStackTest {
         // then: https://<api>.execute-api.<region>.<suffix>/<stage>/unsubscribe
         assertThat(Json.write(variables.get(HeraldEnv.UNSUBSCRIBE_URL.variable()))).startsWith("{\"Fn::Join\"").contains("https://")
                 .contains("{\"Ref\":\"" + restApi + "\"}").contains(".execute-api.").endsWith("\"/unsubscribe\"]]}");
-        herald.template.hasOutput("UnsubscribeUrl", Match.anyValue());
+        assertThat(outputValue("UnsubscribeUrl")).isEqualTo(variables.get(HeraldEnv.UNSUBSCRIBE_URL.variable()));
     }
 
     @Test
@@ -506,37 +542,323 @@ class HeraldStackTest {
         herald.template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", Map.of(
                 "EventDestination", Match.objectLike(Map.of(
                         "MatchingEventTypes", List.of("bounce", "complaint"),
-                        "EventBridgeDestination", Map.of("EventBusArn", Match.anyValue())))));
+                        "EventBridgeDestination", Map.of("EventBusArn", join("arn:", Map.of("Ref", "AWS::Partition"), ":events:",
+                                Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":event-bus/default"))))));
     }
 
     // --- operations ---
 
     @Test
-    void alarms_watchEveryDeadLetterQueue_andEveryFunctionsErrorRateAndThrottles() {
+    void alarms_watchEveryDeadLetterQueue_everyFunction_andEverySignal() {
+        // given
+        HeraldOperations operations = herald.stack.operations();
         int queues = herald.resources("AWS::SQS::Queue").size();
-        assertThat(herald.stack.operations().queueAlarms()).hasSize(queues);
-        assertThat(herald.stack.operations().functionAlarms()).hasSize(HeraldFunction.values().length);
-        herald.template.resourceCountIs("AWS::CloudWatch::Alarm", queues + 2 * HeraldFunction.values().length);
+        int functions = HeraldFunction.values().length;
+        long async = Arrays.stream(HeraldFunction.values()).filter(f -> f.invocation() == HeraldFunction.Invocation.ASYNC).count();
+        long notSync = Arrays.stream(HeraldFunction.values()).filter(f -> f.invocation() != HeraldFunction.Invocation.SYNC).count();
+        // destination failures, dropped async events, the stream's age, each table's throttles, SES bounces and complaints, refusals
+        long signals = notSync + async + 1 + HeraldTables.ALL.size() + 2 + 1;
+
+        // then
+        assertThat(operations.queueAlarms()).hasSize(queues);
+        assertThat(operations.functionAlarms()).hasSize(functions);
+        assertThat(operations.signalAlarms()).hasSize((int) signals);
+        assertThat(operations.alarms()).hasSize(queues + 2 * functions + (int) signals);
+        herald.template.resourceCountIs("AWS::CloudWatch::Alarm", queues + 2 * functions + (int) signals);
         herald.template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 
     @Test
-    void everyAlias_deploysAsACanary_rolledBackByItsAlarms() {
-        herald.template.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", HeraldFunction.values().length);
-        herald.template.allResourcesProperties("AWS::CodeDeploy::DeploymentGroup", Map.of(
-                "DeploymentConfigName", "CodeDeployDefault.LambdaCanary10Percent5Minutes",
-                "AlarmConfiguration", Match.objectLike(Map.of("Enabled", true, "Alarms", Match.anyValue())),
-                "AutoRollbackConfiguration", Match.objectLike(Map.of("Enabled", true,
-                        "Events", Match.arrayWith(List.of("DEPLOYMENT_STOP_ON_ALARM"))))));
-        herald.template.hasResource("AWS::Lambda::Alias", Map.of("UpdatePolicy", Match.objectLike(Map.of(
-                "CodeDeployLambdaAliasUpdate", Match.anyValue()))));
+    void everyAlarm_notifiesTheAlarmTopic_whenItFiresAndWhenItIsOver() {
+        // given
+        Map<String, Object> topic = Map.of("Ref", herald.logicalId(herald.stack.operations().alarmTopic()));
+        Map<String, Map<String, Object>> alarms = herald.resources("AWS::CloudWatch::Alarm");
+
+        // then
+        assertThat(alarms).isNotEmpty();
+        alarms.forEach((id, alarm) -> {
+            assertThat(properties(alarm).get("AlarmActions")).as(id).isEqualTo(List.of(topic));
+            assertThat(properties(alarm).get("OKActions")).as(id).isEqualTo(List.of(topic));
+            assertThat((String) properties(alarm).get("AlarmName")).as(id).startsWith("herald-test-");
+            assertThat((String) properties(alarm).get("AlarmDescription")).as(id).isNotBlank();
+        });
     }
 
     @Test
-    void outputs_giveTheWebSocketUrl_theIngestUrl_andTheApiKeyId() {
-        herald.template.hasOutput("WebSocketUrl", Match.anyValue());
-        herald.template.hasOutput("IngestUrl", Match.anyValue());
-        herald.template.hasOutput("IngestApiKeyId", Match.anyValue());
+    @SuppressWarnings("unchecked")
+    void alarmTopic_isEncryptedWithAKeyCloudWatchMayUse_refusesPlainTransport_andMailsTheAlarmEmail() {
+        // given
+        String topicId = herald.logicalId(herald.stack.operations().alarmTopic());
+        Map<String, Object> topic = properties(herald.resources("AWS::SNS::Topic").get(topicId));
+        String keyId = (String) ((List<Object>) ((Map<String, Object>) topic.get("KmsMasterKeyId")).get("Fn::GetAtt")).getFirst();
+        Map<String, Object> key = properties(herald.resources("AWS::KMS::Key").get(keyId));
+
+        // then
+        assertThat(topic.get("TopicName")).isEqualTo("herald-test-alarms");
+        assertThat(key.get("EnableKeyRotation")).isEqualTo(true);
+        assertThat((List<Map<String, Object>>) ((Map<String, Object>) key.get("KeyPolicy")).get("Statement")).anySatisfy(s -> {
+            assertThat(s.get("Principal")).isEqualTo(Map.of("Service", "cloudwatch.amazonaws.com"));
+            assertThat(actions(s)).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey*");
+        });
+        herald.template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of(
+                "Topics", List.of(Map.of("Ref", topicId)),
+                "PolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Action", "sns:Publish",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        herald.template.hasResourceProperties("AWS::SNS::Subscription", Map.of(
+                "Protocol", "email", "Endpoint", SynthesizedHerald.ALARM_EMAIL, "TopicArn", Map.of("Ref", topicId)));
+        assertThat(outputValue("AlarmTopicArn")).isEqualTo(Map.of("Ref", topicId));
+    }
+
+    @Test
+    void signalAlarms_watchWhatLambdaDynamoDbAndSesReport_withTheirThresholds() {
+        // Lambda could not hand enrichment's record to the processor (or any record to a failure queue)
+        assertThat(alarmNamed("herald-test-Enrichment-destination-delivery-failures")).satisfies(a -> assertLambdaMetric(a,
+                HeraldFunction.ENRICHMENT, "DestinationDeliveryFailures", "Sum", 300, 0));
+        assertThat(alarmNamed("herald-test-StatusEvents-destination-delivery-failures")).satisfies(a -> assertLambdaMetric(a,
+                HeraldFunction.STATUS_EVENTS, "DestinationDeliveryFailures", "Sum", 300, 0));
+        // events dropped by every asynchronously invoked function, and only those
+        for (HeraldFunction spec : HeraldFunction.values()) {
+            String name = "herald-test-" + spec.id() + "-async-events-dropped";
+            if (spec.invocation() == HeraldFunction.Invocation.ASYNC) {
+                assertThat(alarmNamed(name)).satisfies(a -> assertLambdaMetric(a, spec, "AsyncEventsDropped", "Sum", 300, 0));
+            } else {
+                assertThat(herald.stack.operations().signalAlarms()).doesNotContainKey(name);
+            }
+        }
+        // the status function's stream age: over five minutes, three minutes running
+        assertThat(alarmNamed("herald-test-StatusEvents-iterator-age")).satisfies(a -> {
+            assertLambdaMetric(a, HeraldFunction.STATUS_EVENTS, "IteratorAge", "Maximum", 60, 300_000);
+            assertThat(a.get("EvaluationPeriods")).isEqualTo(3);
+        });
+        // any throttled read or write of a table in five minutes
+        for (TableDefinition table : HeraldTables.ALL) {
+            Map<String, Object> alarm = alarmNamed("herald-test-dynamodb-" + table.logicalName().toLowerCase(java.util.Locale.ROOT) + "-throttles");
+            String metrics = Json.write(alarm.get("Metrics"));
+            assertThat(metrics).contains("\"Expression\":\"SUM([reads, writes])\"")
+                    .contains("\"MetricName\":\"ReadThrottleEvents\"").contains("\"MetricName\":\"WriteThrottleEvents\"")
+                    .contains("{\"Name\":\"TableName\",\"Value\":{\"Ref\":\"" + herald.tableId(table) + "\"}}");
+            assertThat(((Number) alarm.get("Threshold")).doubleValue()).isZero();
+            assertThat(alarm.get("ComparisonOperator")).isEqualTo("GreaterThanThreshold");
+        }
+        // SES's reputation rates, half of what SES reviews an account at
+        assertThat(alarmNamed("herald-test-ses-bounce-rate")).satisfies(a -> {
+            assertThat(a).containsEntry("Namespace", "AWS/SES").containsEntry("MetricName", "Reputation.BounceRate")
+                    .containsEntry("Statistic", "Maximum").containsEntry("TreatMissingData", "ignore").doesNotContainKey("Dimensions");
+            assertThat(((Number) a.get("Threshold")).doubleValue()).isEqualTo(0.025);
+        });
+        assertThat(alarmNamed("herald-test-ses-complaint-rate")).satisfies(a -> {
+            assertThat(a).containsEntry("Namespace", "AWS/SES").containsEntry("MetricName", "Reputation.ComplaintRate");
+            assertThat(((Number) a.get("Threshold")).doubleValue()).isEqualTo(0.0005);
+        });
+        // notifications enrichment refused: its EMF metric, with exactly the dimension it emits
+        assertThat(alarmNamed("herald-test-notifications-refused")).satisfies(a -> {
+            assertThat(a).containsEntry("Namespace", "Herald").containsEntry("MetricName", "NotificationsRefused")
+                    .containsEntry("Statistic", "Sum").containsEntry("Period", 300)
+                    .containsEntry("Dimensions", List.of(Map.of("Name", "Service", "Value", "enrichment")));
+            assertThat(((Number) a.get("Threshold")).doubleValue()).isZero();
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dashboardsTopWidget_sumsEachOutcomeOverTheChannelDimensionItIsEmittedWith() {
+        // given: the body, with its references written as <Id>
+        Map<String, Object> dashboard = properties(herald.resources("AWS::CloudWatch::Dashboard").values().iterator().next());
+        JsonNode body = Json.read(RoleWildcards.render(dashboard.get("DashboardBody")), JsonNode.class);
+        JsonNode top = body.path("widgets").get(0).path("properties");
+
+        // when
+        List<String> expressions = new ArrayList<>();
+        Set<String> heraldMetrics = new HashSet<>();
+        top.path("metrics").forEach(m -> {
+            if (m.get(0).isObject()) {
+                expressions.add(m.get(0).path("expression").asText() + " as " + m.get(0).path("label").asText());
+            } else if (m.get(0).asText().equals("Herald")) {
+                heraldMetrics.add(m.get(1).asText() + " " + m.get(2).asText() + "=" + m.get(3).asText());
+            }
+        });
+
+        // then: no Herald metric without its dimension (CloudWatch would match nothing)
+        assertThat(top.path("title").asText()).isEqualTo("Notifications (all channels)");
+        assertThat(expressions).containsExactly("SUM([routed_websocket, routed_push, routed_email]) as NotificationsRouted",
+                "SUM([delivered_websocket, delivered_push, delivered_email]) as NotificationsDelivered",
+                "SUM([skipped_websocket, skipped_push, skipped_email]) as NotificationsSkipped",
+                "SUM([failed_websocket, failed_push, failed_email]) as NotificationsFailed");
+        assertThat(heraldMetrics).contains("NotificationsDelivered Channel=websocket", "NotificationsDelivered Channel=push",
+                "NotificationsDelivered Channel=email", "NotificationsRefused Service=enrichment").hasSize(4 * 3 + 1);
+    }
+
+    @Test
+    void everyAlias_deploysAsACanary_rolledBackByItsErrorRateAlarmOnly() {
+        // given
+        String application = herald.resources("AWS::CodeDeploy::Application").keySet().iterator().next();
+
+        // then
+        herald.template.resourceCountIs("AWS::CodeDeploy::DeploymentGroup", HeraldFunction.values().length);
+        for (HeraldFunction spec : HeraldFunction.values()) {
+            String groupId = herald.logicalId(herald.stack.operations().deploymentGroups().get(spec));
+            Map<String, Object> group = properties(herald.resources("AWS::CodeDeploy::DeploymentGroup").get(groupId));
+            Alarm errorRate = herald.stack.operations().functionAlarms().get(spec).getFirst();
+            assertThat(group.get("DeploymentConfigName")).as(spec.id()).isEqualTo("CodeDeployDefault.LambdaCanary10Percent5Minutes");
+            assertThat(group.get("AlarmConfiguration")).as(spec.id() + ": errors roll back, throttles do not")
+                    .isEqualTo(Map.of("Alarms", List.of(Map.of("Name", Map.of("Ref", herald.logicalId(errorRate)))), "Enabled", true));
+            assertThat(group.get("AutoRollbackConfiguration"))
+                    .isEqualTo(Map.of("Enabled", true, "Events", List.of("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM")));
+            assertThat(herald.resources("AWS::Lambda::Alias").get(aliasId(spec)).get("UpdatePolicy")).isEqualTo(Map.of(
+                    "CodeDeployLambdaAliasUpdate", Map.of("ApplicationName", Map.of("Ref", application), "DeploymentGroupName", Map.of("Ref", groupId))));
+        }
+    }
+
+    @Test
+    void deadLetterQueues_outliveTheStack() {
+        assertThat(herald.resources("AWS::SQS::Queue")).isNotEmpty().allSatisfy((id, queue) -> {
+            assertThat(queue.get("DeletionPolicy")).as(id).isEqualTo("Retain");
+            assertThat(queue.get("UpdateReplacePolicy")).as(id).isEqualTo("Retain");
+        });
+    }
+
+    @Test
+    void outputs_giveEachUrl_eachPublishersKeyId_theBus_andTheAlarmTopic() {
+        // given
+        String webSocket = herald.logicalId(herald.stack.webSocket().api());
+        String restApi = herald.logicalId(herald.stack.ingest().api());
+        String stage = herald.logicalId(herald.stack.ingest().api().getDeploymentStage());
+        Map<String, Object> region = Map.of("Ref", "AWS::Region");
+        Map<String, Object> suffix = Map.of("Ref", "AWS::URLSuffix");
+
+        // then
+        assertThat(outputValue("WebSocketUrl")).isEqualTo(join("wss://", Map.of("Ref", webSocket), ".execute-api.", region, ".", suffix, "/test"));
+        assertThat(outputValue("WebSocketCallbackUrl")).isEqualTo(join("https://", Map.of("Ref", webSocket), ".execute-api.", region, ".", suffix, "/test"));
+        assertThat(outputValue("IngestUrl")).isEqualTo(join("https://", Map.of("Ref", restApi), ".execute-api.", region, ".", suffix, "/",
+                Map.of("Ref", stage), "/events"));
+        assertThat(outputValue("IngestApiKeyIdDefault")).isEqualTo(Map.of("Ref", herald.logicalId(herald.stack.ingest().apiKeys().get("default"))));
+        assertThat(outputValue("IngestApiKeyIdBilling")).isEqualTo(Map.of("Ref", herald.logicalId(herald.stack.ingest().apiKeys().get("billing"))));
+        assertThat(herald.template.findOutputs("IngestInvokeArn")).isEmpty();
+        assertThat(outputValue("EventBusName")).isEqualTo(Map.of("Ref", busId()));
+        assertThat(outputValue("EventBusArn")).isEqualTo(Map.of("Fn::GetAtt", List.of(busId(), "Arn")));
+        assertThat(outputValue("SesConfigurationSet")).isEqualTo(Map.of("Ref", herald.logicalId(herald.stack.messaging().configurationSet())));
+        assertThat(outputValue("AlarmTopicArn")).isEqualTo(Map.of("Ref", herald.logicalId(herald.stack.operations().alarmTopic())));
+    }
+
+    // --- environments ---
+
+    @Test
+    void theBus_carriesTheEnvironmentsName() {
+        herald.template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "herald-test"));
+        prod().template.hasResourceProperties("AWS::Events::EventBus", Map.of("Name", "herald-prod"));
+    }
+
+    @Test
+    void everyPhysicalName_differsBetweenEnvironments_soTheyDeploySideBySide() {
+        // given
+        Set<String> test = physicalNames(herald);
+        Set<String> prod = physicalNames(prod());
+
+        // then: nothing two environments would both claim in one account and region
+        assertThat(test).isNotEmpty().allSatisfy(name -> assertThat(name).contains("test"));
+        assertThat(prod).isNotEmpty().allSatisfy(name -> assertThat(name).contains("prod"));
+        assertThat(test).doesNotContainAnyElementsOf(prod);
+    }
+
+    @Test
+    void apiGatewayCloudWatchRole_isLeftAlone_unlessOptedIn() {
+        // the account-wide setting is not taken over by default
+        herald.template.resourceCountIs("AWS::ApiGateway::Account", 0);
+        // opted in: set once, and both APIs' stages wait for it
+        String account = prod().resources("AWS::ApiGateway::Account").keySet().iterator().next();
+        assertThat(prod().resources("AWS::ApiGateway::Stage").values()).allSatisfy(s -> assertThat(Json.write(s.get("DependsOn"))).contains(account));
+        assertThat(prod().resources("AWS::ApiGatewayV2::Stage").values()).allSatisfy(s -> assertThat(Json.write(s.get("DependsOn"))).contains(account));
+    }
+
+    @Test
+    void managementRules_withoutManagementSources_areDisabled_andTheSynthSaysSo() {
+        assertThat(prod().resources("AWS::Events::Rule").values().stream().map(SynthesizedHerald::properties)
+                .filter(p -> String.valueOf(p.get("Description")).contains("management events")).map(p -> p.get("State")).toList())
+                .containsExactly("DISABLED", "DISABLED");
+        assertThat(prod().annotations.findWarning("*", Match.stringLikeRegexp(".*managementSources is not set.*"))).isNotEmpty();
+    }
+
+    // --- publishers ---
+
+    @Test
+    void eachPublisher_hasItsOwnKey_boundToItsOwnThrottledUsagePlan() {
+        // given
+        HeraldIngestApi ingest = herald.stack.ingest();
+
+        // then
+        herald.template.resourceCountIs("AWS::ApiGateway::ApiKey", 2);
+        herald.template.resourceCountIs("AWS::ApiGateway::UsagePlanKey", 2);
+        Map<String, List<Object>> expected = Map.of("default", List.of("herald-test-ingest", 100, 200),
+                "billing", List.of("herald-test-ingest-billing", 50, 100));
+        expected.forEach((publisher, limits) -> {
+            String plan = herald.logicalId(ingest.usagePlans().get(publisher));
+            String key = herald.logicalId(ingest.apiKeys().get(publisher));
+            assertThat(properties(herald.resources("AWS::ApiGateway::UsagePlan").get(plan))).as(publisher)
+                    .containsEntry("UsagePlanName", limits.get(0))
+                    .containsEntry("Throttle", Map.of("RateLimit", limits.get(1), "BurstLimit", limits.get(2)));
+            herald.template.hasResourceProperties("AWS::ApiGateway::UsagePlanKey", Map.of(
+                    "KeyId", Map.of("Ref", key), "KeyType", "API_KEY", "UsagePlanId", Map.of("Ref", plan)));
+        });
+        // the original key keeps its logical id, so upgrading does not replace it
+        assertThat(herald.logicalId(ingest.apiKeys().get("default"))).startsWith("IngestApiApiKey").doesNotContain("default");
+        // the stage admits what the plans add up to
+        herald.template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of("MethodSettings", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                "ResourcePath", "/*", "HttpMethod", "*", "ThrottlingRateLimit", 150, "ThrottlingBurstLimit", 300))))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void ingestApi_refusesManagementEvents_whoseSourceItCannotVouchFor() {
+        Map<String, Object> model = properties(herald.resources("AWS::ApiGateway::Model").values().iterator().next());
+        Map<String, Object> detailType = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) model.get("Schema"))
+                .get("properties")).get("detail-type");
+        assertThat((List<String>) ((Map<String, Object>) detailType.get("not")).get("enum")).containsExactlyInAnyOrder(
+                "Recipient Upserted", "Recipient Deleted", "Recipient Resubscribed", "Topic Subscribed", "Topic Unsubscribed",
+                "Device Registered", "Device Unregistered");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void iamIngest_takesSignedRequests_withoutApiKeysOrUsagePlans() {
+        // given
+        Map<String, Object> post = prod().resources("AWS::ApiGateway::Method").values().stream().map(SynthesizedHerald::properties)
+                .filter(p -> "POST".equals(p.get("HttpMethod"))).findFirst().orElseThrow();
+        Map<String, Object> output = (Map<String, Object>) prod().template.findOutputs("IngestInvokeArn").get("IngestInvokeArn");
+
+        // then
+        assertThat(post.get("AuthorizationType")).isEqualTo("AWS_IAM");
+        assertThat(post.getOrDefault("ApiKeyRequired", false)).isEqualTo(false);
+        prod().template.resourceCountIs("AWS::ApiGateway::ApiKey", 0);
+        prod().template.resourceCountIs("AWS::ApiGateway::UsagePlan", 0);
+        assertThat(Json.write(output.get("Value"))).contains(":execute-api:")
+                .contains("{\"Ref\":\"" + prod().logicalId(prod().stack.ingest().api().getDeploymentStage()) + "\"}").endsWith("\"/POST/events\"]]}");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachRolesWildcardSuppression_namesExactlyItsOwnWildcards_withTheirReasons() {
+        for (HeraldFunction spec : HeraldFunction.values()) {
+            // given
+            String roleId = herald.roleOf(spec);
+            Set<String> wildcards = new TreeSet<>();
+            herald.statementsOf(roleId).forEach(s -> resourcesOf(s).stream().map(RoleWildcards::render).filter(r -> r.contains("*"))
+                    .forEach(r -> wildcards.add("Resource::" + r)));
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) herald
+                    .resources("AWS::IAM::Role").get(roleId).get("Metadata")).get("cdk_nag")).get("rules_to_suppress");
+
+            // when
+            Map<String, Object> iam5 = rules.stream().filter(r -> "AwsSolutions-IAM5".equals(r.get("id"))).findFirst().orElseThrow();
+
+            // then
+            assertThat((List<Object>) iam5.get("applies_to")).as(spec.id()).containsExactlyInAnyOrderElementsOf(wildcards);
+            assertThat((String) iam5.get("reason")).as(spec.id()).contains("X-Ray");
+            assertThat(wildcards).as(spec.id()).contains("Resource::*");
+            if (spec != HeraldFunction.WEBSOCKET_CHANNEL) {
+                assertThat(wildcards).as(spec.id()).noneMatch(w -> w.contains("@connections"));
+            }
+        }
     }
 
     // --- cdk-nag ---
@@ -558,6 +880,72 @@ class HeraldStackTest {
 
     private static String aliasId(HeraldFunction spec) {
         return herald.stack.getLogicalId((software.amazon.awscdk.CfnElement) herald.stack.functions().alias(spec).getNode().getDefaultChild());
+    }
+
+    private static SynthesizedHerald prod;
+
+    /** Another environment, with what the shared synthesis leaves at its defaults switched: its own synthesis, once. */
+    private static synchronized SynthesizedHerald prod() {
+        if (prod == null) {
+            prod = SynthesizedHerald.with(Map.of(HeraldContext.ENV_NAME, "prod", HeraldContext.API_GATEWAY_CLOUDWATCH_ROLE, "true",
+                    HeraldContext.INGEST_AUTH, "iam", HeraldContext.MANAGEMENT_SOURCES, ""));
+        }
+        return prod;
+    }
+
+    /**
+     * Names that are unique per account and region (or per account): what two environments would collide on. Names
+     * scoped to a parent (an alias's, a model's, an authorizer's, a stage's) and references to other resources are
+     * left out.
+     */
+    @SuppressWarnings("unchecked")
+    private static Set<String> physicalNames(SynthesizedHerald synthesized) {
+        Set<String> scoped = Set.of("AWS::Lambda::Alias", "AWS::ApiGateway::Model", "AWS::ApiGatewayV2::Authorizer",
+                "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage");
+        Set<String> nameKeys = Set.of("Name", "TopicName", "AlarmName", "DashboardName", "ApplicationName", "UsagePlanName", "TableName",
+                "QueueName", "LogGroupName", "RoleName", "BucketName", "KeyAlias", "AliasName", "DeploymentGroupName");
+        Set<String> names = new TreeSet<>();
+        Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) synthesized.template.toJSON().get("Resources");
+        resources.forEach((id, resource) -> {
+            if (scoped.contains(resource.get("Type")) || resource.get("Properties") == null) {
+                return;
+            }
+            properties(resource).forEach((key, value) -> {
+                if (value instanceof String name && nameKeys.contains(key)) {
+                    names.add(resource.get("Type") + " " + key + "=" + name);
+                }
+            });
+        });
+        return names;
+    }
+
+    private static Map<String, Object> join(Object... parts) {
+        return Map.of("Fn::Join", List.of("", List.of(parts)));
+    }
+
+    private static Map<String, Object> alarmNamed(String name) {
+        Alarm alarm = herald.stack.operations().signalAlarms().get(name);
+        assertThat(alarm).as("alarm " + name).isNotNull();
+        return properties(herald.resources("AWS::CloudWatch::Alarm").get(herald.logicalId(alarm)));
+    }
+
+    private static void assertLambdaMetric(Map<String, Object> alarm, HeraldFunction spec, String metric, String statistic, int period,
+                                           double threshold) {
+        assertThat(alarm).containsEntry("Namespace", "AWS/Lambda").containsEntry("MetricName", metric).containsEntry("Statistic", statistic)
+                .containsEntry("Period", period).containsEntry("ComparisonOperator", "GreaterThanThreshold")
+                .containsEntry("Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", herald.function(spec).getKey()))));
+        assertThat(((Number) alarm.get("Threshold")).doubleValue()).isEqualTo(threshold);
+    }
+
+    private static Map<String, Object> deadLetterConfig(String what) {
+        return Map.of("Arn", Map.of("Fn::GetAtt", List.of(herald.logicalId(herald.stack.events().deadLetterQueues().get(what)), "Arn")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object outputValue(String name) {
+        Map<String, Object> output = (Map<String, Object>) herald.template.findOutputs(name).get(name);
+        assertThat(output).as("output " + name).isNotNull();
+        return output.get("Value");
     }
 
     private static Map<String, Object> ruleDescribed(String description) {

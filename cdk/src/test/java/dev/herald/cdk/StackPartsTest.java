@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,8 @@ class StackPartsTest {
 
     private static HeraldContext context(String sender) {
         return new HeraldContext("test", sender, "https://i.example", "web", "https://i.example/jwks.json", Optional.empty(), Optional.empty(),
-                Optional.empty(), 30, List.of(), Optional.empty(), Optional.empty());
+                Optional.empty(), 30, List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(new HeraldContext.Publisher("default", 100, 200)), HeraldContext.IngestAuth.API_KEY, List.of(), false);
     }
 
     private static Catalog catalogSendingFrom(String from) {
@@ -96,6 +98,35 @@ class StackPartsTest {
         assertThatThrownBy(() -> DeployedCatalog.load(root, Optional.empty()))
                 .hasMessageContaining("differs from the catalog packaged in")
                 .hasMessageContaining("mvn package");
+    }
+
+    @Test
+    void managementPattern_withSources_acceptsExactlyThose_andWithoutAnyIsTheCoresPattern() {
+        assertThat(Json.read(HeraldEvents.managementPattern(List.of("Device Registered"), List.of("accounts.example", "crm.example")),
+                com.fasterxml.jackson.databind.JsonNode.class)).isEqualTo(Json.read(
+                "{\"source\":[\"accounts.example\",\"crm.example\"],\"detail-type\":[\"Device Registered\"]}",
+                com.fasterxml.jackson.databind.JsonNode.class));
+        assertThat(HeraldEvents.managementPattern(List.of("Device Registered"), List.of()))
+                .isEqualTo(dev.herald.recipient.ManagementEvents.rulePattern(List.of("Device Registered")));
+    }
+
+    @Test
+    void render_writesReferencesAndJoinsAsCdkNagDoes() {
+        // given
+        Map<String, Object> index = Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of("StorageDeliveries1", "Arn")), "/index/*")));
+        Map<String, Object> connections = Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":execute-api:",
+                Map.of("Ref", "WebSocketApi1"), "/prod/*/@connections/*")));
+
+        // then
+        assertThat(RoleWildcards.render(index)).isEqualTo("<StorageDeliveries1.Arn>/index/*");
+        assertThat(RoleWildcards.render(connections)).isEqualTo("arn:<AWS::Partition>:execute-api:<WebSocketApi1>/prod/*/@connections/*");
+        assertThat(RoleWildcards.render("*")).isEqualTo("*");
+    }
+
+    @Test
+    void apiKeyOutputId_isThePublishersNameInCamelCase() {
+        assertThat(HeraldStack.apiKeyOutputId("billing-app")).isEqualTo("IngestApiKeyIdBillingApp");
+        assertThat(HeraldStack.apiKeyOutputId("default")).isEqualTo("IngestApiKeyIdDefault");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.assertions.Annotations;
@@ -24,8 +25,18 @@ final class SynthesizedHerald {
     static final String APNS_SANDBOX = "arn:aws:sns:eu-west-1:123456789012:app/APNS_SANDBOX/herald-ios-dev";
     static final String GCM = "arn:aws:sns:eu-west-1:123456789012:app/GCM/herald-android";
     static final String ORIGIN = "https://app.herald.example";
+    static final String ALARM_EMAIL = "oncall@herald.example";
+    /** The original publisher (its key keeps its ids) and one named app with its own limits. */
+    static final String PUBLISHERS = "default,billing:50/100";
+    static final String MANAGEMENT_SOURCE = "accounts.herald.example";
     /** Not in the shared synth's context, which uses the stack's own unsubscribe endpoint; for {@link #with} tests. */
     static final String UNSUBSCRIBE = "https://mail.herald.example/unsubscribe";
+
+    /**
+     * Where the shared synthesis writes its cloud assembly, {@code Herald-test.template.json} included: CI lints that
+     * template with cfn-lint after the tests, rather than synthesizing a second time.
+     */
+    static final Path OUTDIR = Path.of("target", "cdk.out");
 
     private static SynthesizedHerald instance;
 
@@ -33,8 +44,10 @@ final class SynthesizedHerald {
     final Template template;
     final Annotations annotations;
 
-    private SynthesizedHerald(Map<String, Object> context) {
-        App app = App.Builder.create().context(context).build();
+    private SynthesizedHerald(Map<String, Object> context, Optional<Path> outdir) {
+        App.Builder builder = App.Builder.create().context(context);
+        outdir.ifPresent(dir -> builder.outdir(dir.toString()));
+        App app = builder.build();
         Aspects.of(app).add(new AwsSolutionsChecks());
         stack = HeraldApp.create(app, Path.of(".."));
         template = Template.fromStack(stack);
@@ -43,16 +56,19 @@ final class SynthesizedHerald {
 
     static synchronized SynthesizedHerald get() {
         if (instance == null) {
-            instance = new SynthesizedHerald(context());
+            instance = new SynthesizedHerald(context(), Optional.of(OUTDIR));
         }
         return instance;
     }
 
-    /** A synthesis of its own, with some context keys changed (it takes seconds: only for what the shared one cannot show). */
+    /**
+     * A synthesis of its own, with some context keys changed (it takes seconds: only for what the shared one cannot
+     * show). An empty value unsets a key.
+     */
     static SynthesizedHerald with(Map<String, Object> changes) {
         Map<String, Object> context = context();
         context.putAll(changes);
-        return new SynthesizedHerald(context);
+        return new SynthesizedHerald(context, Optional.empty());
     }
 
     static Map<String, Object> context() {
@@ -67,6 +83,9 @@ final class SynthesizedHerald {
         context.put(HeraldContext.GCM_ARN, GCM);
         context.put(HeraldContext.LOG_RETENTION_DAYS, "14");
         context.put(HeraldContext.CORS_ORIGINS, ORIGIN);
+        context.put(HeraldContext.ALARM_EMAIL, ALARM_EMAIL);
+        context.put(HeraldContext.PUBLISHERS, PUBLISHERS);
+        context.put(HeraldContext.MANAGEMENT_SOURCES, MANAGEMENT_SOURCE);
         String jars = System.getProperty("herald.lambdaJarsDir");
         if (jars != null && !jars.isBlank()) {
             context.put(HeraldContext.LAMBDA_JARS_DIR, jars);
@@ -131,6 +150,11 @@ final class SynthesizedHerald {
     static List<Object> resourcesOf(Map<String, Object> statement) {
         Object resource = statement.get("Resource");
         return resource instanceof List<?> list ? (List<Object>) list : List.of(resource);
+    }
+
+    /** The logical id of a construct's CloudFormation resource. */
+    String logicalId(software.constructs.IConstruct construct) {
+        return stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild());
     }
 
     /** The logical id of the table built from a definition (its key schema is unique among Herald's tables). */
