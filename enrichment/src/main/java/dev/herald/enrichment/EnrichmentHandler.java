@@ -1,13 +1,9 @@
 package dev.herald.enrichment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
-import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.EnricherSpec;
 import dev.herald.catalog.NotificationType;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
@@ -17,14 +13,13 @@ import dev.herald.event.InvalidEventException;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.json.Json;
 import dev.herald.lambda.SnapStartPriming;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.EmfRefusalMetrics;
 import dev.herald.observability.RefusalMetrics;
 import dev.herald.recipient.RecipientRepository;
-import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The enrichment Lambda: resolves a matched event's recipients (profile, locale, devices, suppression) and adds the
@@ -49,13 +44,12 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
 
     /** Lambda entry point: everything from the environment. */
     public EnrichmentHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private EnrichmentHandler(HeraldConfig config) {
-        this(CatalogLoader.fromClasspath(),
-                new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), Clock.systemUTC()),
-                HttpEnricher.create());
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public EnrichmentHandler(Wiring wiring) {
+        this(wiring.catalog(), wiring.recipients(), HttpEnricher.create());
     }
 
     /** Refusals go out as EMF lines on standard output, as in Lambda. */

@@ -20,7 +20,6 @@ import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.lambda.Wiring;
 import dev.herald.enrichment.EnrichmentHandler;
-import dev.herald.enrichment.HttpEnricher;
 import dev.herald.enrichment.recipients.RecipientEventsHandler;
 import dev.herald.local.aws.ContainerCredentialsApi;
 import dev.herald.local.aws.EventBridgeApi;
@@ -39,7 +38,6 @@ import dev.herald.local.bus.EventIntake;
 import dev.herald.local.bus.EventLog;
 import dev.herald.local.bus.Invocation;
 import dev.herald.local.bus.LocalBus;
-import dev.herald.local.bus.LocalDispatchSink;
 import dev.herald.local.bus.LocalMetrics;
 import dev.herald.local.bus.RejectedInvocationException;
 import dev.herald.local.bus.StreamPoller;
@@ -52,7 +50,6 @@ import dev.herald.local.store.LocalSecrets;
 import dev.herald.local.store.LocalStore;
 import dev.herald.local.store.LocalTable;
 import dev.herald.processor.ProcessorHandler;
-import dev.herald.processor.RateLimiter;
 import dev.herald.processor.status.StatusEventsHandler;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.RecipientRepository;
@@ -166,10 +163,9 @@ public final class HeraldLocal implements AutoCloseable {
             // the handlers' AWS clients talk to this very server, so they are wired once its port is known
             this.config = configFor(baseUrl(), secrets);
             Wiring wiring = wiring(config);
-            invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(catalog, recipients, HttpEnricher.create()), PROCESSOR));
-            invoker.register(Target.of(PROCESSOR, new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
-                    new LocalDispatchSink(invoker, CHANNEL_FUNCTIONS), clock, metrics)));
-            invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(catalog, recipients, clock)));
+            invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(wiring), PROCESSOR));
+            invoker.register(Target.of(PROCESSOR, new ProcessorHandler(wiring)));
+            invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(wiring)));
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(wiring)));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(wiring)));
             invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(wiring)));

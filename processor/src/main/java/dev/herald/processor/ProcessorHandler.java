@@ -1,12 +1,9 @@
 package dev.herald.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
-import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
-import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
@@ -21,12 +18,11 @@ import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
-import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.lambda.Wiring;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.observability.NotificationMetrics.Outcome;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -64,19 +59,16 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
 
     /** Lambda entry point: everything from the environment. */
     public ProcessorHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private ProcessorHandler(HeraldConfig config) {
-        this(config, AwsClients.build(DynamoDbClient.builder(), config));
-    }
-
-    private ProcessorHandler(HeraldConfig config, DynamoDbClient dynamo) {
-        this(CatalogLoader.fromClasspath(),
-                new DeliveryRepository(dynamo, config.require(HeraldEnv.DELIVERIES_TABLE), Clock.systemUTC(), Duration.ofDays(config.deliveryRetentionDays())),
-                new RateLimiter(dynamo, config.require(HeraldEnv.RECIPIENTS_TABLE)),
-                new LambdaDispatchSink(AwsClients.build(LambdaClient.builder(), config), config),
-                Clock.systemUTC(), new EmfNotificationMetrics("processor"));
+    /**
+     * Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. Dispatches go to the channel
+     * functions with Lambda's asynchronous Invoke, which herald local also serves.
+     */
+    public ProcessorHandler(Wiring wiring) {
+        this(wiring.catalog(), wiring.deliveries(), new RateLimiter(wiring.dynamo(), wiring.config().require(HeraldEnv.RECIPIENTS_TABLE)),
+                new LambdaDispatchSink(wiring.client(LambdaClient.builder()), wiring.config()), wiring.clock(), wiring.metrics("processor"));
     }
 
     public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, RateLimiter rateLimiter, DispatchSink sink, Clock clock,

@@ -1,15 +1,12 @@
 package dev.herald.enrichment.recipients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
-import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
+import dev.herald.lambda.Wiring;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.QuietHours;
 import dev.herald.recipient.RecipientLimits;
@@ -28,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Maintains recipient profiles, topic memberships and unsubscribes from the management events apps publish
@@ -50,13 +46,12 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     private final Clock clock;
 
     public RecipientEventsHandler() {
-        this(HeraldConfig.fromEnvironment());
+        this(Wiring.fromEnvironment());
     }
 
-    private RecipientEventsHandler(HeraldConfig config) {
-        this(CatalogLoader.fromClasspath(),
-                new RecipientRepository(AwsClients.build(DynamoDbClient.builder(), config), config.require(HeraldEnv.RECIPIENTS_TABLE), Clock.systemUTC()),
-                Clock.systemUTC());
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public RecipientEventsHandler(Wiring wiring) {
+        this(wiring.catalog(), wiring.recipients(), wiring.clock());
     }
 
     /** Everything given: for tests and herald local. The catalog's categories and channels are what a resubscribe may name. */
