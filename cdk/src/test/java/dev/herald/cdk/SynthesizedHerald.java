@@ -33,8 +33,9 @@ final class SynthesizedHerald {
     static final String UNSUBSCRIBE = "https://mail.herald.example/unsubscribe";
 
     /**
-     * Where the shared synthesis writes its cloud assembly, {@code Herald-test.template.json} included: CI lints that
-     * template with cfn-lint after the tests, rather than synthesizing a second time.
+     * Where the shared synthesis writes its cloud assembly, {@code Herald-test.template.json} included, and so does a
+     * synthesis {@link #with} another environment ({@code Herald-<env>.template.json}): CI lints those templates with
+     * cfn-lint after the tests, rather than synthesizing again.
      */
     static final Path OUTDIR = Path.of("target", "cdk.out");
 
@@ -68,7 +69,9 @@ final class SynthesizedHerald {
     static SynthesizedHerald with(Map<String, Object> changes) {
         Map<String, Object> context = context();
         context.putAll(changes);
-        return new SynthesizedHerald(context, Optional.empty());
+        // another environment is a stack of its own, whose template CI lints beside the shared one's
+        boolean otherEnvironment = changes.containsKey(HeraldContext.ENV_NAME);
+        return new SynthesizedHerald(context, otherEnvironment ? Optional.of(OUTDIR) : Optional.empty());
     }
 
     static Map<String, Object> context() {
