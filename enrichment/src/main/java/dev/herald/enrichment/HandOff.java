@@ -3,6 +3,7 @@ package dev.herald.enrichment;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ import java.util.List;
 final class HandOff {
 
     /** Lambda's limit on an asynchronous invocation's payload, which the destination record must meet. */
-    static final int LAMBDA_ASYNC_PAYLOAD_BYTES = 1_048_576;
+    static final int LAMBDA_ASYNC_PAYLOAD_BYTES = LambdaLimits.ASYNC_PAYLOAD_BYTES;
     /**
      * The record's fields beside its two payloads (version, timestamp, request id, function ARN, condition, invoke
      * count, status code, executed version) come to about 400 bytes; this leaves room for long function names.
@@ -42,8 +43,13 @@ final class HandOff {
         return LAMBDA_ASYNC_PAYLOAD_BYTES - recordBytes(withoutRecipients);
     }
 
-    /** The fewest bytes a recipient with this id adds to the result: no profile, devices or address (and a comma). */
+    /** What a recipient adds to the result (and a comma). */
+    static int bytes(ResolvedRecipient recipient) {
+        return Json.writeBytes(recipient).length + 1;
+    }
+
+    /** The fewest bytes a recipient with this id adds to the result: no profile, devices or address. */
     static int minimumBytes(String recipientId) {
-        return Json.writeBytes(new ResolvedRecipient(recipientId, null, List.of(), null, false)).length + 1;
+        return bytes(new ResolvedRecipient(recipientId, null, List.of(), null, false));
     }
 }

@@ -3,6 +3,7 @@ package dev.herald.local.bus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.observability.Correlation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ public final class AsyncInvoker implements AutoCloseable {
      * Lambda's limit for an asynchronous invocation's payload, and so for an on-success destination record (which holds
      * the request and the response payloads): 1 MB.
      */
-    public static final int MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
+    public static final int MAX_ASYNC_PAYLOAD_BYTES = LambdaLimits.ASYNC_PAYLOAD_BYTES;
 
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final RetryPolicy retries;
