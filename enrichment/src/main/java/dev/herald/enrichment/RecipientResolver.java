@@ -72,30 +72,35 @@ final class RecipientResolver {
         return switch (spec.kind()) {
             case USER_ID -> loadAll(values, id -> load(type, id));
             case EMAIL -> loadAll(values, address -> direct(type, address));
-            case TOPIC -> loadAll(memberIds(values, budget), id -> load(type, id));
+            case TOPIC -> members(type, values, budget);
         };
     }
 
     /**
-     * Every member of the topics, each once, in order. Stops reading, and refuses the event, once even the smallest
-     * record of the members read so far exceeds the budget.
+     * Every member of the topics, each once, in order, read and loaded a page at a time. Refuses the event as soon as
+     * the members so far could not fit the budget: first from their smallest possible records (an id alone), before
+     * a page's profiles are read, then from their actual records. So a huge topic costs at most about one hand-off's
+     * worth of reads, never all of its members'.
      */
-    private List<String> memberIds(List<String> topics, long budget) {
-        Set<String> ids = new LinkedHashSet<>();
-        long minimumBytes = 0;
+    private List<ResolvedRecipient> members(NotificationType type, List<String> topics, long budget) {
+        Set<String> seen = new java.util.HashSet<>();
+        List<ResolvedRecipient> resolved = new ArrayList<>();
+        long bytes = 0;
         for (String topic : topics) {
             String after = null;
             while (true) {
                 List<String> page = recipients.members(topic, after, TOPIC_PAGE);
-                for (String id : page) {
-                    if (ids.add(id)) {
-                        minimumBytes += HandOff.minimumBytes(id);
-                    }
+                List<String> fresh = page.stream().filter(seen::add).toList();
+                long smallest = fresh.stream().mapToLong(HandOff::minimumBytes).sum();
+                if (bytes + smallest > budget) {
+                    throw tooLarge(topic, resolved.size() + fresh.size());
                 }
-                if (minimumBytes > budget) {
-                    throw new Rejection(DeliveryReason.TOO_LARGE + ": topic " + topic + " takes the audience past " + ids.size()
-                            + " members, more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is "
-                            + HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
+                for (ResolvedRecipient recipient : loadAll(fresh, id -> load(type, id))) {
+                    bytes += HandOff.bytes(recipient);
+                    resolved.add(recipient);
+                }
+                if (bytes > budget) {
+                    throw tooLarge(topic, resolved.size());
                 }
                 if (page.size() < TOPIC_PAGE) {
                     break;
@@ -103,7 +108,13 @@ final class RecipientResolver {
                 after = page.getLast();
             }
         }
-        return List.copyOf(ids);
+        return resolved;
+    }
+
+    private static Rejection tooLarge(String topic, int members) {
+        return new Rejection(DeliveryReason.TOO_LARGE + ": topic " + topic + " takes the audience past " + members
+                + " members, more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is "
+                + HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
     }
 
     /** Resolves each value, up to {@link #LOAD_PARALLELISM} at once on virtual threads, in the values' order. */

@@ -66,7 +66,7 @@ class HandOffTest {
     }
 
     @Test
-    void handle_topicWhoseIdsAloneExceedTheLimit_isRefusedWithoutLoadingAProfile() {
+    void handle_topicWhoseIdsAloneExceedTheLimit_isRefusedBeforeLoadingEveryProfile() {
         // given: 5,000 members with 200-character ids need more than 1 MB (247 bytes each) even without profiles
         for (int i = 0; i < 5000; i++) {
             recipients.subscribe("everyone", "%0200d".formatted(i));
@@ -79,7 +79,7 @@ class HandOffTest {
         assertThat(enriched.rejection()).matches("too_large: topic everyone takes the audience past \\d+ members, more than one hand-off to the"
                 + " processor can carry \\(Lambda's asynchronous payload limit is 1048576 bytes\\); nothing was sent; split the audience into smaller topics");
         assertThat(enriched.recipients()).isEmpty();
-        assertThat(dynamo.recipientReads).as("profiles read").hasValue(0);
+        assertThat(dynamo.recipientReads).as("profiles read: no more than fit in the hand-off").hasValueLessThanOrEqualTo(4000);
         assertThat(refusals).hasValue(1);
     }
 
@@ -107,12 +107,76 @@ class HandOffTest {
         assertThat(carried.recipients()).hasSize(within);
         assertThat(new HandOff(Json.writeBytes(new MatchedEvent("news.published", carried.event())).length).recordBytes(carried))
                 .isLessThanOrEqualTo(HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES);
-        assertThat(refused.rejection()).matches("too_large: " + (fit + 50) + " recipients with their profiles and the template data come to \\d+ bytes"
-                + " in the hand-off to the processor, over Lambda's asynchronous payload limit of 1048576 bytes; nothing was sent;"
+        assertThat(refused.rejection()).isEqualTo("too_large: topic everyone takes the audience past " + (fit + 50) + " members, more than one"
+                + " hand-off to the processor can carry (Lambda's asynchronous payload limit is 1048576 bytes); nothing was sent;"
                 + " split the audience into smaller topics");
         assertThat(refusals).hasValue(1);
         System.out.printf("hand-off: %d members with realistic profiles fit in one 1 MB record (%d bytes each)%n", fit,
                 Json.writeBytes(resolved("user-000000")).length + 1);
+    }
+
+    @Test
+    void handle_hugeTopic_readsAboutOneHandOffOfProfilesNotAllOfThem() {
+        // given: 10,000 members with a profile each; about 1,440 such fit
+        for (int i = 0; i < 10_000; i++) {
+            String id = "user-%06d".formatted(i);
+            recipients.put(realisticProfile(id));
+            recipients.subscribe("everyone", id);
+        }
+
+        // when
+        EnrichedEvent enriched = publish("everyone");
+
+        // then
+        assertThat(enriched.rejection()).startsWith("too_large: topic everyone takes the audience past ");
+        assertThat(dynamo.recipientReads).as("profiles read").hasValueLessThanOrEqualTo(3000);
+        assertThat(refusals).hasValue(1);
+    }
+
+    @Test
+    void handle_enricherDataPastTheLimit_isRefusedAndCounted() {
+        // given: a single recipient, but an enricher that answers with 1.1 MB
+        com.sun.net.httpserver.HttpServer api = bigApi();
+        Catalog catalog = CatalogLoader.parse("test-catalog.yaml", """
+                types:
+                  stay.reminder:
+                    recipients: { userId: detail.userId }
+                    category: bookings
+                    channels: [websocket]
+                    enrichers:
+                      - { name: hotel, url: "http://127.0.0.1:%d/big", timeout: 2s, retries: 0 }
+                """.formatted(api.getAddress().getPort()));
+        EventEnvelope event = EventEnvelope.create("demo.app", "stay.reminder", Json.parse("{\"userId\":\"u1\"}"));
+
+        // when
+        EnrichedEvent enriched;
+        try {
+            enriched = new EnrichmentHandler(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)), refusals::incrementAndGet)
+                    .handle(new MatchedEvent("stay.reminder", event));
+        } finally {
+            api.stop(0);
+        }
+
+        // then
+        assertThat(enriched.rejection()).matches("too_large: 1 recipients with their profiles and the template data come to \\d+ bytes in the hand-off"
+                + " to the processor, over Lambda's asynchronous payload limit of 1048576 bytes; nothing was sent; split the audience into smaller topics");
+        assertThat(refusals).hasValue(1);
+    }
+
+    private static com.sun.net.httpserver.HttpServer bigApi() {
+        try {
+            var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            byte[] body = ("{\"blob\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            server.createContext("/big", exchange -> {
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -99,13 +99,13 @@ class OversizedInputsTest {
         String everyone;
         try (CapturedOutput output = CapturedOutput.start()) {
             everyone = ingest("news.published", Map.of("topic", "everyone", "headline", "Winter timetable"));
-            assertRefusedOnce(everyone, "too_large: 2000 recipients with their profiles and the template data come to ");
+            assertRefusedOnce(everyone, "too_large: topic everyone takes the audience past ");
             metricLines = output.lines().filter(line -> line.contains("\"NotificationsRefused\"")).toList();
         }
 
         // then
         assertThat(local.deliveries().forNotification(everyone).getFirst().reason())
-                .contains("over Lambda's asynchronous payload limit of 1048576 bytes; nothing was sent; split the audience into smaller topics");
+                .contains("more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is 1048576 bytes); nothing was sent");
         assertThat(metricLines).singleElement().satisfies(line -> {
             JsonNode emf = Json.parse(line);
             JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
