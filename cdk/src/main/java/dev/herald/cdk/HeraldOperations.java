@@ -68,6 +68,8 @@ public final class HeraldOperations extends Construct {
     static final double SES_BOUNCE_RATE = 0.025;
     static final double SES_COMPLAINT_RATE = 0.0005;
 
+    static final int ALARMS_PER_WIDGET = 100;
+
     private final Topic alarmTopic;
     private final List<Alarm> alarms = new ArrayList<>();
     private final Map<HeraldFunction, List<Alarm>> functionAlarms = new LinkedHashMap<>();
@@ -338,8 +340,11 @@ public final class HeraldOperations extends Construct {
         queues.forEach((what, queue) -> depths.add(queue.metricApproximateNumberOfMessagesVisible(
                 MetricOptions.builder().label(what).statistic("Maximum").period(Duration.minutes(1)).build())));
         dashboard.addWidgets(GraphWidget.Builder.create().title("Dead-letter queues (messages)").left(depths).width(24).build());
-        List<IAlarm> all = new ArrayList<>(alarms);
-        dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(all).width(24).build());
+        // An alarm status widget shows at most 100 alarms; each catalog type adds one (its rule's dead-letter queue).
+        for (int from = 0; from < alarms.size(); from += ALARMS_PER_WIDGET) {
+            List<IAlarm> some = new ArrayList<>(alarms.subList(from, Math.min(alarms.size(), from + ALARMS_PER_WIDGET)));
+            dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(some).width(24).build());
+        }
     }
 
     /** The topic every alarm notifies. */

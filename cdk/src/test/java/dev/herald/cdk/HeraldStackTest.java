@@ -690,6 +690,15 @@ class HeraldStackTest {
                 "SUM([failed_websocket, failed_push, failed_email]) as NotificationsFailed");
         assertThat(heraldMetrics).contains("NotificationsDelivered Channel=websocket", "NotificationsDelivered Channel=push",
                 "NotificationsDelivered Channel=email", "NotificationsRefused Service=enrichment").hasSize(4 * 3 + 1);
+        // and every alarm's state, in widgets of at most 100
+        List<Integer> alarmWidgets = new ArrayList<>();
+        body.path("widgets").forEach(w -> {
+            if (w.path("type").asText().equals("alarm")) {
+                alarmWidgets.add(w.path("properties").path("alarms").size());
+            }
+        });
+        assertThat(alarmWidgets).allSatisfy(n -> assertThat(n).isBetween(1, HeraldOperations.ALARMS_PER_WIDGET));
+        assertThat(alarmWidgets.stream().mapToInt(Integer::intValue).sum()).isEqualTo(herald.stack.operations().alarms().size());
     }
 
     @Test
