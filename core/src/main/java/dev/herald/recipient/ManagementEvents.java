@@ -32,7 +32,8 @@ public final class ManagementEvents {
     public static final List<String> DEVICE_EVENTS = List.of(DEVICE_REGISTERED, DEVICE_UNREGISTERED, RECIPIENT_DELETED);
 
     // ids become parts of DynamoDB keys such as USER#<id> and DEVICE#<id>, where '#' separates the parts
-    private static final Pattern ID = Pattern.compile("[^\\s#]{1,256}");
+    /** Non-empty, no whitespace or '#' (the keys' separator); its length is {@link RecipientLimits#idProblem}'s to judge. */
+    private static final Pattern ID = Pattern.compile("[^\\s#]+");
 
     private ManagementEvents() {
     }
@@ -56,6 +57,10 @@ public final class ManagementEvents {
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("detail." + field + " is required: a non-empty id without spaces or '#'");
         }
+        // the same limit as enrichment's, in bytes, so that no id is stored here that a notification could not reach
+        RecipientLimits.idProblem("detail." + field, id).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
         return id;
     }
 }

@@ -134,13 +134,23 @@ class RecipientEventsHandlerTest {
 
         // then
         assertThat(result.applied()).isFalse();
-        assertThat(result.error()).isEqualTo("Recipient Upserted: detail.recipientId is required: a non-empty id without spaces or '#'");
+        assertThat(result.error()).isEqualTo("Recipient Upserted: detail.recipientId is 10000 bytes; at most 256 bytes (UTF-8) fit Herald's keys");
+    }
+
+    @Test
+    void handle_recipientIdOf200TwoByteCharacters_isRefusedAsEnrichmentWouldRefuseIt() {
+        // when: 200 characters, but 400 bytes in UTF-8
+        var result = handler.handle(event(ManagementEvents.RECIPIENT_UPSERTED, "{\"recipientId\":\"" + "é".repeat(200) + "\"}"));
+
+        // then
+        assertThat(result.applied()).isFalse();
+        assertThat(result.error()).contains("is 400 bytes; at most 256 bytes");
     }
 
     @Test
     void handle_topicNameOver256Bytes_isRefused() {
         assertThat(handler.handle(event(ManagementEvents.TOPIC_SUBSCRIBED, "{\"topic\":\"" + "t".repeat(257) + "\",\"recipientId\":\"u1\"}")).error())
-                .isEqualTo("Topic Subscribed: detail.topic is required: a non-empty id without spaces or '#'");
+                .isEqualTo("Topic Subscribed: detail.topic is 257 bytes; at most 256 bytes (UTF-8) fit Herald's keys");
         assertThat(recipients.members("t".repeat(257), null, 10)).isEmpty();
     }
 
