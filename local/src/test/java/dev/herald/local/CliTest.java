@@ -46,7 +46,20 @@ class CliTest {
     void help_listsTheCommands() {
         Run run = herald("--help");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("local", "token", "publish", "dlq", "status", "templates");
+        assertThat(run.out()).contains("local", "token", "credentials", "publish", "dlq", "status", "templates");
+    }
+
+    @Test
+    void credentials_printsTheAppCredentialsAsExports_whichHeraldLocalAccepts() {
+        // when
+        Run run = herald("credentials", "--port", Integer.toString(local.port()));
+
+        // then
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().lines()).containsExactly(
+                "export AWS_ACCESS_KEY_ID=" + local.appCredentials().accessKeyId(),
+                "export AWS_SECRET_ACCESS_KEY=" + local.appCredentials().secretAccessKey(),
+                "export AWS_REGION=us-east-1");
     }
 
     @Test
