@@ -6,6 +6,7 @@ import dev.herald.recipient.ManagementEvents;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -317,12 +318,12 @@ public final class HeraldIngestApi extends Construct {
 
     /** Each publisher's API key, by publisher; none with IAM authorization. */
     public Map<String, IApiKey> apiKeys() {
-        return java.util.Collections.unmodifiableMap(apiKeys);
+        return Collections.unmodifiableMap(apiKeys);
     }
 
     /** Each publisher's usage plan, by publisher; none with IAM authorization. */
     public Map<String, UsagePlan> usagePlans() {
-        return java.util.Collections.unmodifiableMap(usagePlans);
+        return Collections.unmodifiableMap(usagePlans);
     }
 
     /** The ARN publishers are allowed {@code execute-api:Invoke} on, with IAM authorization. */

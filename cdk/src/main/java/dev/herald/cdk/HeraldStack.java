@@ -28,6 +28,7 @@ import software.amazon.awscdk.services.lambda.eventsources.DynamoEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsDlq;
 import software.constructs.Construct;
 import software.constructs.DependencyGroup;
+import software.constructs.IConstruct;
 import software.constructs.IDependable;
 
 /**
@@ -260,7 +261,7 @@ public final class HeraldStack extends Stack {
                 + " and nobody said why; grant something narrower or add its reason in HeraldStack.wildcardReason");
     }
 
-    private String resolvedLogicalId(software.constructs.IConstruct construct) {
+    private String resolvedLogicalId(IConstruct construct) {
         return (String) resolve(getLogicalId((CfnElement) construct.getNode().getDefaultChild()));
     }
 

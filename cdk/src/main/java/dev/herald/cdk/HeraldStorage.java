@@ -3,6 +3,7 @@ package dev.herald.cdk;
 import dev.herald.config.HeraldEnv;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.TableDefinition;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awscdk.RemovalPolicy;
@@ -65,7 +66,7 @@ public final class HeraldStorage extends Construct {
 
     /** Every table, by its definition, in {@link HeraldTables#ALL}'s order. */
     public Map<TableDefinition, Table> tables() {
-        return java.util.Collections.unmodifiableMap(tables);
+        return Collections.unmodifiableMap(tables);
     }
 
     public Table table(TableDefinition definition) {
