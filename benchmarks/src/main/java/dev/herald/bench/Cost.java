@@ -34,6 +34,8 @@ final class Cost {
     static final int WARMUP = 200;
     static final int MEASURED = 1_000;
     static final int BATCH = 10;
+    /** Notifications a second: well within what herald local serves here, see {@link #publish}. */
+    static final int RATE = 100;
 
     /**
      * List prices, us-east-1, as of late 2025 (check aws.amazon.com/pricing for yours): EventBridge custom events,
@@ -49,6 +51,33 @@ final class Cost {
         static final double WEBSOCKET_MESSAGE = 1.00e-6;
         static final double PUSH = 0.50e-6;
         static final double EMAIL = 0.10e-3;
+        /** CloudWatch Logs ingestion, Standard class: $0.50 per GB, the first tier (10 TB a month) of Lambda's logs. */
+        static final double LOG_GB = 0.50;
+        /** X-Ray traces recorded: $5.00 per million (after 100,000 free a month, not counted here). */
+        static final double TRACE = 5.00e-6;
+        /** API Gateway REST API requests: $3.50 per million (the first 333 million a month). */
+        static final double REST_REQUEST = 3.50e-6;
+    }
+
+    /**
+     * X-Ray's default sampling rule, which applies because the stack defines no other: the first request each second
+     * (the reservoir, counted here per function that starts traces) and 5% of the rest.
+     */
+    static final double XRAY_RESERVOIR_PER_SECOND = 1;
+    static final double XRAY_FIXED_RATE = 0.05;
+
+    /**
+     * The network time a handler spends in AWS that it does not spend here, where DynamoDB Local runs in this process
+     * and the other services are stand-ins on 127.0.0.1: per DynamoDB call (DynamoDB's "single-digit millisecond"
+     * latency within a region) and per call to another AWS API (SES SendEmail, SNS Publish, API Gateway
+     * PostToConnection, Lambda Invoke, EventBridge PutEvents; AWS publishes no latency for these). An assumption, not
+     * a measurement: set {@code -Dbench.dynamoDbMs} and {@code -Dbench.awsCallMs}.
+     */
+    record NetworkTime(double dynamoDbMs, double awsCallMs) {
+        static NetworkTime fromSystemProperties() {
+            return new NetworkTime(Double.parseDouble(System.getProperty("bench.dynamoDbMs", "5")),
+                    Double.parseDouble(System.getProperty("bench.awsCallMs", "20")));
+        }
     }
 
     /** herald local's function names, and the stack's function each stands for (whose memory bills its duration). */
@@ -88,6 +117,15 @@ final class Cost {
     }
 
     private void measure() {
+        LambdaLogs logs = LambdaLogs.start();
+        try {
+            measure(logs);
+        } finally {
+            logs.stop();
+        }
+    }
+
+    private void measure(LambdaLogs logs) {
         System.out.printf("cost: herald local in process, %d users with an address, an Android device and a WebSocket each; booking.created on"
                 + " all three channels, %,d warm-up then %,d measured, in PutEvents of %d%n", USERS, WARMUP, MEASURED, BATCH);
         for (int first = 0; first < USERS; first += BATCH) {
@@ -108,14 +146,18 @@ final class Cost {
         local.store().meterCapacity(true);
         publish(WARMUP);
         AwsUsage before = local.usage();
+        Map<String, LambdaLogs.Count> logsBefore = logs.snapshot();
         long framesBefore = frames.sum();
-        publish(MEASURED);
+        double rate = publish(MEASURED);
         AwsUsage after = local.usage();
-        report(before, after, frames.sum() - framesBefore);
+        Map<String, LambdaLogs.Count> logsAfter = logs.snapshot();
+        report(Usage.between(before, after, MEASURED), frames.sum() - framesBefore, LambdaLogs.Count.between(logsBefore, logsAfter), rate);
     }
 
-    private void publish(int count) {
+    /** Publishes {@code count} notifications at about {@link #RATE} a second; returns the rate they were published at. */
+    private double publish(int count) {
         long framesAtStart = frames.sum();
+        long started = System.nanoTime();
         for (int i = 0; i < count; i += BATCH) {
             List<PutEventsRequestEntry> entries = new ArrayList<>();
             for (int k = 0; k < BATCH; k++) {
@@ -125,13 +167,15 @@ final class Cost {
             bus.putEvents(r -> r.entries(entries));
             // 100 notifications a second, well within what herald local serves here, so handler times are not queueing
             // for the CPU, and each dispatch carries one notification, as at ordinary traffic
-            LocalLoad.sleep(100);
+            LocalLoad.sleep(1000 * BATCH / RATE);
         }
+        double rate = count / ((System.nanoTime() - started) / 1e9);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (frames.sum() - framesAtStart < count && System.nanoTime() < deadline) {
             LocalLoad.sleep(20);
         }
         awaitQuiet();
+        return rate;
     }
 
     /** Until nothing has been in flight for two seconds, so the status stream has published too. */
@@ -139,51 +183,203 @@ final class Cost {
         LocalLoad.awaitQuiet(local, Duration.ofSeconds(2), Duration.ofSeconds(60));
     }
 
-    private void report(AwsUsage before, AwsUsage after, long measuredFrames) {
-        double n = MEASURED;
-        double events = (after.events() - before.events()) / n;
-        double heraldEvents = (after.heraldEvents() - before.heraldEvents()) / n;
-        double readUnits = (after.capacity().readUnits() - before.capacity().readUnits()) / n;
-        double writeUnits = (after.capacity().writeUnits() - before.capacity().writeUnits()) / n;
-        double messages = (after.framesPosted() - before.framesPosted()) / n;
-        double emails = (after.emailsSent() - before.emailsSent()) / n;
-        double pushes = (after.pushesSent() - before.pushesSent()) / n;
-        long calls = after.dynamoCalls().values().stream().mapToLong(Long::longValue).sum()
-                - before.dynamoCalls().values().stream().mapToLong(Long::longValue).sum();
+    /** Per notification, what the measured run used, per function where it is per function. */
+    record Usage(double events, double heraldEvents, double readUnits, double writeUnits, double dynamoCalls, double messages,
+                 double emails, double pushes, Map<HeraldFunction, Invocations> invocations) {
 
-        double requests = 0;
-        double gbSeconds = 0;
-        System.out.println("  per notification (frames received: " + measuredFrames + " of " + MEASURED + "):");
-        for (Map.Entry<String, AsyncInvoker.Usage> usage : after.invocations().entrySet()) {
-            AsyncInvoker.Usage was = before.invocations().getOrDefault(usage.getKey(), new AsyncInvoker.Usage(0, 0));
-            long attempts = usage.getValue().attempts() - was.attempts();
-            if (attempts == 0) {
-                continue;
-            }
-            double millis = (usage.getValue().handlerNanos() - was.handlerNanos()) / 1e6;
-            HeraldFunction function = FUNCTIONS.get(usage.getKey());
-            double gb = function.memoryMb() / 1024.0;
-            requests += attempts / n;
-            gbSeconds += millis / 1000 * gb / n;
-            System.out.printf("    %-22s %.3f invocations, %5.1f ms each (handler time here), %4d MB%n", function.id(), attempts / n, millis / attempts,
-                    function.memoryMb());
+        /** A function's invocations (attempts) per notification and its mean handler time here. */
+        record Invocations(double perNotification, double millisEach) {
         }
-        System.out.printf("    EventBridge events     %.3f (%.3f of them Herald's own)%n", events, heraldEvents);
-        System.out.printf("    DynamoDB               %.2f calls, %.2f write units and %.2f read units (tables and indexes)%n", calls / n, writeUnits, readUnits);
-        System.out.printf("    WebSocket messages     %.3f; emails %.3f; pushes %.3f%n", messages, emails, pushes);
 
-        double eventCost = events * Prices.EVENT;
-        double requestCost = requests * Prices.LAMBDA_REQUEST;
-        double durationCost = gbSeconds * Prices.LAMBDA_GB_SECOND_ARM;
-        double dynamoCost = writeUnits * Prices.WRITE_UNIT + readUnits * Prices.READ_UNIT;
-        double messageCost = messages * Prices.WEBSOCKET_MESSAGE;
-        double platform = eventCost + requestCost + durationCost + dynamoCost + messageCost;
-        double providers = emails * Prices.EMAIL + pushes * Prices.PUSH;
+        static Usage between(AwsUsage before, AwsUsage after, int notifications) {
+            double n = notifications;
+            Map<HeraldFunction, Invocations> invocations = new java.util.EnumMap<>(HeraldFunction.class);
+            after.invocations().forEach((name, usage) -> {
+                AsyncInvoker.Usage was = before.invocations().getOrDefault(name, new AsyncInvoker.Usage(0, 0));
+                long attempts = usage.attempts() - was.attempts();
+                if (attempts > 0) {
+                    invocations.put(FUNCTIONS.get(name), new Invocations(attempts / n, (usage.handlerNanos() - was.handlerNanos()) / 1e6 / attempts));
+                }
+            });
+            long calls = after.dynamoCalls().values().stream().mapToLong(Long::longValue).sum()
+                    - before.dynamoCalls().values().stream().mapToLong(Long::longValue).sum();
+            return new Usage((after.events() - before.events()) / n, (after.heraldEvents() - before.heraldEvents()) / n,
+                    (after.capacity().readUnits() - before.capacity().readUnits()) / n,
+                    (after.capacity().writeUnits() - before.capacity().writeUnits()) / n, calls / n,
+                    (after.framesPosted() - before.framesPosted()) / n, (after.emailsSent() - before.emailsSent()) / n,
+                    (after.pushesSent() - before.pushesSent()) / n, invocations);
+        }
+
+        double invocations(HeraldFunction function) {
+            return invocations.getOrDefault(function, new Invocations(0, 0)).perNotification();
+        }
+
+        double lambdaRequests() {
+            return invocations.values().stream().mapToDouble(Invocations::perNotification).sum();
+        }
+
+        /** GB-seconds at the handler times measured here. */
+        double gbSecondsMeasured() {
+            return invocations.entrySet().stream()
+                    .mapToDouble(e -> e.getValue().perNotification() * e.getValue().millisEach() / 1000 * gb(e.getKey())).sum();
+        }
+
+        /**
+         * GB-seconds with {@code network} added to the measured times: every DynamoDB call (all made by 1,024 MB
+         * functions: enrichment, processor, channels), and every other AWS call by the function that makes it:
+         * PostToConnection (WebSocket channel), SendEmail (email), Publish (push), the processor's Invoke of each
+         * channel dispatch, and the status function's PutEvents (one per ten events, at least one per batch).
+         */
+        double gbSecondsWith(NetworkTime network) {
+            double channelDispatches = invocations(HeraldFunction.WEBSOCKET_CHANNEL) + invocations(HeraldFunction.PUSH_CHANNEL)
+                    + invocations(HeraldFunction.EMAIL_CHANNEL);
+            double putEvents = Math.max(invocations(HeraldFunction.STATUS_EVENTS), heraldEvents / 10);
+            double addedMillis1024 = dynamoCalls * network.dynamoDbMs()
+                    + (messages + emails + pushes + channelDispatches) * network.awsCallMs();
+            double addedMillisStatus = putEvents * network.awsCallMs();
+            return gbSecondsMeasured() + addedMillis1024 / 1000 * gb(HeraldFunction.PROCESSOR)
+                    + addedMillisStatus / 1000 * gb(HeraldFunction.STATUS_EVENTS);
+        }
+
+        /**
+         * The traces a notification starts, X-Ray sampling aside: one at each invocation that no traced caller
+         * started. Enrichment (an app's PutEvents carries no trace header unless the app is traced itself), the
+         * processor (Lambda's on-success destination is not documented to carry the trace on, so counted as a new
+         * one), and each status batch (a stream batch starts its own). The channels are not: the processor invokes them
+         * with the AWS SDK, whose TraceIdExecutionInterceptor sends the invocation's trace header along.
+         */
+        Map<HeraldFunction, Double> traceRoots() {
+            Map<HeraldFunction, Double> roots = new java.util.EnumMap<>(HeraldFunction.class);
+            for (HeraldFunction f : List.of(HeraldFunction.ENRICHMENT, HeraldFunction.PROCESSOR, HeraldFunction.STATUS_EVENTS)) {
+                roots.put(f, invocations(f));
+            }
+            return roots;
+        }
+
+        /** Traces recorded per notification under the default rule, at {@code rate} notifications a second. */
+        double tracesSampled(double rate) {
+            return traceRoots().values().stream().mapToDouble(perNotification -> {
+                double perSecond = perNotification * rate;
+                double recorded = Math.min(perSecond, XRAY_RESERVOIR_PER_SECOND)
+                        + XRAY_FIXED_RATE * Math.max(0, perSecond - XRAY_RESERVOIR_PER_SECOND);
+                return recorded / rate;
+            }).sum();
+        }
+
+        double tracesAll() {
+            return traceRoots().values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
+        private static double gb(HeraldFunction function) {
+            return function.memoryMb() / 1024.0;
+        }
+    }
+
+    /** The CloudWatch Logs a notification writes, in bytes; each part per notification. */
+    record LogVolume(double handlerEvents, double handlerBytes, double platformEvents, double platformBytes, double emfEvents,
+                     double emfBytes) {
+
+        static LogVolume of(Usage usage, LambdaLogs.Count handlerLogs) {
+            double platformEvents = 0;
+            double platformBytes = 0;
+            for (Map.Entry<HeraldFunction, Usage.Invocations> f : usage.invocations().entrySet()) {
+                platformEvents += 2 * f.getValue().perNotification();
+                platformBytes += LambdaLogs.platformLineBytes(f.getKey()) * f.getValue().perNotification();
+            }
+            // one EMF line per channel per flush: the processor's flush has one per channel it routed to (one dispatch
+            // each), and each channel invocation's flush one for its own channel
+            List<HeraldFunction> channels = List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL);
+            Map<HeraldFunction, Long> emfLine = LambdaLogs.emfLineBytes(List.of(HeraldFunction.PROCESSOR, HeraldFunction.WEBSOCKET_CHANNEL,
+                    HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL));
+            double channelInvocations = 0;
+            double emfBytes = 0;
+            for (HeraldFunction channel : channels) {
+                double invocations = usage.invocations(channel);
+                channelInvocations += invocations;
+                emfBytes += invocations * (emfLine.get(channel) + emfLine.get(HeraldFunction.PROCESSOR));
+            }
+            double n = MEASURED;
+            return new LogVolume(handlerLogs.events() / n, handlerLogs.bytes() / n, platformEvents, platformBytes,
+                    2 * channelInvocations, emfBytes);
+        }
+
+        double bytes() {
+            return handlerBytes + platformBytes + emfBytes;
+        }
+
+        double events() {
+            return handlerEvents + platformEvents + emfEvents;
+        }
+
+        double cost() {
+            return bytes() / 1e9 * Prices.LOG_GB;
+        }
+    }
+
+    /**
+     * The ingest API's access-log line for one {@code POST /events} (the stage's {@code jsonWithStandardFields}
+     * format), with the values API Gateway fills in; its bytes.
+     */
+    static long accessLogLineBytes() {
+        String line = ("{\"requestId\":\"%s\",\"ip\":\"203.0.113.10\",\"user\":\"-\",\"caller\":\"-\",\"requestTime\":\"05/Dec/2026:11:52:07 +0000\","
+                + "\"httpMethod\":\"POST\",\"resourcePath\":\"/events\",\"status\":\"200\",\"protocol\":\"HTTP/1.1\",\"responseLength\":\"50\"}")
+                .formatted(java.util.UUID.randomUUID());
+        return line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    private void report(Usage usage, long measuredFrames, Map<String, LambdaLogs.Count> handlerLogs, double rate) {
+        NetworkTime network = NetworkTime.fromSystemProperties();
+        System.out.println("  per notification (frames received: " + measuredFrames + " of " + MEASURED + ", published at " + Math.round(rate) + " notifications/s):");
+        usage.invocations().forEach((function, invocations) -> System.out.printf("    %-22s %.3f invocations, %5.1f ms each (handler time here), %4d MB%n",
+                function.id(), invocations.perNotification(), invocations.millisEach(), function.memoryMb()));
+        System.out.printf("    EventBridge events     %.3f (%.3f of them Herald's own)%n", usage.events(), usage.heraldEvents());
+        System.out.printf("    DynamoDB               %.2f calls, %.2f write units and %.2f read units (tables and indexes)%n",
+                usage.dynamoCalls(), usage.writeUnits(), usage.readUnits());
+        System.out.printf("    WebSocket messages     %.3f; emails %.3f; pushes %.3f%n", usage.messages(), usage.emails(), usage.pushes());
+
+        LambdaLogs.Count handlerTotal = handlerLogs.values().stream().reduce(new LambdaLogs.Count(0, 0), LambdaLogs.Count::plus);
+        LogVolume logs = LogVolume.of(usage, handlerTotal);
+        System.out.printf("  CloudWatch Logs at %s (the level shipped), per notification: %.2f events, %.0f bytes%n", LambdaLogs.SHIPPED,
+                logs.events(), logs.bytes());
+        handlerLogs.entrySet().stream().filter(e -> e.getValue().events() > 0).forEach(e -> System.out.printf("    %-22s %.3f lines, %.0f bytes each (measured, JSON layout with Powertools' Lambda fields)%n",
+                e.getKey(), e.getValue().events() / (double) MEASURED, e.getValue().bytes() / (double) e.getValue().events()));
+        System.out.printf("    Lambda platform lines  %.2f (platform.start and platform.report per invocation), %.0f bytes%n",
+                logs.platformEvents(), logs.platformBytes());
+        System.out.printf("    EMF metric lines       %.2f (the processor's, one per channel routed; one per channel invocation), %.0f bytes%n",
+                logs.emfEvents(), logs.emfBytes());
+
+        double sampled = usage.tracesSampled(RATE);
+        double all = usage.tracesAll();
+        System.out.printf("  X-Ray: %.2f traces started per notification (enrichment %.2f, processor %.2f, status batches %.2f; channels join the"
+                        + " processor's); recorded: %.3f under the default rule at %d/s (%.3f at sustained high volume), %.2f at 100%% sampling%n",
+                all, usage.invocations(HeraldFunction.ENRICHMENT), usage.invocations(HeraldFunction.PROCESSOR),
+                usage.invocations(HeraldFunction.STATUS_EVENTS), sampled, RATE, all * XRAY_FIXED_RATE, all);
+
+        double eventCost = usage.events() * Prices.EVENT;
+        double requestCost = usage.lambdaRequests() * Prices.LAMBDA_REQUEST;
+        double durationMeasured = usage.gbSecondsMeasured() * Prices.LAMBDA_GB_SECOND_ARM;
+        double durationNetwork = usage.gbSecondsWith(network) * Prices.LAMBDA_GB_SECOND_ARM;
+        double dynamoCost = usage.writeUnits() * Prices.WRITE_UNIT + usage.readUnits() * Prices.READ_UNIT;
+        double messageCost = usage.messages() * Prices.WEBSOCKET_MESSAGE;
+        double logCost = logs.cost();
+        double traceCost = sampled * Prices.TRACE;
+        double traceCostAll = all * Prices.TRACE;
+        double ingestRequest = Prices.REST_REQUEST;
+        double ingestLog = accessLogLineBytes() / 1e9 * Prices.LOG_GB;
+
         System.out.printf("  per million notifications, us-east-1 list prices: EventBridge $%.2f, Lambda requests $%.2f, Lambda duration $%.2f"
-                        + " (%.4f GB-s each at this machine's handler times), DynamoDB $%.2f, API Gateway messages $%.2f%n",
-                eventCost * 1e6, requestCost * 1e6, durationCost * 1e6, gbSeconds, dynamoCost * 1e6, messageCost * 1e6);
-        System.out.printf("  platform overhead: $%.2f per million notifications (target $5.00); channel providers on top: SES $%.2f, SNS $%.2f%n",
-                platform * 1e6, emails * Prices.EMAIL * 1e6, pushes * Prices.PUSH * 1e6);
+                        + " measured (%.4f GB-s each) or $%.2f with network time (%.4f GB-s: %.0f ms per DynamoDB call, %.0f ms per other AWS call),"
+                        + " DynamoDB $%.2f, API Gateway messages $%.2f, CloudWatch Logs $%.2f, X-Ray $%.2f (default sampling; $%.2f at 100%%)%n",
+                eventCost * 1e6, requestCost * 1e6, durationMeasured * 1e6, usage.gbSecondsMeasured(), durationNetwork * 1e6,
+                usage.gbSecondsWith(network), network.dynamoDbMs(), network.awsCallMs(), dynamoCost * 1e6, messageCost * 1e6,
+                logCost * 1e6, traceCost * 1e6, traceCostAll * 1e6);
+        double common = eventCost + requestCost + dynamoCost + messageCost + logCost + traceCost;
+        System.out.printf("  platform overhead, PutEvents direct: $%.2f per million notifications with measured handler times, $%.2f with network time"
+                        + " (target $5.00)%n", (common + durationMeasured) * 1e6, (common + durationNetwork) * 1e6);
+        System.out.printf("  platform overhead, ingest API (POST /events; + API Gateway request $%.2f and access-log line of %d bytes $%.2f):"
+                        + " $%.2f measured, $%.2f with network time%n", ingestRequest * 1e6, accessLogLineBytes(), ingestLog * 1e6,
+                (common + durationMeasured + ingestRequest + ingestLog) * 1e6, (common + durationNetwork + ingestRequest + ingestLog) * 1e6);
+        System.out.printf("  channel providers on top: SES $%.2f, SNS $%.2f%n", usage.emails() * Prices.EMAIL * 1e6, usage.pushes() * Prices.PUSH * 1e6);
     }
 
     /** A browser that only counts the notifications pushed to it. */
