@@ -1,6 +1,9 @@
 package dev.herald.cdk;
 
 import dev.herald.catalog.Channel;
+import dev.herald.observability.EmfNotificationMetrics;
+import dev.herald.observability.EmfRefusalMetrics;
+import dev.herald.observability.RefusalMetrics;
 import dev.herald.store.TableDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,13 +57,14 @@ public final class HeraldOperations extends Construct {
 
     /** Percent of invocations in a minute that fail before the function's alarm fires. */
     static final int ERROR_RATE_PERCENT = 1;
-    static final String METRICS_NAMESPACE = "Herald";
+    static final String METRICS_NAMESPACE = EmfNotificationMetrics.NAMESPACE;
     /**
-     * Enrichment emits this (EMF, namespace {@value #METRICS_NAMESPACE}, one dimension {@code Service} =
+     * Enrichment emits this ({@link EmfRefusalMetrics}: namespace {@code Herald}, the one dimension {@code Service} =
      * {@value #REFUSED_SERVICE}) for each notification it refuses because its audience cannot be handed on within
      * Lambda's payload limits.
      */
-    static final String REFUSED_METRIC = "NotificationsRefused";
+    static final String REFUSED_METRIC = RefusalMetrics.METRIC_NAME;
+    /** The enrichment handler's service name (its module is not a dependency here; a test holds the two equal). */
     static final String REFUSED_SERVICE = "enrichment";
     /** Status events are published within seconds; a stream record older than this means the function is stuck. */
     static final Duration MAX_STREAM_AGE = Duration.minutes(5);
@@ -285,7 +289,7 @@ public final class HeraldOperations extends Construct {
 
     static Metric refusedMetric(Duration period) {
         return Metric.Builder.create().namespace(METRICS_NAMESPACE).metricName(REFUSED_METRIC)
-                .dimensionsMap(Map.of("Service", REFUSED_SERVICE)).statistic("Sum").period(period).build();
+                .dimensionsMap(Map.of(EmfRefusalMetrics.DIMENSION, REFUSED_SERVICE)).statistic("Sum").period(period).build();
     }
 
     /**

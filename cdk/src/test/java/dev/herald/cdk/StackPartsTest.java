@@ -130,6 +130,11 @@ class StackPartsTest {
     }
 
     @Test
+    void refusedAlarm_watchesTheServiceEnrichmentEmitsItsRefusalsAs() {
+        assertThat(HeraldOperations.REFUSED_SERVICE).isEqualTo(dev.herald.enrichment.EnrichmentHandler.SERVICE);
+    }
+
+    @Test
     void serviceName_isTheFunctionsNameInKebabCase() {
         assertThat(HeraldFunctions.serviceName(HeraldFunction.WEBSOCKET_CHANNEL)).isEqualTo("herald-websocket-channel");
     }
