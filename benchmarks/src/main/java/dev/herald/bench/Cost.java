@@ -25,8 +25,11 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
  * users each have a profile with an address, a registered Android device and a WebSocket connection, so every
  * {@code booking.created} goes out on all three channels. After {@link #WARMUP} notifications, {@link #MEASURED} more
  * are counted: events on the bus, Lambda attempts and handler time per function, DynamoDB capacity units (tables and
- * indexes, as DynamoDB Local reports them), WebSocket messages, emails and pushes. Those, at {@link Prices}, give the
- * platform's price per million notifications and the channel providers' on top.
+ * indexes, as DynamoDB Local reports them), WebSocket messages, emails and pushes; and what observability adds: the
+ * CloudWatch Logs the handlers, Lambda and the EMF metrics write at the level shipped ({@link LambdaLogs}), and the
+ * X-Ray traces recorded. Those, at {@link Prices}, give the platform's price per million notifications for both ways
+ * to publish (PutEvents, and the ingest API), with Lambda duration as measured here and with {@link NetworkTime}
+ * added, and the channel providers' on top.
  */
 final class Cost {
 
@@ -40,7 +43,8 @@ final class Cost {
     /**
      * List prices, us-east-1, as of late 2025 (check aws.amazon.com/pricing for yours): EventBridge custom events,
      * Lambda requests and arm64 duration, DynamoDB on-demand request units (after the November 2024 reduction),
-     * API Gateway WebSocket messages; then the channel providers: SNS mobile push and SES.
+     * API Gateway WebSocket messages; then the channel providers: SNS mobile push and SES. CloudWatch Logs, X-Ray and
+     * API Gateway REST requests as looked up in December 2026.
      */
     static final class Prices {
         static final double EVENT = 1.00e-6;
@@ -51,7 +55,7 @@ final class Cost {
         static final double WEBSOCKET_MESSAGE = 1.00e-6;
         static final double PUSH = 0.50e-6;
         static final double EMAIL = 0.10e-3;
-        /** CloudWatch Logs ingestion, Standard class: $0.50 per GB, the first tier (10 TB a month) of Lambda's logs. */
+        /** CloudWatch Logs ingestion, Standard class: $0.50 per GB, the first tier of Lambda's tiered log pricing (May 2025). */
         static final double LOG_GB = 0.50;
         /** X-Ray traces recorded: $5.00 per million (after 100,000 free a month, not counted here). */
         static final double TRACE = 5.00e-6;
