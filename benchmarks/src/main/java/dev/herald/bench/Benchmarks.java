@@ -47,8 +47,18 @@ public final class Benchmarks {
     private static final int WARMUP = 3_000;
     private static final int MEASURED = 10_000;
 
-    public static void main(String[] args) throws Exception {
-        String which = args.length == 0 ? "processor" : args[0];
+    public static void main(String[] args) {
+        try {
+            run(args.length == 0 ? "processor" : args[0]);
+        } catch (Exception | Error e) {
+            // herald local's threads would keep a failed benchmark's JVM, and the build waiting on it, alive
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String which) throws Exception {
         switch (which) {
             case "processor" -> {
                 DynamoDbClient raw = DynamoDBEmbedded.create(true).dynamoDbClient();
@@ -73,7 +83,6 @@ public final class Benchmarks {
                 System.exit(2);
             }
         }
-        System.exit(0);
     }
 
     /** herald local's own log lines, at its level, into a file rather than over the results. */
