@@ -153,7 +153,7 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new LambdaApi(invoker, signatures));
             endpoints.add(new ManagementApi(gateway, faults, signatures));
             endpoints.add(new SesApi(outbox, faults, clock, signatures));
-            endpoints.add(new SnsApi(localTable, outbox, faults, clock, signatures));
+            endpoints.add(new SnsApi(localTable.platformEndpoints(SnsApi.PARTITION), outbox, faults, clock, signatures));
             this.unsubscribe = new UnsubscribeHandler(storeWiring);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
             endpoints.add(new DevApi(this, intake));

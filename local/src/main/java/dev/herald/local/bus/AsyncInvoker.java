@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.json.Json;
 import dev.herald.lambda.LambdaLimits;
+import dev.herald.local.aws.AsyncFunctions;
 import dev.herald.observability.Correlation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * not finished (queued, waiting for a retry, or still running) as {@link #INTERRUPTED}, from where herald local runs
  * them again at its next start. Only a killed process loses what was in flight.
  */
-public final class AsyncInvoker implements AutoCloseable {
+public final class AsyncInvoker implements AsyncFunctions, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncInvoker.class);
     /** The error of the dead letters {@link #stop} leaves; herald local redrives them when it starts again. */
@@ -110,8 +112,22 @@ public final class AsyncInvoker implements AutoCloseable {
         this.duplicate = duplicate;
     }
 
+    @Override
     public boolean has(String targetName) {
         return targets.containsKey(targetName);
+    }
+
+    /** {@link #invoke} for the Lambda stand-in: a refusal instead of an exception. */
+    @Override
+    public Optional<Refused> invokeAsync(String function, byte[] payload, String correlationId) {
+        try {
+            invoke(function, payload, correlationId);
+            return Optional.empty();
+        } catch (PayloadTooLargeException e) {
+            return Optional.of(new Refused(Refusal.PAYLOAD_TOO_LARGE, e.getMessage()));
+        } catch (RejectedInvocationException e) {
+            return Optional.of(new Refused(Refusal.QUEUE_FULL, e.getMessage()));
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.InvalidJsonException;
 import dev.herald.json.Json;
+import dev.herald.local.aws.EventBridgeApi;
+import dev.herald.local.aws.EventBusIntake;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,11 +20,11 @@ import java.util.UUID;
  * Turns one PutEvents entry into an event on the bus, with EventBridge's checks and error codes, so PutEvents and
  * {@code POST /events} accept and refuse exactly the same entries.
  */
-public final class EventIntake {
+public final class EventIntake implements EventBusIntake {
 
     /** EventBridge's limits: entries per request, and the total size herald local accepts per request. */
-    public static final int MAX_ENTRIES = 10;
-    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    public static final int MAX_ENTRIES = EventBridgeApi.MAX_ENTRIES;
+    public static final int MAX_REQUEST_BYTES = EventBridgeApi.MAX_REQUEST_BYTES;
 
     /** One entry's outcome: an event id, or EventBridge's error code and message. {@code matched}: the rules it matched. */
     public record Outcome(String eventId, List<String> matched, String errorCode, String errorMessage, String warning) {
@@ -65,6 +67,12 @@ public final class EventIntake {
      * {@code Resources}. Through Herald's ingest ({@link Via#INGEST}), {@code Detail} may also be an object, and the envelope's own names {@code source},
      * {@code detail-type}, {@code detail} are accepted too).
      */
+    @Override
+    public Result put(JsonNode entry, int index) {
+        Outcome outcome = publish(entry, index, Via.PUT_EVENTS);
+        return outcome.ok() ? Result.accepted(outcome.eventId()) : Result.failed(outcome.errorCode(), outcome.errorMessage());
+    }
+
     public Outcome publish(JsonNode entry, int index, Via via) {
         if (entry == null || !entry.isObject()) {
             return Outcome.failed("InvalidArgument", "entry " + index + " is not an object with Source, DetailType and Detail");

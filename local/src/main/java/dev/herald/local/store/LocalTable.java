@@ -1,5 +1,6 @@
 package dev.herald.local.store;
 
+import dev.herald.local.aws.PlatformEndpointStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,6 +81,31 @@ public final class LocalTable {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return items;
+    }
+
+    /** The SNS stand-in's platform endpoints, kept in {@code partition} of this table. */
+    public PlatformEndpointStore platformEndpoints(String partition) {
+        return new PlatformEndpointStore() {
+            @Override
+            public void put(String arn, Map<String, String> attributes) {
+                LocalTable.this.put(partition, arn, attributes);
+            }
+
+            @Override
+            public Optional<Map<String, String>> get(String arn) {
+                return LocalTable.this.get(partition, arn);
+            }
+
+            @Override
+            public void delete(String arn) {
+                LocalTable.this.delete(partition, arn);
+            }
+
+            @Override
+            public List<Map<String, String>> list() {
+                return LocalTable.this.list(partition);
+            }
+        };
     }
 
     private static Map<String, AttributeValue> key(String partition, String key) {

@@ -59,11 +59,12 @@ public final class SesApi implements HttpEndpoint {
             return Optional.of(AwsErrors.restJson(400, "UnknownOperationException", "herald local does not support SES v2 "
                     + call.method() + " " + call.path() + "; of SES v2 it implements SendEmail (POST " + SEND + ") only"));
         }
-        Optional<String> fault = faults.next(Faults.Service.SES);
+        Optional<String> fault = faults.next(Faults.Service.SES, destinations(call));
         if (fault.isPresent()) {
             return Optional.of(switch (fault.get()) {
                 case "throttle" -> AwsErrors.restJson(429, "TooManyRequestsException", "injected fault: Maximum sending rate exceeded.");
                 case "MessageRejected" -> AwsErrors.restJson(400, "MessageRejected", "injected fault: Email address is not verified.");
+                case "BadRequest" -> AwsErrors.restJson(400, "BadRequestException", "injected fault: Illegal address");
                 default -> AwsErrors.restJson(500, "InternalFailure", "injected fault: internal failure");
             });
         }
@@ -114,6 +115,17 @@ public final class SesApi implements HttpEndpoint {
                 simple.path("Body").path("Html").path("Data").asText(null),
                 headers, request.path("ConfigurationSetName").asText(null), rawText));
         return HttpReply.json(200, Map.of("MessageId", messageId));
+    }
+
+    /** The addresses a SendEmail call is for, which faults can match; none when the body is not JSON. */
+    private static List<String> destinations(HttpCall call) {
+        try {
+            JsonNode destination = Json.parse(call.bodyText()).path("Destination");
+            return concat(strings(destination.path("ToAddresses")), strings(destination.path("CcAddresses")),
+                    strings(destination.path("BccAddresses")));
+        } catch (InvalidJsonException notJson) {
+            return List.of();
+        }
     }
 
     private static List<String> strings(JsonNode array) {

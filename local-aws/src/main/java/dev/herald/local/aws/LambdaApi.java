@@ -2,9 +2,6 @@ package dev.herald.local.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.json.Json;
-import dev.herald.local.bus.AsyncInvoker;
-import dev.herald.local.bus.PayloadTooLargeException;
-import dev.herald.local.bus.RejectedInvocationException;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
@@ -13,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Lambda's {@code Invoke} for asynchronous invocations ({@code POST /2015-03-31/functions/{name}/invocations} with
- * {@code X-Amz-Invocation-Type: Event}, restJson), over herald local's {@link AsyncInvoker}: how the processor hands a
+ * {@code X-Amz-Invocation-Type: Event}, restJson), over {@link AsyncFunctions} (herald local's invoker): how the processor hands a
  * dispatch to a channel function, with the same {@code LambdaClient} as in the cloud. As Lambda does, it answers 202,
  * {@code RequestTooLargeException} for a payload over 1 MB, {@code ResourceNotFoundException} for an unknown
  * function and {@code TooManyRequestsException} when the invocation queue is full.
@@ -25,10 +22,10 @@ public final class LambdaApi implements HttpEndpoint {
     private static final String PREFIX = "/2015-03-31/functions/";
     private static final String SUFFIX = "/invocations";
 
-    private final AsyncInvoker invoker;
+    private final AsyncFunctions invoker;
     private final SigV4 signatures;
 
-    public LambdaApi(AsyncInvoker invoker, SigV4 signatures) {
+    public LambdaApi(AsyncFunctions invoker, SigV4 signatures) {
         this.invoker = invoker;
         this.signatures = signatures;
     }
@@ -38,7 +35,7 @@ public final class LambdaApi implements HttpEndpoint {
         if (!isInvoke(head)) {
             return Optional.empty();
         }
-        if (head.contentLength() > AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES) {
+        if (head.contentLength() > AsyncFunctions.MAX_PAYLOAD_BYTES) {
             return Optional.of(tooLarge(head.contentLength()));
         }
         return SigV4.refuseUnsigned(head, AwsErrors.Protocol.REST_JSON);
@@ -62,14 +59,10 @@ public final class LambdaApi implements HttpEndpoint {
         if (!invoker.has(function)) {
             return Optional.of(AwsErrors.restJson(404, "ResourceNotFoundException", "Function not found: " + function));
         }
-        try {
-            invoker.invoke(function, call.body(), correlationId(call.body()));
-        } catch (PayloadTooLargeException e) {
-            return Optional.of(tooLarge(call.body().length));
-        } catch (RejectedInvocationException e) {
-            return Optional.of(AwsErrors.restJson(429, "TooManyRequestsException", "Rate Exceeded. " + e.getMessage()));
-        }
-        return Optional.of(HttpReply.empty(202));
+        return Optional.of(invoker.invokeAsync(function, call.body(), correlationId(call.body())).map(refused -> switch (refused.refusal()) {
+            case PAYLOAD_TOO_LARGE -> tooLarge(call.body().length);
+            case QUEUE_FULL -> AwsErrors.restJson(429, "TooManyRequestsException", "Rate Exceeded. " + refused.message());
+        }).orElse(HttpReply.empty(202)));
     }
 
     private static boolean isInvoke(HttpCall call) {
@@ -97,7 +90,7 @@ public final class LambdaApi implements HttpEndpoint {
     }
 
     private static HttpReply tooLarge(long bytes) {
-        return AwsErrors.restJson(413, "RequestTooLargeException", "Request must be smaller than " + AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES
+        return AwsErrors.restJson(413, "RequestTooLargeException", "Request must be smaller than " + AsyncFunctions.MAX_PAYLOAD_BYTES
                 + " bytes for the Event invocation type; this one is " + bytes + " bytes");
     }
 }

@@ -3,6 +3,7 @@ package dev.herald.local.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FaultsTest {
@@ -63,5 +64,34 @@ class FaultsTest {
         assertThatThrownBy(() -> faults.addRate("ses", "5xx", 0)).hasMessageContaining("rate must be above 0 and at most 1");
         assertThatThrownBy(() -> faults.addRate("ses", "5xx", 1.5)).hasMessageContaining("rate must be above 0 and at most 1");
         assertThatThrownBy(() -> faults.addRate("invocations", "5xx", 0.1)).hasMessageContaining("use one of [duplicate]");
+    }
+
+    @Test
+    void addMatching_answersEveryCallAboutAMatchingSubject_untilCleared_beforeCountedFaults() {
+        // given
+        Faults faults = new Faults();
+        faults.add("ses", "5xx", 1);
+        faults.addMatching("ses", "MessageRejected", "rejected*");
+        faults.addMatching("connections", "throttle", "conn-1");
+
+        // then: a prefix ending in * or an exact subject, as often as asked
+        assertThat(faults.next(Faults.Service.SES, List.of("ok@example.com", "rejected-1@example.com"))).contains("MessageRejected");
+        assertThat(faults.next(Faults.Service.SES, List.of("rejected@example.com"))).contains("MessageRejected");
+        assertThat(faults.next(Faults.Service.CONNECTIONS, List.of("conn-10"))).isEmpty();
+        assertThat(faults.next(Faults.Service.CONNECTIONS, List.of("conn-1"))).contains("throttle");
+        assertThat(faults.next(Faults.Service.CONNECTIONS, List.of("conn-1"))).contains("throttle");
+        assertThat(faults.next(Faults.Service.SES, List.of("ok@example.com"))).as("the counted fault, unmatched subject").contains("5xx");
+        assertThat(faults.next(Faults.Service.SES, List.of("ok@example.com"))).isEmpty();
+        assertThat(faults.list()).filteredOn(f -> "rejected*".equals(f.matching())).singleElement()
+                .satisfies(f -> assertThat(f.injected()).isEqualTo(2));
+        faults.clear();
+        assertThat(faults.next(Faults.Service.SES, List.of("rejected@example.com"))).isEmpty();
+    }
+
+    @Test
+    void addMatching_withoutASubject_isRefused() {
+        Faults faults = new Faults();
+        assertThatThrownBy(() -> faults.addMatching("ses", "5xx", "*")).hasMessageContaining("matching must name a subject");
+        assertThatThrownBy(() -> faults.addMatching("ses", "gone", "a@b")).hasMessageContaining("unknown error 'gone' for ses");
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.json.InvalidJsonException;
 import dev.herald.json.Json;
-import dev.herald.local.bus.EventIntake;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
@@ -26,13 +25,17 @@ public final class EventBridgeApi implements HttpEndpoint {
     public static final String BUS = "herald";
     private static final Set<String> BUSES = Set.of(BUS, "default");
 
+    /** EventBridge's limits: entries per request, and the total size accepted per request. */
+    public static final int MAX_ENTRIES = 10;
+    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+
     /** The service name EventBridge requests are signed for. */
     public static final String SERVICE = "events";
 
-    private final EventIntake intake;
+    private final EventBusIntake intake;
     private final SigV4 signatures;
 
-    public EventBridgeApi(EventIntake intake, SigV4 signatures) {
+    public EventBridgeApi(EventBusIntake intake, SigV4 signatures) {
         this.intake = intake;
         this.signatures = signatures;
     }
@@ -42,7 +45,7 @@ public final class EventBridgeApi implements HttpEndpoint {
         if (!head.method().equals("POST") || !head.header("x-amz-target").orElse("").startsWith(TARGET_PREFIX)) {
             return Optional.empty();
         }
-        if (head.contentLength() > EventIntake.MAX_REQUEST_BYTES) {
+        if (head.contentLength() > MAX_REQUEST_BYTES) {
             return Optional.of(tooLarge(head.contentLength()));
         }
         return SigV4.refuseUnsigned(head, AwsErrors.Protocol.AWS_JSON);
@@ -69,7 +72,7 @@ public final class EventBridgeApi implements HttpEndpoint {
     }
 
     private HttpReply putEvents(HttpCall call) {
-        if (call.bodyTooLarge() || call.body().length > EventIntake.MAX_REQUEST_BYTES) {
+        if (call.bodyTooLarge() || call.body().length > MAX_REQUEST_BYTES) {
             return tooLarge(call.body().length);
         }
         JsonNode request;
@@ -82,9 +85,9 @@ public final class EventBridgeApi implements HttpEndpoint {
             return AwsErrors.json11(400, "SerializationException", "the PutEvents body must be a JSON object with Entries");
         }
         JsonNode entries = request.path("Entries");
-        if (!entries.isArray() || entries.isEmpty() || entries.size() > EventIntake.MAX_ENTRIES) {
+        if (!entries.isArray() || entries.isEmpty() || entries.size() > MAX_ENTRIES) {
             return AwsErrors.json11(400, "ValidationException", "1 validation error detected: Value at 'entries' failed to satisfy constraint: "
-                    + "Member must have length between 1 and " + EventIntake.MAX_ENTRIES + " (got "
+                    + "Member must have length between 1 and " + MAX_ENTRIES + " (got "
                     + (entries.isArray() ? entries.size() + " entries" : "no Entries array") + ")");
         }
         Optional<HttpReply> malformed = PutEventsShape.check(entries);
@@ -102,7 +105,7 @@ public final class EventBridgeApi implements HttpEndpoint {
         ArrayNode results = Json.mapper().createArrayNode();
         int failed = 0;
         for (int i = 0; i < entries.size(); i++) {
-            EventIntake.Outcome outcome = intake.publish(entries.get(i), i, EventIntake.Via.PUT_EVENTS);
+            EventBusIntake.Result outcome = intake.put(entries.get(i), i);
             ObjectNode result = results.addObject();
             if (outcome.ok()) {
                 result.put("EventId", outcome.eventId());
@@ -119,7 +122,7 @@ public final class EventBridgeApi implements HttpEndpoint {
 
     private static HttpReply tooLarge(long bytes) {
         return AwsErrors.json11(413, "ValidationException", "the PutEvents request is " + bytes + " bytes; EventBridge accepts at most "
-                + EventIntake.MAX_REQUEST_BYTES + " bytes (1 MiB) per request and 256 KB per entry");
+                + MAX_REQUEST_BYTES + " bytes (1 MiB) per request and 256 KB per entry");
     }
 
     private static String busName(String nameOrArn) {

@@ -5,6 +5,7 @@ import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,7 +58,7 @@ public final class ManagementApi implements HttpEndpoint {
         if (connectionId.isEmpty() || connectionId.contains("/")) {
             return Optional.of(AwsErrors.restJson(400, "BadRequestException", "expected /@connections/{connectionId}, got " + call.path()));
         }
-        Optional<String> fault = faults.next(Faults.Service.CONNECTIONS);
+        Optional<String> fault = faults.next(Faults.Service.CONNECTIONS, List.of(connectionId));
         if (fault.isPresent()) {
             return Optional.of(fault(fault.get(), connectionId));
         }

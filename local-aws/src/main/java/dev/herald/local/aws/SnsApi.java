@@ -6,7 +6,6 @@ import dev.herald.json.Json;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
-import dev.herald.local.store.LocalTable;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -14,13 +13,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * SNS mobile push, the part Herald uses (awsQuery: {@code POST /} with a form body and {@code Action=...}):
  * {@code CreatePlatformEndpoint}, {@code GetEndpointAttributes}, {@code SetEndpointAttributes}, {@code DeleteEndpoint}
- * and {@code Publish} to an endpoint. Endpoints live in the local table, so {@code --data} keeps them; a publish is
+ * and {@code Publish} to an endpoint. Endpoints live in a {@link PlatformEndpointStore} (herald local's table, so {@code --data} keeps them); a publish is
  * recorded in the outbox. As SNS does, a publish to a disabled endpoint fails with {@code EndpointDisabled} and
  * {@code MessageStructure=json} needs a JSON object with a {@code default} key.
  */
@@ -29,18 +30,19 @@ public final class SnsApi implements HttpEndpoint {
     public static final String NAMESPACE = "http://sns.amazonaws.com/doc/2010-03-31/";
     public static final List<String> ACTIONS = List.of("Publish", "CreatePlatformEndpoint", "SetEndpointAttributes",
             "GetEndpointAttributes", "DeleteEndpoint");
-    private static final String PARTITION = "SNS_ENDPOINT";
+    /** The partition of herald local's table its endpoints are kept in. */
+    public static final String PARTITION = "SNS_ENDPOINT";
 
     /** The service name SNS requests are signed for. */
     public static final String SERVICE = "sns";
 
-    private final LocalTable table;
+    private final PlatformEndpointStore table;
     private final Outbox outbox;
     private final Faults faults;
     private final Clock clock;
     private final SigV4 signatures;
 
-    public SnsApi(LocalTable table, Outbox outbox, Faults faults, Clock clock, SigV4 signatures) {
+    public SnsApi(PlatformEndpointStore table, Outbox outbox, Faults faults, Clock clock, SigV4 signatures) {
         this.table = table;
         this.outbox = outbox;
         this.faults = faults;
@@ -79,12 +81,13 @@ public final class SnsApi implements HttpEndpoint {
             return Optional.of(AwsErrors.query(400, "UnknownOperationException", "herald local does not support SNS "
                     + (action.isEmpty() ? "requests without Action" : action) + "; it implements " + String.join(", ", ACTIONS)));
         }
-        Optional<String> fault = faults.next(Faults.Service.SNS);
+        Optional<String> fault = faults.next(Faults.Service.SNS, subjects(action, form));
         if (fault.isPresent()) {
             return Optional.of(switch (fault.get()) {
                 case "throttle" -> AwsErrors.query(429, "Throttled", "injected fault: Rate exceeded");
                 case "EndpointDisabled" -> AwsErrors.query(400, "EndpointDisabled", "injected fault: Endpoint is disabled");
                 case "NotFound" -> AwsErrors.query(404, "NotFound", "injected fault: Endpoint does not exist");
+                case "InvalidParameter" -> AwsErrors.query(400, "InvalidParameter", "injected fault: Invalid parameter");
                 default -> AwsErrors.query(500, "InternalError", "injected fault: internal error");
             });
         }
@@ -108,10 +111,17 @@ public final class SnsApi implements HttpEndpoint {
         }
         String[] app = application.substring(application.indexOf(":app/") + 5).split("/");
         String prefix = application.substring(0, application.indexOf(":app/"));
-        // SNS returns the existing endpoint for an application and token it already knows
-        for (Map<String, String> existing : table.list(PARTITION)) {
+        // SNS returns the existing endpoint for an application and token it already knows, unless the request sets
+        // CustomUserData or Enabled to something else
+        for (Map<String, String> existing : table.list()) {
             if (application.equals(existing.get("application")) && token.equals(existing.get("Token"))) {
-                return ok("CreatePlatformEndpoint", "<EndpointArn>" + AwsErrors.xml(existing.get("key")) + "</EndpointArn>");
+                String arn = existing.get(PlatformEndpointStore.ARN);
+                String enabled = attributes(form).get("Enabled");
+                boolean same = (!form.containsKey("CustomUserData") || Objects.equals(existing.get("CustomUserData"), form.get("CustomUserData")))
+                        && (enabled == null || existing.getOrDefault("Enabled", "true").equalsIgnoreCase(enabled));
+                return same ? ok("CreatePlatformEndpoint", "<EndpointArn>" + AwsErrors.xml(arn) + "</EndpointArn>")
+                        : AwsErrors.query(400, "InvalidParameter", "Invalid parameter: Token Reason: Endpoint " + arn
+                                + " already exists with the same Token, but different attributes.");
             }
         }
         String arn = prefix + ":endpoint/" + app[0] + "/" + app[1] + "/" + UUID.randomUUID();
@@ -123,13 +133,13 @@ public final class SnsApi implements HttpEndpoint {
         if (form.containsKey("CustomUserData")) {
             item.put("CustomUserData", form.get("CustomUserData"));
         }
-        table.put(PARTITION, arn, item);
+        table.put(arn, item);
         return ok("CreatePlatformEndpoint", "<EndpointArn>" + AwsErrors.xml(arn) + "</EndpointArn>");
     }
 
     private HttpReply getAttributes(Map<String, String> form) {
         String arn = form.get("EndpointArn");
-        Optional<Map<String, String>> endpoint = arn == null ? Optional.empty() : table.get(PARTITION, arn);
+        Optional<Map<String, String>> endpoint = arn == null ? Optional.empty() : table.get(arn);
         if (endpoint.isEmpty()) {
             return notFound(arn);
         }
@@ -145,21 +155,21 @@ public final class SnsApi implements HttpEndpoint {
 
     private HttpReply setAttributes(Map<String, String> form) {
         String arn = form.get("EndpointArn");
-        Optional<Map<String, String>> endpoint = arn == null ? Optional.empty() : table.get(PARTITION, arn);
+        Optional<Map<String, String>> endpoint = arn == null ? Optional.empty() : table.get(arn);
         if (endpoint.isEmpty()) {
             return notFound(arn);
         }
         Map<String, String> item = new HashMap<>(endpoint.get());
-        item.remove("key");
+        item.remove(PlatformEndpointStore.ARN);
         item.putAll(attributes(form));
-        table.put(PARTITION, arn, item);
+        table.put(arn, item);
         return ok("SetEndpointAttributes", null);
     }
 
     private HttpReply delete(Map<String, String> form) {
         String arn = form.get("EndpointArn");
         if (arn != null) {
-            table.delete(PARTITION, arn);
+            table.delete(arn);
         }
         return ok("DeleteEndpoint", null);
     }
@@ -188,7 +198,7 @@ public final class SnsApi implements HttpEndpoint {
         String platform = null;
         String recipient = null;
         if (target.contains(":endpoint/")) {
-            Optional<Map<String, String>> endpoint = table.get(PARTITION, target);
+            Optional<Map<String, String>> endpoint = table.get(target);
             if (endpoint.isEmpty()) {
                 return notFound(target);
             }
@@ -202,6 +212,12 @@ public final class SnsApi implements HttpEndpoint {
         outbox.add(new Outbox.Push(messageId, clock.instant(), target, platform, recipient, structure, form.get("Subject"),
                 parsed != null ? parsed : Json.mapper().getNodeFactory().textNode(message)));
         return ok("Publish", "<MessageId>" + messageId + "</MessageId>");
+    }
+
+    /** What faults can match: the action, and the endpoint or token it is about. */
+    private static List<String> subjects(String action, Map<String, String> form) {
+        return Stream.of(action, form.get("TargetArn"), form.get("EndpointArn"), form.get("Token"))
+                .filter(Objects::nonNull).toList();
     }
 
     /** {@code Attributes.entry.N.key} / {@code Attributes.entry.N.value} pairs. */
@@ -224,7 +240,8 @@ public final class SnsApi implements HttpEndpoint {
         return new HttpReply(200, "text/xml", xml.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    static Map<String, String> form(String body) {
+    /** An awsQuery form body as names and values; throws IllegalArgumentException when it is not url-encoded. */
+    public static Map<String, String> form(String body) {
         Map<String, String> form = new HashMap<>();
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
