@@ -72,7 +72,12 @@ public final class LocalAws implements AutoCloseable {
      * this.
      */
     public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkAutoCloseable> C client(B builder) {
-        C client = builder.endpointOverride(uri()).region(Region.US_EAST_1).credentialsProvider(credentials.functionProvider())
+        return client(builder, uri());
+    }
+
+    /** {@link #client(AwsClientBuilder)} against another endpoint, e.g. a stage's callback URL or one where nothing listens. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkAutoCloseable> C client(B builder, URI endpoint) {
+        C client = builder.endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials.functionProvider())
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofSeconds(10))
                         .apiCallAttemptTimeout(Duration.ofSeconds(5)).build())

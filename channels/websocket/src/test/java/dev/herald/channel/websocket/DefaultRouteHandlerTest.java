@@ -14,6 +14,8 @@ import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
+import dev.herald.local.aws.LocalAws;
+import dev.herald.local.aws.ManagementApi;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.testing.TestTemplates;
@@ -27,17 +29,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 
 /** The inbox over the {@code $default} route, fed by the real channel handler. */
 class DefaultRouteHandlerTest {
 
     private final Clock clock = Clock.systemUTC();
-    private ConnectionsEndpoint endpoint;
+    private LocalAws aws;
     private ApiGatewayManagementApiClient managementApi;
     private ConnectionRepository connections;
     private DeliveryRepository deliveries;
@@ -46,10 +44,8 @@ class DefaultRouteHandlerTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        endpoint = new ConnectionsEndpoint();
-        managementApi = ApiGatewayManagementApiClient.builder().endpointOverride(endpoint.uri()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        aws = LocalAws.start();
+        managementApi = aws.client(ApiGatewayManagementApiClient.builder());
         HeraldTables.Names tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
@@ -59,8 +55,7 @@ class DefaultRouteHandlerTest {
 
     @AfterEach
     void tearDown() {
-        managementApi.close();
-        endpoint.close();
+        aws.close();
     }
 
     @Test
@@ -83,7 +78,7 @@ class DefaultRouteHandlerTest {
         assertThat(deliveries.find(key(dispatch, "carol")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
         // a redelivered dispatch must not push it again now that the sync handed it over
         assertThat(channel.handle(dispatch).alreadyHandled()).isEqualTo(1);
-        assertThat(endpoint.totalFrames()).isZero();
+        assertThat(aws.connections().totalFrames()).isZero();
     }
 
     @Test

@@ -17,10 +17,13 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.json.Json;
+import dev.herald.local.aws.LocalAws;
+import dev.herald.local.aws.ManagementApi;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,15 +32,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 
 class WebSocketChannelHandlerTest {
 
     private final Clock clock = Clock.systemUTC();
-    private ConnectionsEndpoint endpoint;
+    private LocalAws aws;
     private ApiGatewayManagementApiClient managementApi;
     private ConnectionRepository connections;
     private DeliveryRepository deliveries;
@@ -45,14 +45,9 @@ class WebSocketChannelHandlerTest {
     private HeraldTables.Names tables;
 
     @BeforeEach
-    void setUp() throws Exception {
-        endpoint = new ConnectionsEndpoint();
-        managementApi = ApiGatewayManagementApiClient.builder()
-                .endpointOverride(endpoint.uri())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build();
+    void setUp() {
+        aws = LocalAws.start();
+        managementApi = aws.client(ApiGatewayManagementApiClient.builder());
         tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
@@ -61,8 +56,7 @@ class WebSocketChannelHandlerTest {
 
     @AfterEach
     void tearDown() {
-        managementApi.close();
-        endpoint.close();
+        aws.close();
     }
 
     @Test
@@ -80,10 +74,10 @@ class WebSocketChannelHandlerTest {
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
         for (String c : List.of("L0SM9cOFvHcCIhw=", "c2", "c3")) {
-            assertThat(endpoint.framesFor(c)).hasSize(1);
+            assertThat(aws.connections().framesFor(c)).hasSize(1);
         }
-        assertThat(endpoint.framesFor("c4")).isEmpty();
-        JsonNode frame = Json.parse(endpoint.framesFor("L0SM9cOFvHcCIhw=").getFirst());
+        assertThat(aws.connections().framesFor("c4")).isEmpty();
+        JsonNode frame = Json.parse(aws.connections().framesFor("L0SM9cOFvHcCIhw=").getFirst());
         assertThat(frame.get("id").asText()).isEqualTo(dispatch.notificationId() + "/booking.created");
         assertThat(frame.get("type").asText()).isEqualTo("booking.created");
         assertThat(frame.get("title").asText()).isEqualTo("Booking confirmed");
@@ -105,7 +99,7 @@ class WebSocketChannelHandlerTest {
         handler.handle(dispatch);
 
         // then
-        JsonNode frame = Json.parse(endpoint.framesFor("c1").getFirst());
+        JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
         assertThat(frame.get("title").asText()).isEqualTo("Réservation confirmée");
         assertThat(frame.get("body").asText()).isEqualTo("Votre réservation à Hotel Nord est confirmée.");
     }
@@ -116,7 +110,7 @@ class WebSocketChannelHandlerTest {
         connect("live-1", "alice");
         connectedAMinuteAgo("stale", "alice");
         connect("live-2", "alice");
-        endpoint.gone("stale");
+        aws.connections().close("stale");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
@@ -124,8 +118,8 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(1);
-        assertThat(endpoint.framesFor("live-1")).hasSize(1);
-        assertThat(endpoint.framesFor("live-2")).hasSize(1);
+        assertThat(aws.connections().framesFor("live-1")).hasSize(1);
+        assertThat(aws.connections().framesFor("live-2")).hasSize(1);
         assertThat(connections.find("stale")).isEmpty();
         assertThat(connections.forUser("alice")).containsExactlyInAnyOrder("live-1", "live-2");
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
@@ -135,7 +129,7 @@ class WebSocketChannelHandlerTest {
     void handle_410FromAConnectionStillOpening_keepsItAndRetries_withTheItemReadyForSync() {
         // given: $connect stored the connection a moment ago; API Gateway answers 410 until the handshake completes
         connect("opening", "alice");
-        endpoint.gone("opening");
+        aws.connections().close("opening");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when / then: a retry, not a deletion that would leave the user connected but unknown
@@ -151,7 +145,7 @@ class WebSocketChannelHandlerTest {
     void handle_whenEveryConnectionIsGone_keepsTheItemInTheInbox() {
         // given
         connectedAMinuteAgo("stale", "alice");
-        endpoint.gone("stale");
+        aws.connections().close("stale");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
@@ -176,7 +170,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(0, 1, 0, 0, 0));
-        assertThat(endpoint.requests()).isZero();
+        assertThat(aws.calls(ManagementApi.SERVICE).size()).isZero();
         Delivery delivery = deliveries.find(key(dispatch, "carol")).orElseThrow();
         assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(delivery.reason()).isEqualTo(DeliveryReason.NO_CONNECTION);
@@ -195,7 +189,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
-        assertThat(endpoint.framesFor("c1")).hasSize(1);
+        assertThat(aws.connections().framesFor("c1")).hasSize(1);
     }
 
     @Test
@@ -203,7 +197,7 @@ class WebSocketChannelHandlerTest {
         // given
         connect("c1", "alice");
         connect("c2", "dave");
-        endpoint.failWith("c1", 429);
+        aws.faults().addMatching("connections", "throttle", "c1");
         Dispatch dispatch = dispatch(recipient("alice", "en"), recipient("dave", "en"));
 
         // when / then
@@ -216,13 +210,13 @@ class WebSocketChannelHandlerTest {
         assertThat(deliveries.find(key(dispatch, "dave")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
 
         // and when the retry comes after the throttling is over
-        endpoint.heal();
+        aws.faults().clear();
         DispatchResult retry = handler.handle(dispatch);
 
         // then only the throttled recipient is sent to, once
         assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
-        assertThat(endpoint.framesFor("c1")).hasSize(1);
-        assertThat(endpoint.framesFor("c2")).hasSize(1);
+        assertThat(aws.connections().framesFor("c1")).hasSize(1);
+        assertThat(aws.connections().framesFor("c2")).hasSize(1);
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
     }
 
@@ -230,7 +224,7 @@ class WebSocketChannelHandlerTest {
     void handle_whenApiGatewayAnswers5xx_treatsItAsTransient() {
         // given
         connect("c1", "alice");
-        endpoint.failWith("c1", 500);
+        aws.faults().addMatching("connections", "5xx", "c1");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when / then
@@ -240,26 +234,24 @@ class WebSocketChannelHandlerTest {
     }
 
     @Test
-    void handle_whenApiGatewayIsUnreachable_treatsItAsTransient() throws Exception {
+    void handle_whenApiGatewayIsUnreachable_treatsItAsTransient() {
         // given a callback URL where nothing listens any more
-        ConnectionsEndpoint stopped = new ConnectionsEndpoint();
-        stopped.close();
-        try (ApiGatewayManagementApiClient unreachable = ApiGatewayManagementApiClient.builder().endpointOverride(stopped.uri())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
-            WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, unreachable, TestTemplates.renderer(),
-                    NotificationMetrics.NONE);
-            connect("c1", "alice");
-            Dispatch dispatch = dispatch(recipient("alice", "en"));
-
-            // when / then
-            assertThatThrownBy(() -> offline.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
-            Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
-            assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
-            assertThat(delivery.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
-            assertThat(connections.find("c1")).isPresent();
+        URI stopped;
+        try (LocalAws gone = LocalAws.start()) {
+            stopped = gone.uri();
         }
+        ApiGatewayManagementApiClient unreachable = aws.client(ApiGatewayManagementApiClient.builder(), stopped);
+        WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, unreachable, TestTemplates.renderer(),
+                NotificationMetrics.NONE);
+        connect("c1", "alice");
+        Dispatch dispatch = dispatch(recipient("alice", "en"));
+
+        // when / then
+        assertThatThrownBy(() -> offline.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
+        assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(delivery.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+        assertThat(connections.find("c1")).isPresent();
     }
 
     @Test
@@ -267,7 +259,7 @@ class WebSocketChannelHandlerTest {
         // given
         connect("c1", "alice");
         connect("c2", "alice");
-        endpoint.failWith("c1", 500);
+        aws.faults().addMatching("connections", "5xx", "c1");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
@@ -275,7 +267,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(1);
-        assertThat(endpoint.framesFor("c2")).hasSize(1);
+        assertThat(aws.connections().framesFor("c2")).hasSize(1);
     }
 
     @Test
@@ -290,7 +282,7 @@ class WebSocketChannelHandlerTest {
         handler.handle(dispatch);
 
         // then
-        JsonNode frame = Json.parse(endpoint.framesFor("c1").getFirst());
+        JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
         assertThat(frame.get("title").asText()).isEqualTo("Welcome, Alice");
         assertThat(frame.get("body").asText()).isEqualTo("Hello Alice (en)");
         assertThat(frame.get("data").has("recipient")).isFalse();
@@ -302,7 +294,7 @@ class WebSocketChannelHandlerTest {
         handler.prime();
 
         // then
-        assertThat(endpoint.requests()).isZero();
+        assertThat(aws.calls(ManagementApi.SERVICE).size()).isZero();
         assertThat(LocalDynamo.client().scan(r -> r.tableName(tables.deliveries())).count()).isZero();
         assertThat(LocalDynamo.client().scan(r -> r.tableName(tables.connections())).count()).isZero();
     }
@@ -321,7 +313,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.failed()).isEqualTo(1);
-        assertThat(endpoint.requests()).isZero();
+        assertThat(aws.calls(ManagementApi.SERVICE).size()).isZero();
         Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
         assertThat(delivery.status()).isEqualTo(DeliveryStatus.FAILED);
         assertThat(delivery.reason()).isEqualTo(DeliveryReason.TOO_LARGE);
@@ -341,7 +333,7 @@ class WebSocketChannelHandlerTest {
         // then
         assertThat(result.failed()).isEqualTo(1);
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().reason()).isEqualTo(DeliveryReason.TEMPLATE_MISSING);
-        assertThat(endpoint.requests()).isZero();
+        assertThat(aws.calls(ManagementApi.SERVICE).size()).isZero();
     }
 
     @Test
@@ -359,9 +351,9 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(40);
-        assertThat(endpoint.totalFrames()).isEqualTo(40);
+        assertThat(aws.connections().totalFrames()).isEqualTo(40);
         for (int i = 0; i < 40; i++) {
-            assertThat(endpoint.framesFor("conn-" + i)).hasSize(1);
+            assertThat(aws.connections().framesFor("conn-" + i)).hasSize(1);
         }
     }
 
