@@ -41,7 +41,7 @@ public final class LocalAws implements AutoCloseable {
     private final Faults faults = new Faults();
     private final InMemoryPlatformEndpoints platformEndpoints = new InMemoryPlatformEndpoints();
     private final RecordingConnections connections;
-    private final Map<String, List<HttpCall>> calls = new ConcurrentHashMap<>();
+    private final Map<String, List<Exchange>> calls = new ConcurrentHashMap<>();
     private final List<SdkAutoCloseable> clients = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
@@ -111,12 +111,16 @@ public final class LocalAws implements AutoCloseable {
         return connections;
     }
 
+    /** One call a stand-in answered, and its answer. */
+    public record Exchange(HttpCall request, HttpReply reply) {
+    }
+
     /**
      * Every call a stand-in answered, in order, the SDK's retries and refusals included.
      *
      * @param service the name requests are signed for: {@link SesApi#SERVICE}, {@link SnsApi#SERVICE} or {@link ManagementApi#SERVICE}
      */
-    public List<HttpCall> calls(String service) {
+    public List<Exchange> calls(String service) {
         return List.copyOf(calls.getOrDefault(service, List.of()));
     }
 
@@ -126,14 +130,14 @@ public final class LocalAws implements AutoCloseable {
             @Override
             public Optional<HttpReply> handle(HttpCall call) {
                 Optional<HttpReply> reply = endpoint.handle(call);
-                reply.ifPresent(answered -> calls.get(service).add(call));
+                reply.ifPresent(answer -> calls.get(service).add(new Exchange(call, answer)));
                 return reply;
             }
 
             @Override
             public Optional<HttpReply> refuseBeforeBody(HttpCall head) {
                 Optional<HttpReply> refused = endpoint.refuseBeforeBody(head);
-                refused.ifPresent(answered -> calls.get(service).add(head));
+                refused.ifPresent(answer -> calls.get(service).add(new Exchange(head, answer)));
                 return refused;
             }
         };

@@ -45,7 +45,7 @@ class EmailChannelHandlerTest {
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
-        JsonNode request = fixture.endpoint.sent().getFirst();
+        JsonNode request = fixture.sent().getFirst();
         JsonNode simple = request.path("Content").path("Simple");
         assertThat(simple.path("Subject").path("Data").asText()).isEqualTo("Réservation confirmée : Hôtel du Lac & Spa, 18 déc. 2026");
         assertThat(simple.path("Subject").path("Charset").asText()).isEqualTo("UTF-8");
@@ -69,7 +69,7 @@ class EmailChannelHandlerTest {
         fixture.handler.handle(dispatch);
 
         // then
-        JsonNode request = fixture.endpoint.sent().getFirst();
+        JsonNode request = fixture.sent().getFirst();
         assertThat(headers(request)).containsExactly(
                 Map.entry("List-Unsubscribe", "<https://herald.example/unsubscribe?n=" + dispatch.notificationId()
                         + "&t=booking.created&r=user-42>"),
@@ -90,7 +90,7 @@ class EmailChannelHandlerTest {
         fixture.handler.handle(dispatch);
 
         // then
-        JsonNode request = fixture.endpoint.sent().getFirst();
+        JsonNode request = fixture.sent().getFirst();
         JsonNode simple = request.path("Content").path("Simple");
         assertThat(simple.path("Subject").path("Data").asText()).isEqualTo("Invoice <May> & receipt");
         assertThat(simple.path("Body").path("Text").path("Data").asText()).startsWith("Line 1\n<b>Line 2</b>");
@@ -111,7 +111,7 @@ class EmailChannelHandlerTest {
 
         // then
         Map<String, JsonNode> byAddress = new java.util.HashMap<>();
-        fixture.endpoint.sent().forEach(r -> byAddress.put(r.path("Destination").path("ToAddresses").path(0).asText(), r.path("Content").path("Simple")));
+        fixture.sent().forEach(r -> byAddress.put(r.path("Destination").path("ToAddresses").path(0).asText(), r.path("Content").path("Simple")));
         assertThat(byAddress.get("noor@example.com").path("Body").path("Html").path("Data").asText()).contains("<html lang=\"ar\" dir=\"rtl\">", "3 ليالٍ");
         assertThat(byAddress.get("elise@example.com").path("Subject").path("Data").asText()).startsWith("Votre réservation est confirmée –");
         assertThat(byAddress.get("elise@example.com").path("Body").path("Html").path("Data").asText()).contains("lang=\"fr\"");
@@ -129,7 +129,7 @@ class EmailChannelHandlerTest {
 
         // then
         assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
-        assertThat(fixture.endpoint.sent()).hasSize(1);
+        assertThat(fixture.sent()).hasSize(1);
         assertThat(fixture.delivery(dispatch, camille).attempts()).isEqualTo(1);
     }
 
@@ -145,7 +145,7 @@ class EmailChannelHandlerTest {
 
         // then
         assertThat(result.skipped()).isEqualTo(1);
-        assertThat(fixture.endpoint.attempts()).isZero();
+        assertThat(fixture.attempts()).isZero();
         assertThat(fixture.delivery(dispatch, camille)).satisfies(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.SKIPPED);
             assertThat(d.reason()).isEqualTo(DeliveryReason.SUPPRESSED);
@@ -164,7 +164,7 @@ class EmailChannelHandlerTest {
 
         // then
         assertThat(result.skipped()).isEqualTo(2);
-        assertThat(fixture.endpoint.attempts()).isZero();
+        assertThat(fixture.attempts()).isZero();
         assertThat(List.of(fixture.delivery(dispatch, none), fixture.delivery(dispatch, malformed)))
                 .allSatisfy(d -> assertThat(d.reason()).isEqualTo(DeliveryReason.NO_ADDRESS));
     }
@@ -181,7 +181,7 @@ class EmailChannelHandlerTest {
 
         // then: recorded, not thrown, and not retried by the SDK either
         assertThat(result.failed()).isEqualTo(2);
-        assertThat(fixture.endpoint.attempts()).isEqualTo(2);
+        assertThat(fixture.attempts()).isEqualTo(2);
         assertThat(List.of(fixture.delivery(dispatch, rejected), fixture.delivery(dispatch, invalid))).allSatisfy(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
             assertThat(d.reason()).isEqualTo(DeliveryReason.MESSAGE_REJECTED);
@@ -206,7 +206,7 @@ class EmailChannelHandlerTest {
 
         // and the retry sends to the throttled recipient only
         assertThatThrownBy(() -> fixture.handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
-        assertThat(fixture.endpoint.sent()).hasSize(1);
+        assertThat(fixture.sent()).hasSize(1);
         assertThat(fixture.delivery(dispatch, throttled).attempts()).isEqualTo(2);
     }
 
@@ -244,7 +244,7 @@ class EmailChannelHandlerTest {
 
         // then
         assertThat(result.failed()).isEqualTo(1);
-        assertThat(fixture.endpoint.attempts()).isZero();
+        assertThat(fixture.attempts()).isZero();
         assertThat(fixture.delivery(dispatch, camille).reason()).isEqualTo(DeliveryReason.TEMPLATE_MISSING);
     }
 

@@ -1,7 +1,6 @@
 package dev.herald.channel.email;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
@@ -10,6 +9,8 @@ import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
+import dev.herald.local.aws.LocalAws;
+import dev.herald.local.aws.SesApi;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.store.HeraldTables;
@@ -26,8 +27,11 @@ import java.util.UUID;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * The email channel wired as in Lambda: the real SesV2Client (built by AwsClients, as the handler builds it) against
- * a local {@link SesEndpoint}, repositories on fresh DynamoDB Local tables, and the shipped catalog and templates.
+ * The email channel wired as in Lambda: the real SesV2Client, signing with issued function credentials, against
+ * herald local's SES stand-in ({@link LocalAws}), repositories on fresh DynamoDB Local tables, and the shipped
+ * catalog and templates. An address's local part chooses an error, every time it is sent to (so the SDK's own
+ * retries meet the same answer): {@code rejected…} → 400 MessageRejected, {@code invalid…} → 400
+ * BadRequestException, {@code throttled…} → 429 TooManyRequestsException, {@code broken…} → 500.
  */
 final class EmailFixture implements AutoCloseable {
 
@@ -36,7 +40,7 @@ final class EmailFixture implements AutoCloseable {
 
     final Clock clock = Clock.systemUTC();
     final Catalog catalog = CatalogLoader.fromClasspath();
-    final SesEndpoint endpoint;
+    final LocalAws aws;
     final SesV2Client ses;
     final RecipientRepository recipients;
     final DeliveryRepository deliveries;
@@ -49,8 +53,12 @@ final class EmailFixture implements AutoCloseable {
 
     /** @param templates the template files, or null for the shipped ones */
     EmailFixture(TemplateSource templates) throws Exception {
-        endpoint = new SesEndpoint();
-        ses = AwsClients.build(SesV2Client.builder(), Optional.of(endpoint.uri()));
+        aws = LocalAws.start();
+        aws.faults().addMatching("ses", "MessageRejected", "rejected*");
+        aws.faults().addMatching("ses", "BadRequest", "invalid*");
+        aws.faults().addMatching("ses", "throttle", "throttled*");
+        aws.faults().addMatching("ses", "5xx", "broken*");
+        ses = aws.client(SesV2Client.builder());
         tables = LocalDynamo.freshTables();
         recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
@@ -78,13 +86,23 @@ final class EmailFixture implements AutoCloseable {
         return dispatch;
     }
 
+    /** The SendEmail requests SES accepted, as their JSON bodies, in order. */
+    List<JsonNode> sent() {
+        return aws.calls(SesApi.SERVICE).stream().filter(call -> call.reply().status() == 200)
+                .map(call -> Json.parse(call.request().bodyText())).toList();
+    }
+
+    /** Every SendEmail call, accepted or not (the SDK's retries included). */
+    int attempts() {
+        return aws.calls(SesApi.SERVICE).size();
+    }
+
     Delivery delivery(Dispatch dispatch, DispatchRecipient recipient) {
         return deliveries.find(dispatch.keyFor(recipient)).orElseThrow();
     }
 
     @Override
     public void close() {
-        ses.close();
-        endpoint.close();
+        aws.close();
     }
 }

@@ -58,7 +58,7 @@ class SesEventHandlerTest {
         Dispatch next = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
         fixture.handler.handle(next);
         assertThat(fixture.delivery(next, camille).reason()).isEqualTo(DeliveryReason.SUPPRESSED);
-        assertThat(fixture.endpoint.sent()).hasSize(1);
+        assertThat(fixture.sent()).hasSize(1);
         assertThat(handler.handle(bounce)).isEqualTo(new SesEventHandler.Result(1, 0));
     }
 
@@ -121,7 +121,7 @@ class SesEventHandlerTest {
 
     /** The tags of the one email the SES stand-in accepted. */
     private Map<String, String> sentTags() {
-        JsonNode request = fixture.endpoint.sent().getFirst();
+        JsonNode request = fixture.sent().getFirst();
         return EmailChannelHandlerTest.tags(request);
     }
 

@@ -309,7 +309,7 @@ class UnsubscribeHandlerTest {
     private Map<String, String> sendBooking(String recipientId) {
         DispatchRecipient recipient = EmailFixture.recipient(recipientId, "en", recipientId + "@example.com");
         fixture.handler.handle(fixture.dispatch("booking.created", EmailFixture.booking(), recipient));
-        JsonNode sent = fixture.endpoint.sent().getLast();
+        JsonNode sent = fixture.sent().getLast();
         String header = null;
         for (JsonNode h : sent.path("Content").path("Simple").path("Headers")) {
             if (h.path("Name").asText().equals("List-Unsubscribe")) {
