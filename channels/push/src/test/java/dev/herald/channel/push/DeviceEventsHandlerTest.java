@@ -67,10 +67,10 @@ class DeviceEventsHandlerTest {
         assertThat(device.deviceId()).isEqualTo("iphone-7f3a");
         assertThat(device.platform()).isEqualTo(Platform.APNS);
         assertThat(device.enabled()).isTrue();
-        SnsEndpoint.Endpoint endpoint = fx.endpoint.find(device.endpointArn());
-        assertThat(endpoint.application).isEqualTo(PushFixture.APNS_APP);
-        assertThat(endpoint.token).isEqualTo("740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad");
-        assertThat(endpoint.customUserData).isEqualTo("u-42");
+        PushFixture.Endpoint endpoint = fx.find(device.endpointArn());
+        assertThat(endpoint.application()).isEqualTo(PushFixture.APNS_APP);
+        assertThat(endpoint.token()).isEqualTo("740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad");
+        assertThat(endpoint.customUserData()).isEqualTo("u-42");
     }
 
     @Test
@@ -81,7 +81,7 @@ class DeviceEventsHandlerTest {
 
         // then
         assertThat(again.applied()).isTrue();
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.endpointCount()).isEqualTo(1);
         assertThat(fx.recipients.devices("alice")).hasSize(1);
     }
 
@@ -95,7 +95,7 @@ class DeviceEventsHandlerTest {
         handler.handle(registered("alice", "phone", "GCM", "fcm-2"));
 
         // then
-        assertThat(fx.endpoint.find(arn).token).isEqualTo("fcm-2");
+        assertThat(fx.find(arn).token()).isEqualTo("fcm-2");
         assertThat(fx.recipients.devices("alice")).singleElement().satisfies(d -> {
             assertThat(d.endpointArn()).isEqualTo(arn);
             assertThat(d.token()).isEqualTo("fcm-2");
@@ -114,8 +114,8 @@ class DeviceEventsHandlerTest {
 
         // then
         assertThat(result.applied()).isTrue();
-        assertThat(fx.endpoint.find(phoneArn)).isNull();
-        assertThat(fx.endpoint.calls()).contains("DeleteEndpoint");
+        assertThat(fx.find(phoneArn)).isNull();
+        assertThat(fx.calls()).contains("DeleteEndpoint");
         assertThat(fx.recipients.devices("alice")).extracting(Device::deviceId).containsExactly("tablet");
     }
 
@@ -126,7 +126,7 @@ class DeviceEventsHandlerTest {
 
         // then
         assertThat(result.applied()).isTrue();
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
     }
 
     @Test
@@ -144,8 +144,8 @@ class DeviceEventsHandlerTest {
         // then
         assertThat(result.applied()).isTrue();
         assertThat(fx.recipients.devices("alice")).isEmpty();
-        assertThat(fx.endpoint.endpointCount()).as("only bob's endpoint is left").isEqualTo(1);
-        assertThat(fx.endpoint.find(bobsEndpoint)).isNotNull();
+        assertThat(fx.endpointCount()).as("only bob's endpoint is left").isEqualTo(1);
+        assertThat(fx.find(bobsEndpoint)).isNotNull();
         assertThat(fx.recipients.find("alice")).as("the recipients function deletes the profile").isPresent();
     }
 
@@ -155,7 +155,7 @@ class DeviceEventsHandlerTest {
         handler.handle(registered("alice", "phone", "GCM", "fcm-1"));
         EventEnvelope deleted = event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}");
         handler.handle(deleted);
-        int callsBefore = fx.endpoint.calls().size();
+        int callsBefore = fx.calls().size();
 
         // when
         var again = handler.handle(deleted);
@@ -164,7 +164,7 @@ class DeviceEventsHandlerTest {
         // then
         assertThat(again.applied()).isTrue();
         assertThat(nobody.applied()).isTrue();
-        assertThat(fx.endpoint.calls()).hasSize(callsBefore);
+        assertThat(fx.calls()).hasSize(callsBefore);
     }
 
     @Test
@@ -179,7 +179,7 @@ class DeviceEventsHandlerTest {
 
         // then
         assertThat(fx.recipients.devices("alice")).isEmpty();
-        assertThat(fx.endpoint.find(bobsEndpoint)).isNotNull();
+        assertThat(fx.find(bobsEndpoint)).isNotNull();
         assertThat(fx.recipients.devices("bob")).hasSize(1);
     }
 
@@ -188,7 +188,7 @@ class DeviceEventsHandlerTest {
         // given
         handler.handle(registered("alice", "phone", "APNS", "apns-1"));
         handler.handle(registered("alice", "tablet", "GCM", "fcm-1"));
-        fx.endpoint.failAction("DeleteEndpoint", 500);
+        fx.failAction("DeleteEndpoint", 500);
         EventEnvelope deleted = event(ManagementEvents.RECIPIENT_DELETED, "{\"recipientId\":\"alice\"}");
 
         // when / then
@@ -196,13 +196,13 @@ class DeviceEventsHandlerTest {
         assertThat(fx.recipients.devices("alice")).as("every device still knows its endpoint for the retry").hasSize(2);
 
         // and when Lambda retries
-        fx.endpoint.heal();
+        fx.heal();
         var retry = handler.handle(deleted);
 
         // then
         assertThat(retry.applied()).isTrue();
         assertThat(fx.recipients.devices("alice")).isEmpty();
-        assertThat(fx.endpoint.endpointCount()).isZero();
+        assertThat(fx.endpointCount()).isZero();
     }
 
     @Test
@@ -227,7 +227,7 @@ class DeviceEventsHandlerTest {
         // then
         assertThat(result.applied()).isFalse();
         assertThat(result.error()).startsWith("Device Registered: detail." + field + " is required");
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
         assertThat(fx.recipients.devices("alice")).isEmpty();
     }
 
@@ -238,7 +238,7 @@ class DeviceEventsHandlerTest {
         assertThat(result.applied()).isFalse();
         assertThat(result.error()).isEqualTo("Device Registered: detail.platform 'FCM' is not one of APNS, APNS_SANDBOX, GCM"
                 + " (Firebase Cloud Messaging is GCM; the APNs development environment is APNS_SANDBOX)");
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
     }
 
     @Test
@@ -248,7 +248,7 @@ class DeviceEventsHandlerTest {
         assertThat(result.applied()).isFalse();
         assertThat(result.error()).contains("no SNS platform application is configured for APNS_SANDBOX")
                 .contains("HERALD_SNS_APNS_SANDBOX_APPLICATION_ARN");
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
         assertThat(fx.recipients.devices("alice")).isEmpty();
     }
 
@@ -279,14 +279,14 @@ class DeviceEventsHandlerTest {
         handler.prime();
 
         // then
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
         assertThat(fx.recipients.devices(SnapStartPriming.PRIMING_ID)).isEmpty();
     }
 
     @Test
     void handle_whenSnsThrottles_throwsSoLambdaRetries_andTheRetryRegisters() {
         // given
-        fx.endpoint.failAction("CreatePlatformEndpoint", 429);
+        fx.failAction("CreatePlatformEndpoint", 429);
 
         // when / then
         assertThatThrownBy(() -> handler.handle(registered("alice", "phone", "GCM", "fcm-1")))
@@ -295,20 +295,20 @@ class DeviceEventsHandlerTest {
         assertThat(fx.recipients.devices("alice")).isEmpty();
 
         // and when Lambda retries after the throttling is over
-        fx.endpoint.heal();
+        fx.heal();
         var retry = handler.handle(registered("alice", "phone", "GCM", "fcm-1"));
 
         // then
         assertThat(retry.applied()).isTrue();
         assertThat(fx.recipients.devices("alice")).hasSize(1);
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.endpointCount()).isEqualTo(1);
     }
 
     @Test
     void handle_unregisterWhenSnsAnswers5xx_throwsAndKeepsTheDeviceForTheRetry() {
         // given
         handler.handle(registered("alice", "phone", "GCM", "fcm-1"));
-        fx.endpoint.failAction("DeleteEndpoint", 500);
+        fx.failAction("DeleteEndpoint", 500);
         EventEnvelope unregister = event(ManagementEvents.DEVICE_UNREGISTERED, "{\"recipientId\":\"alice\",\"deviceId\":\"phone\"}");
 
         // when / then
@@ -316,11 +316,11 @@ class DeviceEventsHandlerTest {
         assertThat(fx.recipients.devices("alice")).hasSize(1);
 
         // and when Lambda retries
-        fx.endpoint.heal();
+        fx.heal();
         handler.handle(unregister);
 
         // then
         assertThat(fx.recipients.devices("alice")).isEmpty();
-        assertThat(fx.endpoint.endpointCount()).isZero();
+        assertThat(fx.endpointCount()).isZero();
     }
 }

@@ -36,11 +36,11 @@ class DeviceRegistrarTest {
         Device device = registrar.register("alice", "phone", Platform.APNS, "tok-1");
 
         // then
-        assertThat(fx.endpoint.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes");
-        SnsEndpoint.Endpoint endpoint = fx.endpoint.find(device.endpointArn());
-        assertThat(endpoint.application).isEqualTo(PushFixture.APNS_APP);
-        assertThat(endpoint.token).isEqualTo("tok-1");
-        assertThat(endpoint.customUserData).isEqualTo("alice");
+        assertThat(fx.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes");
+        PushFixture.Endpoint endpoint = fx.find(device.endpointArn());
+        assertThat(endpoint.application()).isEqualTo(PushFixture.APNS_APP);
+        assertThat(endpoint.token()).isEqualTo("tok-1");
+        assertThat(endpoint.customUserData()).isEqualTo("alice");
         assertThat(fx.recipients.devices("alice")).containsExactly(device);
         assertThat(device.enabled()).isTrue();
     }
@@ -52,8 +52,8 @@ class DeviceRegistrarTest {
         Device again = registrar.register("alice", "phone", Platform.APNS, "tok-1");
 
         assertThat(again.endpointArn()).isEqualTo(first.endpointArn());
-        assertThat(fx.endpoint.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes", "GetEndpointAttributes");
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.calls()).containsExactly("CreatePlatformEndpoint", "GetEndpointAttributes", "GetEndpointAttributes");
+        assertThat(fx.endpointCount()).isEqualTo(1);
     }
 
     @Test
@@ -66,8 +66,8 @@ class DeviceRegistrarTest {
 
         // then
         assertThat(refreshed.endpointArn()).isEqualTo(first.endpointArn());
-        assertThat(fx.endpoint.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
-        assertThat(fx.endpoint.find(first.endpointArn()).token).isEqualTo("tok-2");
+        assertThat(fx.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
+        assertThat(fx.find(first.endpointArn()).token()).isEqualTo("tok-2");
         assertThat(fx.recipients.devices("alice").getFirst().token()).isEqualTo("tok-2");
     }
 
@@ -75,15 +75,15 @@ class DeviceRegistrarTest {
     void register_afterSnsDisabledTheEndpoint_reEnablesItAndTheDevice() {
         // given a device whose endpoint SNS disabled, and that a push marked disabled
         Device first = registrar.register("alice", "phone", Platform.APNS, "tok-1");
-        fx.endpoint.disable(first.endpointArn());
+        fx.disable(first.endpointArn());
         fx.recipients.disableDevice("alice", "phone");
 
         // when
         Device refreshed = registrar.register("alice", "phone", Platform.APNS, "tok-1");
 
         // then
-        assertThat(fx.endpoint.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
-        assertThat(fx.endpoint.find(first.endpointArn()).enabled).isTrue();
+        assertThat(fx.calls()).endsWith("GetEndpointAttributes", "SetEndpointAttributes");
+        assertThat(fx.find(first.endpointArn()).enabled()).isTrue();
         assertThat(refreshed.enabled()).isTrue();
         assertThat(fx.recipients.devices("alice").getFirst().enabled()).isTrue();
     }
@@ -91,28 +91,28 @@ class DeviceRegistrarTest {
     @Test
     void register_whenTheEndpointWasDeleted_createsANewOne() {
         Device first = registrar.register("alice", "phone", Platform.APNS, "tok-1");
-        fx.endpoint.remove(first.endpointArn());
+        fx.remove(first.endpointArn());
 
         Device again = registrar.register("alice", "phone", Platform.APNS, "tok-1");
 
         assertThat(again.endpointArn()).isNotEqualTo(first.endpointArn());
-        assertThat(fx.endpoint.find(again.endpointArn())).isNotNull();
+        assertThat(fx.find(again.endpointArn())).isNotNull();
         assertThat(fx.recipients.devices("alice")).containsExactly(again);
     }
 
     @Test
     void register_tokenThatAlreadyHasAnEndpointWithOtherAttributes_adoptsIt() {
         // given an endpoint SNS already holds for this token, created for someone else
-        String existing = fx.endpoint.endpoint(PushFixture.APNS_APP, "shared-token");
-        fx.endpoint.disable(existing);
+        String existing = fx.endpoint(PushFixture.APNS_APP, "shared-token");
+        fx.disable(existing);
 
         // when
         Device device = registrar.register("alice", "phone", Platform.APNS, "shared-token");
 
         // then
         assertThat(device.endpointArn()).isEqualTo(existing);
-        assertThat(fx.endpoint.find(existing).enabled).isTrue();
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.find(existing).enabled()).isTrue();
+        assertThat(fx.endpointCount()).isEqualTo(1);
     }
 
     @Test
@@ -139,10 +139,10 @@ class DeviceRegistrarTest {
 
         // then: one endpoint, now bob's; alice no longer has a device that reaches bob's phone
         assertThat(bobs.endpointArn()).isEqualTo(alices.endpointArn());
-        assertThat(fx.endpoint.find(bobs.endpointArn()).customUserData).isEqualTo("bob");
+        assertThat(fx.find(bobs.endpointArn()).customUserData()).isEqualTo("bob");
         assertThat(fx.recipients.devices("alice")).isEmpty();
         assertThat(fx.recipients.devices("bob")).containsExactly(bobs);
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.endpointCount()).isEqualTo(1);
     }
 
     @Test
@@ -155,7 +155,7 @@ class DeviceRegistrarTest {
 
         // then
         assertThat(fx.recipients.devices("alice")).containsExactly(current);
-        assertThat(fx.endpoint.endpointCount()).isEqualTo(1);
+        assertThat(fx.endpointCount()).isEqualTo(1);
     }
 
     @Test
@@ -166,7 +166,7 @@ class DeviceRegistrarTest {
         // when / then
         assertThatThrownBy(() -> registrar.register("alice", "phone", Platform.APNS_SANDBOX, "tok-dev"))
                 .isInstanceOf(DeviceRegistrationException.class);
-        assertThat(fx.endpoint.find(phone.endpointArn())).isNotNull();
+        assertThat(fx.find(phone.endpointArn())).isNotNull();
         assertThat(fx.recipients.devices("alice")).containsExactly(phone);
     }
 
@@ -180,20 +180,20 @@ class DeviceRegistrarTest {
 
         // then
         assertThat(removed).isTrue();
-        assertThat(fx.endpoint.find(phone.endpointArn())).isNull();
+        assertThat(fx.find(phone.endpointArn())).isNull();
         assertThat(fx.recipients.devices("alice")).isEmpty();
     }
 
     @Test
     void unregister_unknownDevice_returnsFalseAndCallsNoSns() {
         assertThat(registrar.unregister("alice", "phone")).isFalse();
-        assertThat(fx.endpoint.calls()).isEmpty();
+        assertThat(fx.calls()).isEmpty();
     }
 
     @Test
     void unregister_whenTheEndpointIsAlreadyGone_stillRemovesTheDevice() {
         Device phone = registrar.register("alice", "phone", Platform.APNS, "tok-1");
-        fx.endpoint.remove(phone.endpointArn());
+        fx.remove(phone.endpointArn());
 
         assertThat(registrar.unregister("alice", "phone")).isTrue();
         assertThat(fx.recipients.devices("alice")).isEmpty();
@@ -209,7 +209,7 @@ class DeviceRegistrarTest {
         registrar.unregister("alice", "old-phone");
 
         // then
-        assertThat(fx.endpoint.find(bobs.endpointArn())).isNotNull();
+        assertThat(fx.find(bobs.endpointArn())).isNotNull();
         assertThat(fx.recipients.devices("alice")).isEmpty();
         assertThat(fx.recipients.devices("bob")).containsExactly(bobs);
     }

@@ -53,8 +53,8 @@ class PushChannelHandlerTest {
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
-        assertThat(fx.endpoint.published()).hasSize(2);
-        SnsEndpoint.Published toPhone = fx.endpoint.publishedTo(phone.endpointArn()).getFirst();
+        assertThat(fx.published()).hasSize(2);
+        PushFixture.Published toPhone = fx.publishedTo(phone.endpointArn()).getFirst();
         assertThat(toPhone.messageStructure()).isEqualTo("json");
         JsonNode message = Json.parse(toPhone.message());
         assertThat(message.get("default").asText()).isEqualTo("Hotel Nord from 2026-12-01");
@@ -65,7 +65,7 @@ class PushChannelHandlerTest {
         JsonNode gcm = Json.parse(message.get("GCM").asText());
         assertThat(gcm.at("/notification/title").asText()).isEqualTo("Booking confirmed");
         assertThat(gcm.at("/data/id").asText()).isEqualTo(dispatch.notificationId() + "/booking.created");
-        assertThat(fx.endpoint.publishedTo(tablet.endpointArn()).getFirst().message()).isEqualTo(toPhone.message());
+        assertThat(fx.publishedTo(tablet.endpointArn()).getFirst().message()).isEqualTo(toPhone.message());
         assertThat(status(dispatch, "alice")).isEqualTo(DeliveryStatus.SENT);
     }
 
@@ -76,7 +76,7 @@ class PushChannelHandlerTest {
 
         handler.handle(dispatch);
 
-        JsonNode apns = Json.parse(Json.parse(fx.endpoint.published().getFirst().message()).get("APNS").asText());
+        JsonNode apns = Json.parse(Json.parse(fx.published().getFirst().message()).get("APNS").asText());
         assertThat(apns.at("/aps/alert/title").asText()).isEqualTo("Réservation confirmée");
         assertThat(apns.at("/aps/alert/body").asText()).isEqualTo("Hotel Nord dès le 2026-12-01");
     }
@@ -93,7 +93,7 @@ class PushChannelHandlerTest {
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(0, 0, 2, 0, 0));
-        assertThat(fx.endpoint.published()).isEmpty();
+        assertThat(fx.published()).isEmpty();
         Delivery bob = fx.deliveries.find(key(dispatch, "bob")).orElseThrow();
         assertThat(bob.status()).isEqualTo(DeliveryStatus.SKIPPED);
         assertThat(bob.reason()).isEqualTo(DeliveryReason.NO_DEVICE);
@@ -104,7 +104,7 @@ class PushChannelHandlerTest {
         // given
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
         Device oldPhone = device("alice", "old-phone", Platform.APNS_SANDBOX, PushFixture.SANDBOX_APP);
-        fx.endpoint.disable(oldPhone.endpointArn());
+        fx.disable(oldPhone.endpointArn());
         Dispatch dispatch = dispatch(recipient("alice", "en", oldPhone, phone));
 
         // when
@@ -112,7 +112,7 @@ class PushChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(1);
-        assertThat(fx.endpoint.publishedTo(phone.endpointArn())).hasSize(1);
+        assertThat(fx.publishedTo(phone.endpointArn())).hasSize(1);
         assertThat(enabled("alice", "old-phone")).isFalse();
         assertThat(enabled("alice", "phone")).isTrue();
         assertThat(status(dispatch, "alice")).isEqualTo(DeliveryStatus.SENT);
@@ -123,8 +123,8 @@ class PushChannelHandlerTest {
         // given
         Device disabled = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
         Device deleted = device("alice", "tablet", Platform.GCM, PushFixture.GCM_APP);
-        fx.endpoint.disable(disabled.endpointArn());
-        fx.endpoint.remove(deleted.endpointArn());
+        fx.disable(disabled.endpointArn());
+        fx.remove(deleted.endpointArn());
         Dispatch dispatch = dispatch(recipient("alice", "en", disabled, deleted));
 
         // when
@@ -144,7 +144,7 @@ class PushChannelHandlerTest {
         // given
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
         Device other = device("dave", "phone", Platform.GCM, PushFixture.GCM_APP);
-        fx.endpoint.failWith(phone.endpointArn(), 429);
+        fx.failWith(phone.endpointArn(), 429);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone), recipient("dave", "en", other));
 
         // when / then
@@ -156,19 +156,19 @@ class PushChannelHandlerTest {
         assertThat(status(dispatch, "dave")).isEqualTo(DeliveryStatus.SENT);
 
         // and when Lambda retries after the throttling is over
-        fx.endpoint.heal();
+        fx.heal();
         DispatchResult retry = handler.handle(dispatch);
 
         // then
         assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
-        assertThat(fx.endpoint.publishedTo(phone.endpointArn())).hasSize(1);
-        assertThat(fx.endpoint.publishedTo(other.endpointArn())).hasSize(1);
+        assertThat(fx.publishedTo(phone.endpointArn())).hasSize(1);
+        assertThat(fx.publishedTo(other.endpointArn())).hasSize(1);
     }
 
     @Test
     void handle_whenSnsAnswers5xx_isTransient() {
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
-        fx.endpoint.failWith(phone.endpointArn(), 500);
+        fx.failWith(phone.endpointArn(), 500);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone));
 
         assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
@@ -179,7 +179,7 @@ class PushChannelHandlerTest {
     @Test
     void handle_whenSnsRejectsTheMessage_failsAsRejectedWithoutDisablingTheDevice() {
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
-        fx.endpoint.failWith(phone.endpointArn(), 400);
+        fx.failWith(phone.endpointArn(), 400);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone));
 
         DispatchResult result = handler.handle(dispatch);
@@ -198,7 +198,7 @@ class PushChannelHandlerTest {
         DispatchResult again = handler.handle(dispatch);
 
         assertThat(again.alreadyHandled()).isEqualTo(1);
-        assertThat(fx.endpoint.published()).hasSize(1);
+        assertThat(fx.published()).hasSize(1);
     }
 
     @Test
@@ -210,7 +210,7 @@ class PushChannelHandlerTest {
 
         assertThat(handler.handle(dispatch).failed()).isEqualTo(1);
         assertThat(fx.deliveries.find(key(dispatch, "alice")).orElseThrow().reason()).isEqualTo(DeliveryReason.TEMPLATE_MISSING);
-        assertThat(fx.endpoint.published()).isEmpty();
+        assertThat(fx.published()).isEmpty();
     }
 
     @Test
@@ -225,7 +225,7 @@ class PushChannelHandlerTest {
 
     private Device device(String recipientId, String deviceId, Platform platform, String application) {
         String token = "token-" + UUID.randomUUID();
-        Device device = new Device(recipientId, deviceId, platform, token, fx.endpoint.endpoint(application, token), true, Instant.now());
+        Device device = new Device(recipientId, deviceId, platform, token, fx.endpoint(application, token), true, Instant.now());
         fx.recipients.putDevice(device);
         return device;
     }
@@ -242,7 +242,7 @@ class PushChannelHandlerTest {
         handler.handle(dispatch);
 
         // then
-        JsonNode gcm = Json.parse(Json.parse(fx.endpoint.publishedTo(phone.endpointArn()).getFirst().message()).get("GCM").asText());
+        JsonNode gcm = Json.parse(Json.parse(fx.publishedTo(phone.endpointArn()).getFirst().message()).get("GCM").asText());
         assertThat(gcm.at("/notification/title").asText()).isEqualTo("Welcome, Alice");
         assertThat(gcm.at("/notification/body").asText()).isEqualTo("Hello Alice (en)");
     }
