@@ -42,28 +42,28 @@ public final class AwsErrors {
 
     /** A request that failed authentication, in the code and status the protocol's services answer it with. */
     public static HttpReply auth(Protocol protocol, SigV4.Refusal refusal) {
+        int status = refusal.failure() == SigV4.Failure.INCOMPLETE_SIGNATURE ? 400 : 403;
         return switch (protocol) {
-            case AWS_JSON -> json11(400, switch (refusal.failure()) {
-                case MISSING_AUTHENTICATION -> "MissingAuthenticationTokenException";
-                case INCOMPLETE_SIGNATURE -> "IncompleteSignatureException";
-                case UNRECOGNIZED_CLIENT -> "UnrecognizedClientException";
-                case EXPIRED_TOKEN -> "ExpiredTokenException";
-                case INVALID_SIGNATURE -> "InvalidSignatureException";
-            }, refusal.message());
-            case REST_JSON -> restJson(refusal.failure() == SigV4.Failure.INCOMPLETE_SIGNATURE ? 400 : 403, switch (refusal.failure()) {
-                case MISSING_AUTHENTICATION -> "MissingAuthenticationTokenException";
-                case INCOMPLETE_SIGNATURE -> "IncompleteSignatureException";
-                case UNRECOGNIZED_CLIENT -> "UnrecognizedClientException";
-                case EXPIRED_TOKEN -> "ExpiredTokenException";
-                case INVALID_SIGNATURE -> "InvalidSignatureException";
-            }, refusal.message());
-            case AWS_QUERY -> query(refusal.failure() == SigV4.Failure.INCOMPLETE_SIGNATURE ? 400 : 403, switch (refusal.failure()) {
+            case AWS_JSON -> json11(400, jsonCode(refusal.failure()), refusal.message());
+            case REST_JSON -> restJson(status, jsonCode(refusal.failure()), refusal.message());
+            case AWS_QUERY -> query(status, switch (refusal.failure()) {
                 case MISSING_AUTHENTICATION -> "MissingAuthenticationToken";
                 case INCOMPLETE_SIGNATURE -> "IncompleteSignature";
                 case UNRECOGNIZED_CLIENT -> "InvalidClientTokenId";
                 case EXPIRED_TOKEN -> "ExpiredToken";
                 case INVALID_SIGNATURE -> "SignatureDoesNotMatch";
             }, refusal.message());
+        };
+    }
+
+    /** The JSON protocols' codes: awsJson answers them with 400, restJson with 403. */
+    private static String jsonCode(SigV4.Failure failure) {
+        return switch (failure) {
+            case MISSING_AUTHENTICATION -> "MissingAuthenticationTokenException";
+            case INCOMPLETE_SIGNATURE -> "IncompleteSignatureException";
+            case UNRECOGNIZED_CLIENT -> "UnrecognizedClientException";
+            case EXPIRED_TOKEN -> "ExpiredTokenException";
+            case INVALID_SIGNATURE -> "InvalidSignatureException";
         };
     }
 

@@ -139,7 +139,14 @@ public final class HttpServer implements AutoCloseable {
                 // the body was not read (or not all of it): this connection cannot carry another request
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
-            response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            if (refused.isPresent()) {
+                // the answer is decided from the head alone and goes out at once; the body is then read and thrown
+                // away, never kept, because clients such as HttpURLConnection write all of it before reading the answer
+                response.write(true, ByteBuffer.wrap(reply.body()), Callback.from(
+                        () -> Thread.startVirtualThread(() -> discardBody(request, callback)), callback::failed));
+            } else {
+                response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            }
             return true;
         }
 
@@ -209,18 +216,32 @@ public final class HttpServer implements AutoCloseable {
                     request.getHttpURI().getPath(), request.getHttpURI().getQuery());
         }
 
+        /** Reads what is left of a refused request's body, up to {@link #MAX_DRAIN_BYTES}, keeping none of it. */
+        private static void discardBody(Request request, Callback callback) {
+            try (InputStream in = Content.Source.asInputStream(request)) {
+                drain(in);
+            } catch (IOException | RuntimeException clientGone) {
+                // the client stopped sending or closed: nothing more to read
+            }
+            callback.succeeded();
+        }
+
+        private static void drain(InputStream in) throws IOException {
+            long drained = 0;
+            byte[] sink = new byte[64 * 1024];
+            int n;
+            while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
+                drained += n;
+            }
+        }
+
         private static HttpCall readBody(Request request, HttpCall head) throws IOException {
             try (InputStream in = Content.Source.asInputStream(request)) {
                 byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
                 if (body.length <= MAX_BODY_BYTES) {
                     return head.withBody(body, false);
                 }
-                long drained = 0;
-                byte[] sink = new byte[64 * 1024];
-                int n;
-                while (drained < MAX_DRAIN_BYTES && (n = in.read(sink)) > 0) {
-                    drained += n;
-                }
+                drain(in);
                 return head.withBody(body, true);
             }
         }
