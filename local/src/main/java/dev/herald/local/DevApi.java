@@ -241,7 +241,8 @@ final class DevApi implements HttpEndpoint {
         JsonNode body = Json.parse(call.bodyText());
         String target = body.path("target").asText("");
         String error = body.path("error").asText("");
-        var fault = body.has("rate") ? local.faults().addRate(target, error, body.path("rate").asDouble())
+        var fault = body.has("matching") ? local.faults().addMatching(target, error, body.path("matching").asText())
+                : body.has("rate") ? local.faults().addRate(target, error, body.path("rate").asDouble())
                 : local.faults().add(target, error, body.path("count").asInt(1));
         return HttpReply.json(200, fault);
     }

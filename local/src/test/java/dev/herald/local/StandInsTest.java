@@ -72,6 +72,25 @@ class StandInsTest {
     }
 
     @Test
+    void faultsApi_matchingFault_failsEveryCallToThatSubjectOnly() throws Exception {
+        // given
+        var response = LocalFixture.post(local, "/local/faults", "{\"target\":\"ses\",\"error\":\"MessageRejected\",\"matching\":\"rejected*\"}",
+                "Content-Type", "application/json");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        try (SesV2Client ses = local.client(SesV2Client.builder())) {
+            // when / then: every send to a matching address fails, the others go through
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> ses.sendEmail(r -> r.fromEmailAddress("a@herald.example").destination(d -> d.toAddresses("rejected-1@example.com"))
+                        .content(c -> c.simple(m -> m.subject(t -> t.data("s")).body(b -> b.text(t -> t.data("t")))))))
+                        .isInstanceOf(MessageRejectedException.class);
+            }
+            assertThat(ses.sendEmail(r -> r.fromEmailAddress("a@herald.example").destination(d -> d.toAddresses("guest@example.com"))
+                    .content(c -> c.simple(m -> m.subject(t -> t.data("s")).body(b -> b.text(t -> t.data("t")))))).messageId()).isNotBlank();
+        }
+    }
+
+    @Test
     void snsEndpoint_lifecycle_createGetSetPublish() {
         try (SnsClient sns = local.client(SnsClient.builder())) {
             // given
