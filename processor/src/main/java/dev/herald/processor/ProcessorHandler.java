@@ -170,15 +170,20 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
         int skipped = 0;
         for (var entry : byRecipient.entrySet()) {
             if (!rateLimiter.tryAcquire(entry.getKey(), type.category(), limit.get(), now)) {
-                for (DeliveryKey key : entry.getValue()) {
-                    deliveries.skip(key, DeliveryReason.RATE_LIMITED);
-                    toSend.remove(key);
-                    metrics.count(Outcome.SKIPPED, key.channel(), 1);
-                    skipped++;
-                }
+                skipped += skipAll(entry.getValue(), DeliveryReason.RATE_LIMITED, toSend);
             }
         }
         return skipped;
+    }
+
+    /** Records these new deliveries as SKIPPED with the reason, and takes them out of what is sent. */
+    private int skipAll(List<DeliveryKey> keys, String reason, Map<DeliveryKey, Delivery> toSend) {
+        for (DeliveryKey key : keys) {
+            deliveries.skip(key, reason);
+            toSend.remove(key);
+            metrics.count(Outcome.SKIPPED, key.channel(), 1);
+        }
+        return keys.size();
     }
 
     /**
@@ -192,13 +197,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
                 || rateLimiter.tryAcquire("SOURCE#" + source, type.id(), type.sourceRateLimit(), now)) {
             return 0;
         }
-        int skipped = 0;
-        for (DeliveryKey key : List.copyOf(toSend.keySet())) {
-            deliveries.skip(key, DeliveryReason.SOURCE_RATE_LIMITED);
-            toSend.remove(key);
-            metrics.count(Outcome.SKIPPED, key.channel(), 1);
-            skipped++;
-        }
+        int skipped = skipAll(List.copyOf(toSend.keySet()), DeliveryReason.SOURCE_RATE_LIMITED, toSend);
         LOG.warn("source {} is over its limit of {} {} per {}; {} delivery(ies) skipped", source, type.sourceRateLimit().max(), type.id(),
                 type.sourceRateLimit().per(), skipped);
         return skipped;
