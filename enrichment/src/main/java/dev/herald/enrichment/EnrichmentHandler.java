@@ -12,6 +12,7 @@ import dev.herald.event.EventEnvelope;
 import dev.herald.event.InvalidEventException;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
 import dev.herald.observability.EmfRefusalMetrics;
@@ -110,7 +111,7 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
         if (!handOff.fits(enriched)) {
             return refuse(type.id(), event, DeliveryReason.TOO_LARGE + ": " + recipients.size() + " recipients with their profiles and the template data come to "
                     + handOff.recordBytes(enriched) + " bytes in the hand-off to the processor, over Lambda's asynchronous payload limit of "
-                    + HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES + " bytes; nothing was sent; split the audience into smaller topics");
+                    + LambdaLimits.ASYNC_PAYLOAD_BYTES + " bytes; nothing was sent; split the audience into smaller topics");
         }
         LOG.info("enriched {} for {} recipient(s)", type.id(), recipients.size());
         return enriched;

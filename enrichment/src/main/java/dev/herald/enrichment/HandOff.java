@@ -14,8 +14,6 @@ import java.util.List;
  */
 final class HandOff {
 
-    /** Lambda's limit on an asynchronous invocation's payload, which the destination record must meet. */
-    static final int LAMBDA_ASYNC_PAYLOAD_BYTES = LambdaLimits.ASYNC_PAYLOAD_BYTES;
     /**
      * The record's fields beside its two payloads (version, timestamp, request id, function ARN, condition, invoke
      * count, status code, executed version) come to about 400 bytes; this leaves room for long function names.
@@ -35,12 +33,12 @@ final class HandOff {
     }
 
     boolean fits(EnrichedEvent result) {
-        return recordBytes(result) <= LAMBDA_ASYNC_PAYLOAD_BYTES;
+        return recordBytes(result) <= LambdaLimits.ASYNC_PAYLOAD_BYTES;
     }
 
     /** Bytes left for recipients in a result that carries {@code withoutRecipients}'s event and data. */
     long recipientBudget(EnrichedEvent withoutRecipients) {
-        return LAMBDA_ASYNC_PAYLOAD_BYTES - recordBytes(withoutRecipients);
+        return LambdaLimits.ASYNC_PAYLOAD_BYTES - recordBytes(withoutRecipients);
     }
 
     /** What a recipient adds to the result (and a comma). */

@@ -8,6 +8,7 @@ import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.recipient.Recipient;
 import dev.herald.recipient.RecipientLimits;
 import dev.herald.recipient.RecipientProfile;
@@ -114,7 +115,7 @@ final class RecipientResolver {
     private static Rejection tooLarge(String topic, int members) {
         return new Rejection(DeliveryReason.TOO_LARGE + ": topic " + topic + " takes the audience past " + members
                 + " members, more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is "
-                + HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
+                + LambdaLimits.ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
     }
 
     /** Resolves each value, up to {@link #LOAD_PARALLELISM} at once on virtual threads, in the values' order. */

@@ -10,6 +10,7 @@ import dev.herald.dispatch.MatchedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.QuietHours;
@@ -106,7 +107,7 @@ class HandOffTest {
         assertThat(carried.isRejected()).isFalse();
         assertThat(carried.recipients()).hasSize(within);
         assertThat(new HandOff(Json.writeBytes(new MatchedEvent("news.published", carried.event())).length).recordBytes(carried))
-                .isLessThanOrEqualTo(HandOff.LAMBDA_ASYNC_PAYLOAD_BYTES);
+                .isLessThanOrEqualTo(LambdaLimits.ASYNC_PAYLOAD_BYTES);
         assertThat(refused.rejection()).isEqualTo("too_large: topic everyone takes the audience past " + (fit + 50) + " members, more than one"
                 + " hand-off to the processor can carry (Lambda's asynchronous payload limit is 1048576 bytes); nothing was sent;"
                 + " split the audience into smaller topics");

@@ -1,13 +1,9 @@
 package dev.herald.local.aws;
 
-import dev.herald.lambda.LambdaLimits;
 import java.util.Optional;
 
 /** The functions the Lambda stand-in invokes asynchronously: herald local's invoker, or a recording one in tests. */
 public interface AsyncFunctions {
-
-    /** Lambda's limit for an asynchronous invocation's payload. */
-    int MAX_PAYLOAD_BYTES = LambdaLimits.ASYNC_PAYLOAD_BYTES;
 
     /** Why an invocation was not queued. */
     enum Refusal { PAYLOAD_TOO_LARGE, QUEUE_FULL }

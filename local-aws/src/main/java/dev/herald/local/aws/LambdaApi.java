@@ -2,6 +2,7 @@ package dev.herald.local.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
@@ -35,7 +36,7 @@ public final class LambdaApi implements HttpEndpoint {
         if (!isInvoke(head)) {
             return Optional.empty();
         }
-        if (head.contentLength() > AsyncFunctions.MAX_PAYLOAD_BYTES) {
+        if (head.contentLength() > LambdaLimits.ASYNC_PAYLOAD_BYTES) {
             return Optional.of(tooLarge(head.contentLength()));
         }
         return SigV4.refuseUnsigned(head, AwsErrors.Protocol.REST_JSON);
@@ -90,7 +91,7 @@ public final class LambdaApi implements HttpEndpoint {
     }
 
     private static HttpReply tooLarge(long bytes) {
-        return AwsErrors.restJson(413, "RequestTooLargeException", "Request must be smaller than " + AsyncFunctions.MAX_PAYLOAD_BYTES
+        return AwsErrors.restJson(413, "RequestTooLargeException", "Request must be smaller than " + LambdaLimits.ASYNC_PAYLOAD_BYTES
                 + " bytes for the Event invocation type; this one is " + bytes + " bytes");
     }
 }

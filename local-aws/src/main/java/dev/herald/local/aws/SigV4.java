@@ -2,7 +2,7 @@ package dev.herald.local.aws;
 
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpReply;
-import java.net.URLDecoder;
+import dev.herald.local.http.UrlEncoded;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,14 +13,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -158,20 +157,11 @@ public final class SigV4 {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return "";
         }
-        List<String[]> pairs = new ArrayList<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            pairs.add(new String[]{encode(name), encode(value)});
-        }
-        pairs.sort(Comparator.<String[], String>comparing(p -> p[0]).thenComparing(p -> p[1]));
-        List<String> out = new ArrayList<>(pairs.size());
-        pairs.forEach(p -> out.add(p[0] + "=" + p[1]));
-        return String.join("&", out);
+        return UrlEncoded.pairs(rawQuery).stream()
+                .map(pair -> Map.entry(encode(pair.getKey()), encode(pair.getValue())))
+                .sorted(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
+                .map(pair -> pair.getKey() + "=" + pair.getValue())
+                .collect(Collectors.joining("&"));
     }
 
     /** RFC 3986 percent-encoding, as SigV4 wants it: unreserved characters stay, spaces are %20. */

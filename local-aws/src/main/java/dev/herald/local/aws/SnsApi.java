@@ -6,7 +6,7 @@ import dev.herald.json.Json;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
-import java.net.URLDecoder;
+import dev.herald.local.http.UrlEncoded;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
@@ -243,15 +243,7 @@ public final class SnsApi implements HttpEndpoint {
     /** An awsQuery form body as names and values; throws IllegalArgumentException when it is not url-encoded. */
     public static Map<String, String> form(String body) {
         Map<String, String> form = new HashMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            form.put(name, value);
-        }
+        UrlEncoded.pairs(body).forEach(pair -> form.put(pair.getKey(), pair.getValue()));
         return form;
     }
 }

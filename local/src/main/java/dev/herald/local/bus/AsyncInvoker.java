@@ -45,11 +45,6 @@ public final class AsyncInvoker implements AsyncFunctions, AutoCloseable {
     public static final String INTERRUPTED = "interrupted: herald local stopped before this invocation finished";
     /** How long a stop lets running invocations finish. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
-    /**
-     * Lambda's limit for an asynchronous invocation's payload, and so for an on-success destination record (which holds
-     * the request and the response payloads): 1 MB.
-     */
-    public static final int MAX_ASYNC_PAYLOAD_BYTES = LambdaLimits.ASYNC_PAYLOAD_BYTES;
 
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final RetryPolicy retries;
@@ -132,15 +127,15 @@ public final class AsyncInvoker implements AsyncFunctions, AutoCloseable {
 
     /**
      * Queues an invocation and returns at once; throws {@link RejectedInvocationException} when the queue is full, and
-     * {@link PayloadTooLargeException} for a payload over {@link #MAX_ASYNC_PAYLOAD_BYTES}, as Lambda's Invoke does.
+     * {@link PayloadTooLargeException} for a payload over {@link LambdaLimits#ASYNC_PAYLOAD_BYTES}, as Lambda's Invoke does.
      */
     public Invocation invoke(String targetName, byte[] payload, String eventId) {
         if (!targets.containsKey(targetName)) {
             throw new IllegalArgumentException("no function '" + targetName + "' in herald local; known: " + targets.keySet());
         }
-        if (payload.length > MAX_ASYNC_PAYLOAD_BYTES) {
+        if (payload.length > LambdaLimits.ASYNC_PAYLOAD_BYTES) {
             throw new PayloadTooLargeException("RequestTooLargeException: the payload of " + payload.length + " bytes for " + targetName
-                    + " is over " + MAX_ASYNC_PAYLOAD_BYTES + " bytes, Lambda's limit for an asynchronous invocation");
+                    + " is over " + LambdaLimits.ASYNC_PAYLOAD_BYTES + " bytes, Lambda's limit for an asynchronous invocation");
         }
         Invocation invocation = queue(targetName, payload, eventId);
         if (duplicate.getAsBoolean()) {
@@ -213,11 +208,11 @@ public final class AsyncInvoker implements AsyncFunctions, AutoCloseable {
         listener.succeeded(invocation, attempt, response);
         if (target.onSuccess() != null) {
             byte[] record = destinationRecord(invocation, attempt, response);
-            if (record.length > MAX_ASYNC_PAYLOAD_BYTES) {
+            if (record.length > LambdaLimits.ASYNC_PAYLOAD_BYTES) {
                 // Lambda drops such a record and only counts it in DestinationDeliveryFailures; kept in the DLQ here to be seen
                 destinationDeliveryFailures.increment();
                 deadLetter(invocation, attempt, "DestinationDeliveryFailure: the on-success record for " + target.onSuccess() + " is "
-                        + record.length + " bytes, over Lambda's " + MAX_ASYNC_PAYLOAD_BYTES + "-byte limit; in AWS it is dropped and only "
+                        + record.length + " bytes, over Lambda's " + LambdaLimits.ASYNC_PAYLOAD_BYTES + "-byte limit; in AWS it is dropped and only "
                         + "the function's DestinationDeliveryFailures metric counts it");
                 return;
             }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.herald.json.Json;
+import dev.herald.lambda.LambdaLimits;
 import dev.herald.local.store.LocalStore;
 import dev.herald.local.store.LocalTable;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +222,7 @@ class AsyncInvokerTest {
         AtomicInteger calls = new AtomicInteger();
         try (AsyncInvoker invoker = invoker(new EventLog(10, Clock.systemUTC()))) {
             invoker.register(Target.of("f", (in, out, ctx) -> calls.incrementAndGet()));
-            byte[] payload = ("{\"blob\":\"" + "x".repeat(AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] payload = ("{\"blob\":\"" + "x".repeat(LambdaLimits.ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
 
             // when / then
             assertThatThrownBy(() -> invoker.invoke("f", payload, "event-big"))
@@ -240,7 +241,7 @@ class AsyncInvokerTest {
         try (AsyncInvoker invoker = invoker(log)) {
             invoker.register(new Target("fan-out", (in, out, ctx) -> {
                 calls.incrementAndGet();
-                out.write(("{\"recipients\":\"" + "r".repeat(AsyncInvoker.MAX_ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8));
+                out.write(("{\"recipients\":\"" + "r".repeat(LambdaLimits.ASYNC_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8));
             }, "next"));
             invoker.register(Target.of("next", (in, out, ctx) -> delivered.incrementAndGet()));
 
