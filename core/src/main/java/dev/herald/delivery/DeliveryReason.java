@@ -29,6 +29,8 @@ public final class DeliveryReason {
     /** The event matched a rule whose type the catalog no longer has. */
     public static final String UNKNOWN_TYPE = "unknown_type";
     public static final String TRANSIENT_ERROR = "transient_error";
+    /** The provider (or the channel's own pacing) was busy: the delivery waits in its queue for a later send, never a DLQ. */
+    public static final String THROTTLED = "throttled";
     public static final String RETRIES_EXHAUSTED = "retries_exhausted";
     /** The email was sent, and then bounced permanently (SES bounce event). */
     public static final String BOUNCED = "bounced";

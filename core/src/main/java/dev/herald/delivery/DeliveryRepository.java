@@ -41,6 +41,8 @@ public final class DeliveryRepository {
     public static final String UNSUBSCRIBED_CATEGORY = "unsubscribedCategory";
     private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
     private static final int BATCH_GET_LIMIT = 100;
+    /** Room in a page for the fan-out items that sort before the deliveries and are skipped. */
+    private static final int FAN_OUT_ITEMS_PER_PAGE = 10;
 
     /** Conditional puts in flight at once in {@link #createAll}. */
     static final int CREATE_PARALLELISM = 16;
@@ -258,6 +260,11 @@ public final class DeliveryRepository {
 
     /** Every delivery of one notification (event id), across types, channels and recipients. */
     public List<Delivery> forNotification(String notificationId) {
+        return forNotification(notificationId, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} deliveries of one notification: a topic's may number millions. */
+    public List<Delivery> forNotification(String notificationId, int limit) {
         List<Delivery> deliveries = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -266,10 +273,13 @@ public final class DeliveryRepository {
                     .keyConditionExpression("#pk = :pk")
                     .expressionAttributeNames(Map.of("#pk", PK))
                     .expressionAttributeValues(Map.of(":pk", Items.s(notificationId)))
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().forEach(i -> deliveries.add(fromItem(i)));
+                    .exclusiveStartKey(exclusiveStart)
+                    .limit(Math.min(limit - deliveries.size() + FAN_OUT_ITEMS_PER_PAGE, 1000)));
+            // a topic notification's fan-out progress lives beside its deliveries, under sort keys starting with #
+            page.items().stream().filter(i -> !Items.string(i, SK).startsWith("#")).limit(limit - deliveries.size())
+                    .forEach(i -> deliveries.add(fromItem(i)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        } while (start != null && deliveries.size() < limit);
         return deliveries;
     }
 

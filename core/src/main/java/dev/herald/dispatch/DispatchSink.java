@@ -1,12 +1,13 @@
 package dev.herald.dispatch;
 
+import java.util.List;
+
 /**
- * Where the processor hands dispatches to the channels. In AWS this is an asynchronous Lambda invoke of the
- * channel's function (Lambda retries it and sends what still fails to the DLQ); herald local queues it to the
- * channel handler with the same retry semantics.
+ * Where the processor hands dispatches to the channels: each channel's SQS queue, read by the channel function's
+ * event source mapping (in AWS and in herald local alike).
  */
 public interface DispatchSink {
 
-    /** Hands over one dispatch. Throws only when the hand-off itself failed (a transient error). */
-    void send(Dispatch dispatch);
+    /** Hands over the dispatches. Throws only when the hand-off itself failed (a transient error). */
+    void sendAll(List<Dispatch> dispatches);
 }

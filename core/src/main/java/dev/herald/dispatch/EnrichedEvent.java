@@ -5,14 +5,20 @@ import dev.herald.event.EventEnvelope;
 import java.util.List;
 
 /**
- * What enrichment hands to the processor: the event, the catalog type it matched, its resolved recipients and the
- * data the templates render with (the event's detail plus whatever the type's enrichers added). A rejected event
- * carries a reason instead of recipients.
+ * What enrichment hands to the processor, one queue message per unit of recipients: the event, the catalog type it
+ * matched, resolved recipients and the data the templates render with (the event's detail plus whatever the type's
+ * enrichers added). A rejected event carries a reason instead of recipients.
  */
-public record EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients, String rejection) {
+public record EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients, String rejection,
+                            boolean fanOut) {
 
     public EnrichedEvent {
         recipients = recipients == null ? List.of() : List.copyOf(recipients);
+    }
+
+    /** Not part of a topic's fan-out. */
+    public EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients, String rejection) {
+        this(typeId, event, data, recipients, rejection, false);
     }
 
     public static EnrichedEvent of(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients) {
@@ -25,6 +31,16 @@ public record EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, L
      */
     public static EnrichedEvent rejected(String typeId, EventEnvelope event, String reason) {
         return new EnrichedEvent(typeId, event, null, List.of(), reason);
+    }
+
+    /** The same event and data for some of its recipients: one unit of work for the processor. */
+    public EnrichedEvent withRecipients(List<ResolvedRecipient> some) {
+        return new EnrichedEvent(typeId, event, data, some, rejection, fanOut);
+    }
+
+    /** A unit of a topic's fan-out, whose progress the processor counts. */
+    public EnrichedEvent asFanOut() {
+        return new EnrichedEvent(typeId, event, data, recipients, rejection, true);
     }
 
     public boolean isRejected() {

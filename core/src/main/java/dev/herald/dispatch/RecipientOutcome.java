@@ -10,6 +10,11 @@ public enum RecipientOutcome {
     FAILED,
     /** Another invocation claimed this delivery first; nothing was sent. */
     ALREADY_HANDLED,
-    /** Throttling or a server error: the delivery is PENDING again, for the retry. */
-    TRANSIENT
+    /** A server error or a timeout: the delivery is PENDING again, for the retry. */
+    TRANSIENT,
+    /**
+     * The provider was busy, or the channel's send rate left no room: the delivery is PENDING (or was never
+     * claimed), and goes back to the queue for later. Never a failure, never a DLQ entry.
+     */
+    THROTTLED
 }

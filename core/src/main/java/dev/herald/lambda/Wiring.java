@@ -7,8 +7,12 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.RetryBackoff;
+import dev.herald.queue.TokenBucket;
+import dev.herald.queue.WorkQueue;
 import dev.herald.recipient.RecipientRepository;
 import java.net.URI;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The one place a handler's collaborators are built from: its configuration (the function's environment), the AWS
@@ -40,6 +45,7 @@ public final class Wiring {
     private final Optional<Path> templatesDir;
     private final Clock clock;
     private final Function<String, NotificationMetrics> metrics;
+    private final Supplier<SqsClient> sqs;
 
     private Wiring(Builder builder) {
         this.config = builder.config;
@@ -50,6 +56,7 @@ public final class Wiring {
         this.templatesDir = Optional.ofNullable(builder.templatesDir);
         this.clock = builder.clock;
         this.metrics = builder.metrics;
+        this.sqs = memoize(() -> client(SqsClient.builder()));
     }
 
     /** As Lambda runs a handler: the environment's variables, the default credentials chain, the jar's catalog. */
@@ -104,12 +111,45 @@ public final class Wiring {
                 Duration.ofDays(config.deliveryRetentionDays()));
     }
 
+    /** Topic fan-outs' progress, kept beside their deliveries for as long. */
+    public FanOutProgress fanOutProgress() {
+        return new FanOutProgress(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
     public RecipientRepository recipients() {
         return new RecipientRepository(dynamo(), config.require(HeraldEnv.RECIPIENTS_TABLE), clock);
     }
 
     public ConnectionRepository connections() {
         return new ConnectionRepository(dynamo(), config.require(HeraldEnv.CONNECTIONS_TABLE), clock);
+    }
+
+    /** The SQS queue whose URL {@code url} names, e.g. {@code HERALD_EMAIL_QUEUE_URL}; all queues share one client. */
+    public WorkQueue queue(HeraldEnv url) {
+        return new WorkQueue(sqs.get(), config.require(url));
+    }
+
+    /** How a failed queue message backs off: {@code HERALD_RETRY_BASE_SECONDS}, or {@link RetryBackoff#DEFAULT}. */
+    public RetryBackoff retryBackoff() {
+        return config.find(HeraldEnv.RETRY_BASE_SECONDS).map(s -> new RetryBackoff(Duration.ofMillis((long) (parse(HeraldEnv.RETRY_BASE_SECONDS, s) * 1000))))
+                .orElse(RetryBackoff.DEFAULT);
+    }
+
+    /** The pace of a channel's sends in this execution environment: {@code HERALD_SEND_RATE} per second, or unlimited. */
+    public TokenBucket sendRate() {
+        return config.find(HeraldEnv.SEND_RATE).map(s -> TokenBucket.perSecond(parse(HeraldEnv.SEND_RATE, s))).orElse(TokenBucket.unlimited());
+    }
+
+    private static double parse(HeraldEnv variable, String value) {
+        try {
+            double parsed = Double.parseDouble(value.strip());
+            if (parsed < 0 || !Double.isFinite(parsed)) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(variable.variable() + " must be a number of 0 or more, not '" + value + "'");
+        }
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 public final class AwsErrors {
 
     public static final String AMZ_JSON_11 = "application/x-amz-json-1.1";
+    public static final String AMZ_JSON_10 = "application/x-amz-json-1.0";
 
     private AwsErrors() {
     }
@@ -18,6 +19,13 @@ public final class AwsErrors {
     public static HttpReply json11(int status, String code, String message) {
         return new HttpReply(status, AMZ_JSON_11, Json.writeBytes(Map.of("__type", code, "message", message)), Map.of())
                 .withHeader("x-amzn-ErrorType", code)
+                .withHeader("x-amzn-RequestId", UUID.randomUUID().toString());
+    }
+
+    /** awsJson 1.0 (SQS): as {@link #json11}, with SQS's error code also in {@code x-amzn-query-error}. */
+    public static HttpReply json10(int status, String code, String message) {
+        return new HttpReply(status, AMZ_JSON_10, Json.writeBytes(Map.of("__type", "com.amazonaws.sqs#" + code, "message", message)), Map.of())
+                .withHeader("x-amzn-query-error", code + ";" + (status >= 500 ? "Receiver" : "Sender"))
                 .withHeader("x-amzn-RequestId", UUID.randomUUID().toString());
     }
 

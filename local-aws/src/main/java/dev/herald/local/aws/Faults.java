@@ -1,9 +1,10 @@
 package dev.herald.local.aws;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedList;
-import java.util.ListIterator;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,7 @@ public final class Faults {
 
     /** Which stand-in a fault applies to. */
     public enum Service {
-        CONNECTIONS, SES, SNS, INVOCATIONS;
+        CONNECTIONS, SES, SNS, SQS, INVOCATIONS;
 
         static Service parse(String name) {
             for (Service s : values()) {
@@ -30,7 +31,7 @@ public final class Faults {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown fault target '" + name + "'; use connections, ses, sns or invocations");
+            throw new IllegalArgumentException("unknown fault target '" + name + "'; use connections, ses, sns, sqs or invocations");
         }
     }
 
@@ -39,6 +40,7 @@ public final class Faults {
             Service.CONNECTIONS, Set.of("gone", "throttle", "5xx", "forbidden"),
             Service.SES, Set.of("throttle", "5xx", "MessageRejected", "BadRequest"),
             Service.SNS, Set.of("throttle", "5xx", "EndpointDisabled", "NotFound", "InvalidParameter"),
+            Service.SQS, Set.of("5xx"),
             Service.INVOCATIONS, Set.of("duplicate"));
 
     /**
@@ -64,6 +66,39 @@ public final class Faults {
     }
 
     private final LinkedList<Fault> faults = new LinkedList<>();
+    private final Map<Service, SendLimit> limits = new EnumMap<>(Service.class);
+
+    /** A provider's send rate: calls over {@code perSecond} within one second of the clock are answered with throttling. */
+    public record SendLimit(double perSecond, long second, int calls, long throttled) {
+        SendLimit counted(long now) {
+            return now == second ? new SendLimit(perSecond, second, calls + 1, throttled) : new SendLimit(perSecond, now, 1, throttled);
+        }
+
+        boolean full(long now) {
+            return now == second && calls >= Math.floor(perSecond);
+        }
+    }
+
+    /**
+     * Limits {@code service} to {@code perSecond} calls in each second of the clock, above which it answers as the
+     * provider does when its rate is exceeded (SES {@code TooManyRequestsException}, SNS {@code Throttled},
+     * {@code @connections} 429); 0 lifts the limit. Unlike a fault it stays until lifted, and {@link #clear} keeps it.
+     */
+    public synchronized void limit(Service service, double perSecond) {
+        if (perSecond < 0 || !Double.isFinite(perSecond)) {
+            throw new IllegalArgumentException("a send rate is 0 (none) or more calls per second, got " + perSecond);
+        }
+        if (perSecond == 0) {
+            limits.remove(service);
+        } else {
+            limits.put(service, new SendLimit(perSecond, 0, 0, 0));
+        }
+    }
+
+    /** The send rates in force, with the calls each has throttled. */
+    public synchronized Map<Service, SendLimit> limits() {
+        return Map.copyOf(limits);
+    }
 
     /** Adds a fault for the next {@code count} calls; throws {@link IllegalArgumentException} naming what is accepted. */
     public synchronized Fault add(String target, String error, int count) {
@@ -140,8 +175,20 @@ public final class Faults {
                 return Optional.of(fault.error());
             }
         }
+        SendLimit limit = limits.get(service);
+        if (limit != null) {
+            long now = System.currentTimeMillis() / 1000;
+            if (limit.full(now)) {
+                limits.put(service, new SendLimit(limit.perSecond(), limit.second(), limit.calls(), limit.throttled() + 1));
+                return Optional.of(THROTTLE);
+            }
+            limits.put(service, limit.counted(now));
+        }
         return Optional.empty();
     }
+
+    /** The error every stand-in answers as its provider's throttling. */
+    public static final String THROTTLE = "throttle";
 
     public synchronized List<Fault> list() {
         return new ArrayList<>(faults);

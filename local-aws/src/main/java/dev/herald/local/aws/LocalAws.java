@@ -1,9 +1,14 @@
 package dev.herald.local.aws;
 
+import dev.herald.dispatch.ChannelQueue;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
 import dev.herald.local.http.HttpServer;
+import dev.herald.queue.RetryBackoff;
+import dev.herald.queue.TokenBucket;
+import dev.herald.queue.WorkQueue;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +23,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -43,6 +49,7 @@ public final class LocalAws implements AutoCloseable {
     private final RecordingConnections connections;
     private final Map<String, List<Exchange>> calls = new ConcurrentHashMap<>();
     private final List<SdkAutoCloseable> clients = new CopyOnWriteArrayList<>();
+    private final LocalQueues queues = new LocalQueues();
     private final HttpServer server;
 
     private LocalAws(Clock clock) {
@@ -51,10 +58,17 @@ public final class LocalAws implements AutoCloseable {
         this.connections = new RecordingConnections(clock);
         SigV4 signatures = new SigV4(credentials, clock);
         List<HttpEndpoint> endpoints = List.of(
+                recorded(SqsApi.SERVICE, new SqsApi(queues, faults, signatures)),
                 recorded(SesApi.SERVICE, new SesApi(outbox, faults, clock, signatures)),
                 recorded(SnsApi.SERVICE, new SnsApi(platformEndpoints, outbox, faults, clock, signatures)),
                 recorded(ManagementApi.SERVICE, new ManagementApi(connections, faults, signatures)));
         this.server = HttpServer.start("127.0.0.1", 0, endpoints, websockets -> { });
+        try {
+            queues.start(uri().toString());
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /** Starts the stand-ins on a free port of 127.0.0.1, on the system clock. */
@@ -84,6 +98,20 @@ public final class LocalAws implements AutoCloseable {
                 .build();
         clients.add(client);
         return client;
+    }
+
+    /** SQS (ElasticMQ behind the signature check), to create queues in and inspect. */
+    public LocalQueues queues() {
+        return queues;
+    }
+
+    /**
+     * A channel's queue as a channel function takes its work, created with a DLQ after {@code maxReceiveCount}
+     * receives, and reached through a signed client; retries back off by {@code retryBase}.
+     */
+    public ChannelQueue channelQueue(String name, TokenBucket pace, Duration retryBase, FanOutProgress progress) {
+        LocalQueues.Queue queue = queues.create(name, new LocalQueues.Settings(Duration.ofSeconds(30), 3));
+        return new ChannelQueue(new WorkQueue(client(SqsClient.builder()), queue.url()), new RetryBackoff(retryBase), pace, progress);
     }
 
     /** The credentials the stand-ins accept; any other key is refused as AWS refuses it. */
@@ -154,6 +182,7 @@ public final class LocalAws implements AutoCloseable {
             }
         }
         server.close();
+        queues.close();
         if (!failures.isEmpty()) {
             throw failures.getFirst();
         }

@@ -3,7 +3,9 @@ package dev.herald.local.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class FaultsTest {
@@ -27,9 +29,37 @@ class FaultsTest {
     @Test
     void add_unknownTargetOrError_saysWhatIsAccepted() {
         Faults faults = new Faults();
-        assertThatThrownBy(() -> faults.add("lambda", "gone", 1)).hasMessageContaining("use connections, ses, sns or invocations");
+        assertThatThrownBy(() -> faults.add("lambda", "gone", 1)).hasMessageContaining("use connections, ses, sns, sqs or invocations");
         assertThatThrownBy(() -> faults.add("sns", "gone", 1)).hasMessageContaining("unknown error 'gone' for sns");
         assertThatThrownBy(() -> faults.add("ses", "throttle", 0)).hasMessageContaining("count must be between 1 and 10000");
+    }
+
+    @Test
+    void limit_throttlesTheCallsOverTheRateWithinASecond_survivesClear_andIsLiftedWithZero() {
+        // given
+        Faults faults = new Faults();
+        faults.limit(Faults.Service.SES, 3);
+
+        // when: ten calls at once, then a clear
+        long second = System.currentTimeMillis() / 1000;
+        List<Optional<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(faults.next(Faults.Service.SES));
+        }
+        faults.clear();
+
+        // then: within one second of the clock, three pass (more only if the second turned meanwhile)
+        long throttled = answers.stream().filter(a -> a.equals(Optional.of(Faults.THROTTLE))).count();
+        if (System.currentTimeMillis() / 1000 == second) {
+            assertThat(throttled).isEqualTo(7);
+        }
+        assertThat(faults.limits().get(Faults.Service.SES).throttled()).isEqualTo(throttled);
+        assertThat(faults.next(Faults.Service.SNS)).as("other services are not limited").isEmpty();
+
+        // and when lifted
+        faults.limit(Faults.Service.SES, 0);
+        assertThat(faults.limits()).isEmpty();
+        assertThat(faults.next(Faults.Service.SES)).isEmpty();
     }
 
     @Test
