@@ -4,19 +4,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.EnricherSpec;
 import dev.herald.catalog.NotificationType;
+import dev.herald.catalog.RecipientSpec;
+import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.event.InvalidEventException;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.lambda.JsonHandler;
-import dev.herald.json.Json;
-import dev.herald.lambda.LambdaLimits;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
 import dev.herald.observability.EmfRefusalMetrics;
 import dev.herald.observability.RefusalMetrics;
+import dev.herald.queue.MessageSender;
+import dev.herald.queue.MessageSplitter;
+import dev.herald.queue.QueueLimits;
 import dev.herald.recipient.RecipientRepository;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * data of the type's external enrichers. Its result goes on to the processor. An event that can never be delivered
  * comes out rejected with a reason, rather than failing, so it is recorded instead of retried.
  *
- * <p>The result travels to the processor in one Lambda on-success destination record ({@link HandOff}). A result
- * that would not fit is refused as {@code too_large} and counted in the {@code NotificationsRefused} metric, which is
- * alarmed: Lambda would otherwise drop the record, and the notification with it, without a trace.
+ * <p>The result travels to the processor as work units on the processor's queue ({@link HandOff}). A topic's
+ * audience is not read here: its first page goes to the fan-out function ({@link FanOutHandler}), which reads the
+ * audience page by page, whatever its size. An event whose data is too large for a queue message is refused as
+ * {@code too_large} and counted in the {@code NotificationsRefused} metric, which is alarmed.
  */
 public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedEvent> {
 
@@ -42,6 +47,9 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
     private final RecipientRepository recipients;
     private final ExternalEnricher enricher;
     private final RefusalMetrics refusals;
+    private final HandOff handOff;
+    private final MessageSender fanOutQueue;
+    private final FanOutProgress progress;
 
     /** Lambda entry point: everything from the environment. */
     public EnrichmentHandler() {
@@ -50,16 +58,20 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
 
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public EnrichmentHandler(Wiring wiring) {
-        this(wiring.catalog(), wiring.recipients(), HttpEnricher.create());
+        this(wiring.catalog(), wiring.recipients(), HttpEnricher.create(), new EmfRefusalMetrics(SERVICE),
+                wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL), wiring.queue(HeraldEnv.FANOUT_QUEUE_URL), wiring.fanOutProgress());
     }
 
-    /** Refusals go out as EMF lines on standard output, as in Lambda. */
-    public EnrichmentHandler(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher) {
-        this(catalog, recipients, enricher, new EmfRefusalMetrics(SERVICE));
-    }
-
-    public EnrichmentHandler(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher, RefusalMetrics refusals) {
+    /**
+     * @param processorQueue where units of recipients go
+     * @param fanOutQueue    where a topic's first page goes, for the fan-out function
+     */
+    public EnrichmentHandler(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher, RefusalMetrics refusals,
+                             MessageSender processorQueue, MessageSender fanOutQueue, FanOutProgress progress) {
         super(MatchedEvent.class);
+        this.handOff = new HandOff(processorQueue);
+        this.fanOutQueue = fanOutQueue;
+        this.progress = progress;
         this.catalog = catalog;
         this.resolver = new RecipientResolver(recipients);
         this.recipients = recipients;
@@ -73,28 +85,73 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
         recipients.load(SnapStartPriming.PRIMING_ID);
     }
 
+    /**
+     * Enriches the event and hands it on: its recipients to the processor, or, for a topic, its first page to the
+     * fan-out. Returns what was handed over (for a topic, the event and data without recipients).
+     */
     @Override
     public EnrichedEvent handle(MatchedEvent matched) {
+        Enriched result = enrich(matched);
+        EnrichedEvent enriched = result.event();
+        try {
+            if (!result.topics().isEmpty()) {
+                startFanOut(enriched, result.topics());
+                return enriched;
+            }
+            int units = handOff.send(enriched);
+            LOG.info("handed {} to the processor in {} unit(s)", enriched.typeId(), units);
+            return enriched;
+        } catch (MessageSplitter.MessageTooLargeException e) {
+            EnrichedEvent refused = refuse(enriched.typeId(), enriched.event(), DeliveryReason.TOO_LARGE + ": the event's template data "
+                    + "(its detail and what the enrichers added) makes a work unit of " + e.bytes() + " bytes with a single recipient, over the "
+                    + QueueLimits.MESSAGE_BYTES + " bytes a queue message takes; nothing was sent; send less data in the event");
+            handOff.send(refused);
+            return refused;
+        }
+    }
+
+    /**
+     * Starts a topic's fan-out: records its progress and queues its first page. The page carries the event and its
+     * data; one that would not fit a queue message is refused as too large, like a unit.
+     */
+    private void startFanOut(EnrichedEvent enriched, List<String> topics) {
+        TopicPage first = TopicPage.first(enriched.typeId(), enriched.event(), enriched.data(), topics);
+        List<String> page = MessageSplitter.split(List.of(first), 1, List::getFirst);
+        progress.start(enriched.event().id(), enriched.typeId(), topics);
+        fanOutQueue.sendAll(page);
+        LOG.info("started the fan-out of {} to topic(s) {}", enriched.typeId(), String.join(", ", topics));
+    }
+
+    /** The enriched event, and the topics still to read when its audience is a topic's. */
+    private record Enriched(EnrichedEvent event, List<String> topics) {
+        static Enriched of(EnrichedEvent event) {
+            return new Enriched(event, List.of());
+        }
+    }
+
+    private Enriched enrich(MatchedEvent matched) {
         EventEnvelope event = matched.event();
         if (event == null || event.id() == null) {
             throw new InvalidEventException("input is not a matched event {type, event}; rules must wrap the event with its type");
         }
         NotificationType type = catalog.find(matched.type()).orElse(null);
         if (type == null) {
-            return reject(matched.type(), event, DeliveryReason.UNKNOWN_TYPE + ": " + matched.type() + " is not in the catalog; catalog types are "
-                    + String.join(", ", catalog.typeIds()));
+            return Enriched.of(reject(matched.type(), event, DeliveryReason.UNKNOWN_TYPE + ": " + matched.type()
+                    + " is not in the catalog; catalog types are " + String.join(", ", catalog.typeIds())));
         }
         try {
             event.validate();
         } catch (InvalidEventException e) {
-            return reject(type.id(), event, DeliveryReason.INVALID_EVENT + ": " + e.getMessage());
+            return Enriched.of(reject(type.id(), event, DeliveryReason.INVALID_EVENT + ": " + e.getMessage()));
         }
-        HandOff handOff = new HandOff(Json.writeBytes(matched).length);
+        boolean topic = type.recipients().kind() == RecipientSpec.Kind.TOPIC;
         List<ResolvedRecipient> recipients;
+        List<String> topics;
         try {
-            recipients = resolver.resolve(type, event, handOff.recipientBudget(EnrichedEvent.of(type.id(), event, event.detail(), List.of())));
+            topics = topic ? resolver.values(type, event) : List.of();
+            recipients = topic ? List.of() : resolver.resolve(type, event);
         } catch (RecipientResolver.Rejection e) {
-            return e.getMessage().startsWith(DeliveryReason.TOO_LARGE) ? refuse(type.id(), event, e.getMessage()) : reject(type.id(), event, e.getMessage());
+            return Enriched.of(reject(type.id(), event, e.getMessage()));
         }
         ObjectNode data = event.detail().deepCopy();
         for (EnricherSpec spec : type.enrichers()) {
@@ -107,14 +164,11 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
                 LOG.warn("optional enricher {} skipped: {}", spec.name(), e.getMessage());
             }
         }
-        EnrichedEvent enriched = EnrichedEvent.of(type.id(), event, data, recipients);
-        if (!handOff.fits(enriched)) {
-            return refuse(type.id(), event, DeliveryReason.TOO_LARGE + ": " + recipients.size() + " recipients with their profiles and the template data come to "
-                    + handOff.recordBytes(enriched) + " bytes in the hand-off to the processor, over Lambda's asynchronous payload limit of "
-                    + LambdaLimits.ASYNC_PAYLOAD_BYTES + " bytes; nothing was sent; split the audience into smaller topics");
+        if (topic) {
+            return new Enriched(EnrichedEvent.of(type.id(), event, data, List.of()).asFanOut(), topics);
         }
         LOG.info("enriched {} for {} recipient(s)", type.id(), recipients.size());
-        return enriched;
+        return Enriched.of(EnrichedEvent.of(type.id(), event, data, recipients));
     }
 
     /** Herald cannot carry the notification: recorded like a rejection, and counted so that someone is alerted. */

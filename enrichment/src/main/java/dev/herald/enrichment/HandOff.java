@@ -2,52 +2,37 @@ package dev.herald.enrichment;
 
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
-import dev.herald.json.Json;
-import dev.herald.lambda.LambdaLimits;
+import dev.herald.queue.MessageSender;
+import dev.herald.queue.MessageSplitter;
 import java.util.List;
 
 /**
- * The one Lambda on-success destination record that carries enrichment's result to the processor. The record holds
- * the request payload, the response payload and some context, and Lambda drops a record over its asynchronous payload
- * limit without a trace (only {@code DestinationDeliveryFailures} counts it). So enrichment measures what it would
- * hand over and refuses, with a reason, a result that would not fit.
+ * How enrichment hands an event to the processor: as work units on the processor's SQS queue, each one message of at
+ * most {@link #UNIT_RECIPIENTS} recipients that fits the queue's limit. The send is part of the invocation: when SQS
+ * cannot take the units the invocation fails, and Lambda retries it and finally dead-letters it, so nothing is lost
+ * between the two functions. Units sent twice by such a retry create no delivery twice (the processor's conditional
+ * writes).
  */
 final class HandOff {
 
+    /** Recipients per unit: one processor invocation's worth of deliveries to write, well within its timeout. */
+    static final int UNIT_RECIPIENTS = 100;
+
+    private final MessageSender processorQueue;
+
+    HandOff(MessageSender processorQueue) {
+        this.processorQueue = processorQueue;
+    }
+
     /**
-     * The record's fields beside its two payloads (version, timestamp, request id, function ARN, condition, invoke
-     * count, status code, executed version) come to about 400 bytes; this leaves room for long function names.
+     * Sends the event's recipients as units (a rejected event as one unit). Returns how many units were sent.
+     *
+     * @throws MessageSplitter.MessageTooLargeException when the event's data is too large for a unit even with one recipient
      */
-    static final int RECORD_CONTEXT_BYTES = 4096;
-
-    private final int requestBytes;
-
-    /** @param requestBytes the size of the request enrichment handles, which the record repeats */
-    HandOff(int requestBytes) {
-        this.requestBytes = requestBytes;
-    }
-
-    /** The record's size with {@code result} as its response payload. */
-    long recordBytes(EnrichedEvent result) {
-        return (long) requestBytes + RECORD_CONTEXT_BYTES + Json.writeBytes(result).length;
-    }
-
-    boolean fits(EnrichedEvent result) {
-        return recordBytes(result) <= LambdaLimits.ASYNC_PAYLOAD_BYTES;
-    }
-
-    /** Bytes left for recipients in a result that carries {@code withoutRecipients}'s event and data. */
-    long recipientBudget(EnrichedEvent withoutRecipients) {
-        return LambdaLimits.ASYNC_PAYLOAD_BYTES - recordBytes(withoutRecipients);
-    }
-
-    /** What a recipient adds to the result (and a comma). */
-    static int bytes(ResolvedRecipient recipient) {
-        return Json.writeBytes(recipient).length + 1;
-    }
-
-    /** The fewest bytes a recipient with this id adds to the result: no profile, devices or address. */
-    static int minimumBytes(String recipientId) {
-        return bytes(new ResolvedRecipient(recipientId, null, List.of(), null, false));
+    int send(EnrichedEvent enriched) {
+        List<String> units = enriched.recipients().isEmpty() ? MessageSplitter.split(List.of(enriched), 1, List::getFirst)
+                : MessageSplitter.split(enriched.recipients(), UNIT_RECIPIENTS, (List<ResolvedRecipient> some) -> enriched.withRecipients(some));
+        processorQueue.sendAll(units);
+        return units.size();
     }
 }

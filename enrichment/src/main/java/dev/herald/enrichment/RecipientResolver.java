@@ -8,7 +8,6 @@ import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
-import dev.herald.lambda.LambdaLimits;
 import dev.herald.recipient.Recipient;
 import dev.herald.recipient.RecipientLimits;
 import dev.herald.recipient.RecipientProfile;
@@ -35,13 +34,10 @@ import java.util.function.Function;
  *
  * <p>What can never be stored or delivered is refused before anything is read: more recipients than the type's
  * {@code maxRecipients}, an id or topic over {@link RecipientLimits#MAX_ID_BYTES}, an address that is malformed,
- * too long or outside the type's {@code allowedDomains}. A topic's members are read until they could no longer fit
- * the hand-off to the processor, so a huge topic is refused without loading its profiles.
+ * too long or outside the type's {@code allowedDomains}.
  */
 final class RecipientResolver {
 
-    /** Members of a topic are read a page at a time. */
-    private static final int TOPIC_PAGE = 500;
     /** Recipients loaded at once: enough to read a few thousand profiles in seconds, few enough to spare DynamoDB. */
     static final int LOAD_PARALLELISM = 16;
 
@@ -52,11 +48,10 @@ final class RecipientResolver {
     }
 
     /**
-     * The recipients, or a {@link Rejection} explaining why the event names none that can ever be reached.
-     *
-     * @param budget bytes the recipients may take in the hand-off to the processor
+     * The recipient ids, addresses or topics the event names, each checked against what can ever be stored or sent;
+     * or a {@link Rejection} explaining why the event names none that can ever be reached.
      */
-    List<ResolvedRecipient> resolve(NotificationType type, EventEnvelope event, long budget) {
+    List<String> values(NotificationType type, EventEnvelope event) {
         RecipientSpec spec = type.recipients();
         JsonNode value = spec.path().read(Json.tree(event));
         List<String> values = texts(type, value);
@@ -70,52 +65,22 @@ final class RecipientResolver {
                     + type.maxRecipients() + " in one event (maxRecipients in catalog.yaml); the event is refused whole, nothing was sent"
                     + (spec.kind() == RecipientSpec.Kind.TOPIC ? "" : "; reach larger audiences with a topic"));
         }
-        return switch (spec.kind()) {
+        return values;
+    }
+
+    /** The recipients an event of a user-id or email type names, loaded; a topic's are read page by page instead. */
+    List<ResolvedRecipient> resolve(NotificationType type, EventEnvelope event) {
+        List<String> values = values(type, event);
+        return switch (type.recipients().kind()) {
             case USER_ID -> loadAll(values, id -> load(type, id));
             case EMAIL -> loadAll(values, address -> direct(type, address));
-            case TOPIC -> members(type, values, budget);
+            case TOPIC -> throw new IllegalArgumentException("a topic's members are read page by page, by the fan-out");
         };
     }
 
-    /**
-     * Every member of the topics, each once, in order, read and loaded a page at a time. Refuses the event as soon as
-     * the members so far could not fit the budget: first from their smallest possible records (an id alone), before
-     * a page's profiles are read, then from their actual records. So a huge topic costs at most about one hand-off's
-     * worth of reads, never all of its members'.
-     */
-    private List<ResolvedRecipient> members(NotificationType type, List<String> topics, long budget) {
-        Set<String> seen = new java.util.HashSet<>();
-        List<ResolvedRecipient> resolved = new ArrayList<>();
-        long bytes = 0;
-        for (String topic : topics) {
-            String after = null;
-            while (true) {
-                List<String> page = recipients.members(topic, after, TOPIC_PAGE);
-                List<String> fresh = page.stream().filter(seen::add).toList();
-                long smallest = fresh.stream().mapToLong(HandOff::minimumBytes).sum();
-                if (bytes + smallest > budget) {
-                    throw tooLarge(topic, resolved.size() + fresh.size());
-                }
-                for (ResolvedRecipient recipient : loadAll(fresh, id -> load(type, id))) {
-                    bytes += HandOff.bytes(recipient);
-                    resolved.add(recipient);
-                }
-                if (bytes > budget) {
-                    throw tooLarge(topic, resolved.size());
-                }
-                if (page.size() < TOPIC_PAGE) {
-                    break;
-                }
-                after = page.getLast();
-            }
-        }
-        return resolved;
-    }
-
-    private static Rejection tooLarge(String topic, int members) {
-        return new Rejection(DeliveryReason.TOO_LARGE + ": topic " + topic + " takes the audience past " + members
-                + " members, more than one hand-off to the processor can carry (Lambda's asynchronous payload limit is "
-                + LambdaLimits.ASYNC_PAYLOAD_BYTES + " bytes); nothing was sent; split the audience into smaller topics");
+    /** Loads one page of a topic's members. */
+    List<ResolvedRecipient> loadMembers(NotificationType type, List<String> memberIds) {
+        return memberIds.isEmpty() ? List.of() : loadAll(memberIds, id -> load(type, id));
     }
 
     /** Resolves each value, up to {@link #LOAD_PARALLELISM} at once on virtual threads, in the values' order. */

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EnrichmentHandlerTest {
+
+    private final HandedOff handedOff = new HandedOff();
 
     private static final Catalog SHIPPED = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
 
@@ -75,7 +78,7 @@ class EnrichmentHandlerTest {
     void handle_knownRecipient_carriesProfileAndLocale() throws IOException {
         // given
         recipients.put(new RecipientProfile("u-42", "fr", "Europe/Paris", "camille@example.com", "Camille", Map.of(), null, null));
-        EnrichmentHandler handler = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE);
+        EnrichmentHandler handler = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE);
 
         // when
         EnrichedEvent enriched = handler.handle(new MatchedEvent("booking.created", load("booking-created.json")));
@@ -93,7 +96,7 @@ class EnrichmentHandlerTest {
     @Test
     void handle_recipientWithoutProfile_isStillARecipient() throws IOException {
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("booking.created", load("booking-created.json")));
 
         // then
@@ -106,7 +109,7 @@ class EnrichmentHandlerTest {
     @Test
     void handle_missingRecipientField_isRejectedWithReason() {
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("booking.created", event("booking.created", "{\"bookingId\":\"b1\"}")));
 
         // then
@@ -116,7 +119,7 @@ class EnrichmentHandlerTest {
     @Test
     void handle_unknownType_isRejectedNamingTheCatalogTypes() {
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("nope", event("nope", "{}")));
 
         // then
@@ -126,7 +129,7 @@ class EnrichmentHandlerTest {
     @Test
     void handle_directEmail_usesTheAddressButKeysByAHash() {
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("email.send", event("email.send", "{\"to\":\"a@example.com\",\"subject\":\"Hi\",\"message\":\"Hello\"}")));
 
         // then
@@ -141,7 +144,7 @@ class EnrichmentHandlerTest {
         recipients.recordUnsubscribe("u-42", "bookings", Channel.EMAIL, "n-1");
 
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("booking.created", load("booking-created.json")));
 
         // then
@@ -166,7 +169,7 @@ class EnrichmentHandlerTest {
         recipients.recordUnsubscribe(RecipientResolver.directId("A@Example.com"), "newsletter", Channel.EMAIL, "n-1");
 
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(catalog, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("newsletter.sent", event("newsletter.sent", "{\"to\":\"a@example.com\"}")));
 
         // then
@@ -184,7 +187,7 @@ class EnrichmentHandlerTest {
     @Test
     void handle_directEmailNotAnAddress_isRejected() {
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(SHIPPED, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(SHIPPED, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("email.send", event("email.send", "{\"to\":\"not-an-address\"}")));
 
         // then
@@ -192,7 +195,7 @@ class EnrichmentHandlerTest {
     }
 
     @Test
-    void handle_topic_fansOutToEveryMember() {
+    void handle_topic_startsAFanOutThatHandsEveryMemberOnOnce_pageByPage() {
         // given
         Catalog catalog = withType("""
                   news.published:
@@ -205,11 +208,21 @@ class EnrichmentHandlerTest {
         }
 
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE)
+        EnrichedEvent enriched = handedOff.enrichment(catalog, recipients, ExternalEnricher.NONE)
                 .handle(new MatchedEvent("news.published", event("news.published", "{\"topic\":\"travel\"}")));
+        int pages = handedOff.fanOut(catalog, recipients);
 
-        // then
-        assertThat(enriched.recipients()).hasSize(1000);
+        // then: enrichment reads no member itself; the fan-out reads 500 a page, the last page finding none
+        assertThat(enriched.recipients()).isEmpty();
+        assertThat(pages).isEqualTo(3);
+        assertThat(handedOff.recipients()).hasSize(1000).extracting(ResolvedRecipient::id).doesNotHaveDuplicates();
+        assertThat(handedOff.unitEvents()).allSatisfy(unit -> assertThat(unit.fanOut()).isTrue());
+        assertThat(handedOff.progress.find(enriched.event().id())).hasValueSatisfying(progress -> {
+            assertThat(progress.pages()).isEqualTo(3);
+            assertThat(progress.membersResolved()).isEqualTo(1000);
+            assertThat(progress.units()).isEqualTo(10);
+            assertThat(progress.complete()).isTrue();
+        });
     }
 
     @Test
@@ -223,7 +236,7 @@ class EnrichmentHandlerTest {
                     enrichers:
                       - { name: hotel, url: "http://127.0.0.1:%d/hotels/{detail.hotelId}", timeout: 500ms, retries: 1 }
                 """.formatted(hotelApi.getAddress().getPort()));
-        EnrichmentHandler handler = new EnrichmentHandler(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)));
+        EnrichmentHandler handler = handedOff.enrichment(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)));
 
         // when
         EnrichedEvent first = handler.handle(new MatchedEvent("stay.reminder", event("stay.reminder", "{\"userId\":\"u1\",\"hotelId\":\"h 7\"}")));
@@ -246,7 +259,7 @@ class EnrichmentHandlerTest {
                     enrichers:
                       - { name: hotel, url: "http://127.0.0.1:%d/hotels/{detail.hotelId}", timeout: 200ms, retries: 1 }
                 """.formatted(hotelApi.getAddress().getPort()));
-        EnrichmentHandler handler = new EnrichmentHandler(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)));
+        EnrichmentHandler handler = handedOff.enrichment(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)));
 
         // then
         assertThatThrownBy(() -> handler.handle(new MatchedEvent("stay.reminder", event("stay.reminder", "{\"userId\":\"u1\",\"hotelId\":\"h1\"}"))))
@@ -268,7 +281,7 @@ class EnrichmentHandlerTest {
                 """);
 
         // when
-        EnrichedEvent enriched = new EnrichmentHandler(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)))
+        EnrichedEvent enriched = handedOff.enrichment(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)))
                 .handle(new MatchedEvent("stay.reminder", event("stay.reminder", "{\"userId\":\"u1\",\"hotelId\":\"h1\"}")));
 
         // then

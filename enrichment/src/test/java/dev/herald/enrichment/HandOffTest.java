@@ -7,24 +7,25 @@ import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
-import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
-import dev.herald.lambda.LambdaLimits;
+import dev.herald.queue.QueueLimits;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.QuietHours;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.testing.LocalDynamo;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * refused with a reason and counted for the alarm; it is never handed over to be dropped.
  */
 class HandOffTest {
+
+    private final HandedOff handedOff = new HandedOff();
 
     private static final Catalog CATALOG = CatalogLoader.parse("test-catalog.yaml", """
             defaults:
@@ -63,80 +66,38 @@ class HandOffTest {
     }
 
     private EnrichmentHandler handler() {
-        return new EnrichmentHandler(CATALOG, recipients, ExternalEnricher.NONE, refusals::incrementAndGet);
+        return handedOff.enrichment(CATALOG, recipients, ExternalEnricher.NONE, refusals::incrementAndGet);
     }
 
     @Test
-    void handle_topicWhoseIdsAloneExceedTheLimit_isRefusedBeforeLoadingEveryProfile() {
-        // given: 5,000 members with 200-character ids need more than 1 MB (247 bytes each) even without profiles
-        for (int i = 0; i < 5000; i++) {
-            recipients.subscribe("everyone", "%0200d".formatted(i));
-        }
-
-        // when
-        EnrichedEvent enriched = publish("everyone");
-
-        // then
-        assertThat(enriched.rejection()).matches("too_large: topic everyone takes the audience past \\d+ members, more than one hand-off to the"
-                + " processor can carry \\(Lambda's asynchronous payload limit is 1048576 bytes\\); nothing was sent; split the audience into smaller topics");
-        assertThat(enriched.recipients()).isEmpty();
-        assertThat(dynamo.recipientReads).as("profiles read: no more than fit in the hand-off").hasValueLessThanOrEqualTo(4000);
-        assertThat(refusals).hasValue(1);
-    }
-
-    @Test
-    void handle_topicOfRealisticProfiles_isCarriedInFullUpToTheLimitAndRefusedPastIt() {
-        // given: members with a full profile and a phone; how many fit is measured from one of them
-        int fit = membersThatFit();
-        int within = fit - 50;
-        for (int i = 0; i < fit + 50; i++) {
+    void handle_topicPastTheOldOneRecordLimit_isHandedOverInFull_inUnitsThatEachFitAQueueMessage() {
+        // given: 2,500 members with a full profile and a phone; one 1 MB record carried about 1,440
+        for (int i = 0; i < 2500; i++) {
             String id = "user-%06d".formatted(i);
             recipients.put(realisticProfile(id));
             recipients.putDevice(realisticDevice(id));
             recipients.subscribe("everyone", id);
-            if (i < within) {
-                recipients.subscribe("most", id);
-            }
-        }
-
-        // when
-        EnrichedEvent carried = publish("most");
-        EnrichedEvent refused = publish("everyone");
-
-        // then
-        assertThat(carried.isRejected()).isFalse();
-        assertThat(carried.recipients()).hasSize(within);
-        assertThat(new HandOff(Json.writeBytes(new MatchedEvent("news.published", carried.event())).length).recordBytes(carried))
-                .isLessThanOrEqualTo(LambdaLimits.ASYNC_PAYLOAD_BYTES);
-        assertThat(refused.rejection()).isEqualTo("too_large: topic everyone takes the audience past " + (fit + 50) + " members, more than one"
-                + " hand-off to the processor can carry (Lambda's asynchronous payload limit is 1048576 bytes); nothing was sent;"
-                + " split the audience into smaller topics");
-        assertThat(refusals).hasValue(1);
-        System.out.printf("hand-off: %d members with realistic profiles fit in one 1 MB record (%d bytes each)%n", fit,
-                Json.writeBytes(resolved("user-000000")).length + 1);
-    }
-
-    @Test
-    void handle_hugeTopic_readsAboutOneHandOffOfProfilesNotAllOfThem() {
-        // given: 10,000 members with a profile each; about 1,440 such fit
-        for (int i = 0; i < 10_000; i++) {
-            String id = "user-%06d".formatted(i);
-            recipients.put(realisticProfile(id));
-            recipients.subscribe("everyone", id);
         }
 
         // when
         EnrichedEvent enriched = publish("everyone");
+        handedOff.fanOut(CATALOG, recipients);
 
         // then
-        assertThat(enriched.rejection()).startsWith("too_large: topic everyone takes the audience past ");
-        assertThat(dynamo.recipientReads).as("profiles read").hasValueLessThanOrEqualTo(3000);
-        assertThat(refusals).hasValue(1);
+        assertThat(enriched.isRejected()).isFalse();
+        assertThat(handedOff.units).hasSize(2500 / HandOff.UNIT_RECIPIENTS);
+        Set<String> handedOver = new HashSet<>();
+        for (String unit : handedOff.units) {
+            assertThat(unit.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(QueueLimits.MESSAGE_BYTES);
+            Json.read(unit, EnrichedEvent.class).recipients().forEach(r -> assertThat(handedOver.add(r.id())).as("handed over once").isTrue());
+        }
+        assertThat(handedOver).hasSize(2500);
+        assertThat(refusals).hasValue(0);
     }
 
     @Test
     void handle_enricherDataPastTheLimit_isRefusedAndCounted() {
-        // given: a single recipient, but an enricher that answers with 1.1 MB
+        // given: a single recipient, but an enricher that answers with 300 KB, more than a queue message takes
         com.sun.net.httpserver.HttpServer api = bigApi();
         Catalog catalog = CatalogLoader.parse("test-catalog.yaml", """
                 types:
@@ -152,22 +113,24 @@ class HandOffTest {
         // when
         EnrichedEvent enriched;
         try {
-            enriched = new EnrichmentHandler(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)), refusals::incrementAndGet)
+            enriched = handedOff.enrichment(catalog, recipients, new HttpEnricher(Clock.systemUTC(), Duration.ofMillis(1)), refusals::incrementAndGet)
                     .handle(new MatchedEvent("stay.reminder", event));
         } finally {
             api.stop(0);
         }
 
         // then
-        assertThat(enriched.rejection()).matches("too_large: 1 recipients with their profiles and the template data come to \\d+ bytes in the hand-off"
-                + " to the processor, over Lambda's asynchronous payload limit of 1048576 bytes; nothing was sent; split the audience into smaller topics");
+        assertThat(enriched.rejection()).matches("too_large: the event's template data \\(its detail and what the enrichers added\\) makes a work"
+                + " unit of \\d+ bytes with a single recipient, over the 262144 bytes a queue message takes; nothing was sent; send less data in the event");
         assertThat(refusals).hasValue(1);
+        assertThat(handedOff.units).as("the refusal itself is handed over, to be recorded").hasSize(1);
+        assertThat(Json.read(handedOff.units.getFirst(), EnrichedEvent.class).rejection()).isEqualTo(enriched.rejection());
     }
 
     private static com.sun.net.httpserver.HttpServer bigApi() {
         try {
             var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-            byte[] body = ("{\"blob\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] body = ("{\"blob\":\"" + "x".repeat(300_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             server.createContext("/big", exchange -> {
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -191,26 +154,15 @@ class HandOffTest {
 
         // when
         long started = System.nanoTime();
-        EnrichedEvent enriched = publish("travel");
+        publish("travel");
+        handedOff.fanOut(CATALOG, recipients);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         // then
-        assertThat(enriched.recipients()).hasSize(320);
-        assertThat(enriched.recipients().get(319).id()).as("members in id order").isEqualTo("u99");
+        assertThat(handedOff.recipients()).hasSize(320);
+        assertThat(handedOff.recipients().get(319).id()).as("members in id order").isEqualTo("u99");
         assertThat(dynamo.maxConcurrentReads).hasValue(RecipientResolver.LOAD_PARALLELISM);
         assertThat(took).as("one at a time would take 3.2 s").isLessThan(Duration.ofMillis(1600));
-    }
-
-    /** Members with {@link #realisticProfile} that fit in one hand-off with this test's event. */
-    private static int membersThatFit() {
-        EventEnvelope event = EventEnvelope.create("demo.app", "news.published", Json.parse(NEWS.formatted("everyone")));
-        HandOff handOff = new HandOff(Json.writeBytes(new MatchedEvent("news.published", event)).length);
-        long budget = handOff.recipientBudget(EnrichedEvent.of("news.published", event, event.detail(), List.of()));
-        return (int) (budget / (Json.writeBytes(resolved("user-000000")).length + 1));
-    }
-
-    private static ResolvedRecipient resolved(String id) {
-        return new ResolvedRecipient(id, realisticProfile(id), List.of(realisticDevice(id)), realisticProfile(id).email(), false);
     }
 
     private static RecipientProfile realisticProfile(String id) {

@@ -1,6 +1,5 @@
 package dev.herald.processor;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
@@ -15,13 +14,15 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchSink;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
-import dev.herald.json.Json;
-import dev.herald.lambda.JsonHandler;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
-import dev.herald.observability.NotificationMetrics;
 import dev.herald.observability.NotificationMetrics.Outcome;
-import java.io.InputStream;
+import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.QueueBatch;
+import dev.herald.queue.QueueHandler;
+import dev.herald.queue.RetryBackoff;
+import dev.herald.queue.WorkQueue;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,19 +34,18 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
- * The processor Lambda: routes an enriched event to channels per recipient, records every decision as a delivery
- * (PENDING to send, SKIPPED with a reason, or FAILED for a rejected event) and hands one dispatch per channel, with
- * up to {@link Dispatch#MAX_RECIPIENTS} recipients, to the channels.
+ * The processor Lambda: takes enrichment's work units from its queue, routes each unit's recipients to channels,
+ * records every decision as a delivery (PENDING to send, SKIPPED with a reason, or FAILED for a rejected event) and
+ * hands the channels their dispatches, up to {@link Dispatch#MAX_RECIPIENTS} recipients per queue message.
  *
  * <p>Exactly-once: delivery records are created with conditional writes keyed by event × type × channel ×
  * recipient. A repeated event creates nothing new; deliveries it finds still PENDING and never attempted are handed
  * over again (the first run may have stopped before its hand-off), and the channels' claim makes sure each is sent
  * at most once.
  */
-public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingResult> {
+public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorHandler.class);
 
@@ -55,6 +55,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     private final Clock clock;
     private final NotificationMetrics metrics;
     private final RateLimiter rateLimiter;
+    private final FanOutProgress progress;
     private final Router router = new Router();
 
     /** Lambda entry point: everything from the environment. */
@@ -63,31 +64,29 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     }
 
     /**
-     * Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. Dispatches go to the channel
-     * functions with Lambda's asynchronous Invoke, which herald local also serves.
+     * Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. Work comes from the processor's
+     * queue, and dispatches go to the channels' queues.
      */
     public ProcessorHandler(Wiring wiring) {
         this(wiring.catalog(), wiring.deliveries(), new RateLimiter(wiring.dynamo(), wiring.config().require(HeraldEnv.RECIPIENTS_TABLE)),
-                new LambdaDispatchSink(wiring.client(LambdaClient.builder()), wiring.config()), wiring.clock(), wiring.metrics("processor"));
+                QueuedDispatchSink.of(wiring), wiring.clock(), wiring.metrics("processor"), wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL),
+                wiring.retryBackoff(), wiring.fanOutProgress());
     }
 
+    /**
+     * @param queue the processor's own queue, whose messages' visibility it changes to back off a retry; null for a
+     *              caller that only {@link #route}s units itself
+     */
     public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, RateLimiter rateLimiter, DispatchSink sink, Clock clock,
-                            NotificationMetrics metrics) {
-        super(EnrichedEvent.class);
+                            NotificationMetrics metrics, WorkQueue queue, RetryBackoff backoff, FanOutProgress progress) {
+        super(EnrichedEvent.class, queue, backoff);
+        this.progress = progress;
         this.catalog = catalog;
         this.deliveries = deliveries;
         this.rateLimiter = rateLimiter;
         this.sink = sink;
         this.clock = clock;
         this.metrics = metrics;
-    }
-
-    /** Accepts the enriched event itself, or Lambda's on-success destination record that wraps it. */
-    @Override
-    protected EnrichedEvent read(InputStream input) {
-        JsonNode node = Json.read(input, JsonNode.class);
-        JsonNode payload = node.has("responsePayload") ? node.get("responsePayload") : node;
-        return Json.convert(payload, EnrichedEvent.class);
     }
 
     @Override
@@ -97,7 +96,12 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     }
 
     @Override
-    public RoutingResult handle(EnrichedEvent enriched) {
+    protected void process(EnrichedEvent unit, QueueBatch.Message received) {
+        route(unit);
+    }
+
+    /** Routes one unit of an event's recipients; throws only for a transient failure, to be retried. */
+    public RoutingResult route(EnrichedEvent enriched) {
         Instant now = clock.instant();
         String eventId = enriched.event().id();
         if (enriched.isRejected()) {
@@ -126,6 +130,9 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
                     + e.awsErrorDetails().errorMessage(), now);
         }
         int duplicates = records.size() - created.size();
+        if (enriched.fanOut()) {
+            progress.addCreated(eventId, created.size());
+        }
 
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
         created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
@@ -141,13 +148,15 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
                 byChannel.computeIfAbsent(route.channel(), c -> new ArrayList<>()).add(dispatchRecipient(type, route.recipient()));
             }
         }
+        List<Dispatch> dispatches = new ArrayList<>();
         byChannel.forEach((channel, recipients) -> {
             for (int i = 0; i < recipients.size(); i += Dispatch.MAX_RECIPIENTS) {
-                sink.send(new Dispatch(eventId, type.id(), channel, enriched.event().time(), enriched.data(),
-                        recipients.subList(i, Math.min(recipients.size(), i + Dispatch.MAX_RECIPIENTS))));
+                dispatches.add(new Dispatch(eventId, type.id(), channel, enriched.event().time(), enriched.data(),
+                        recipients.subList(i, Math.min(recipients.size(), i + Dispatch.MAX_RECIPIENTS)), enriched.fanOut()));
             }
-            metrics.count(Outcome.ROUTED, channel, recipients.size());
         });
+        sink.sendAll(dispatches);
+        byChannel.forEach((channel, recipients) -> metrics.count(Outcome.ROUTED, channel, recipients.size()));
         int skipped = rateLimited + (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
                 .peek(d -> metrics.count(Outcome.SKIPPED, d.channel(), 1)).count();
         metrics.flush();
@@ -252,7 +261,7 @@ public final class ProcessorHandler extends JsonHandler<EnrichedEvent, RoutingRe
     }
 
     @Override
-    protected String correlationId(EnrichedEvent request) {
-        return request.event() == null ? "unknown" : request.event().id();
+    protected String correlationIdOf(EnrichedEvent unit) {
+        return unit.event() == null ? "unknown" : unit.event().id();
     }
 }

@@ -11,8 +11,10 @@ import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.RetryBackoff;
 import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ class InvalidEventsTest {
 
     private ProcessorHandler processorOver(DynamoDbClient dynamo) {
         return new ProcessorHandler(CATALOG, new DeliveryRepository(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)),
-                new RateLimiter(dynamo, tables.recipients()), dispatched::add, Clock.systemUTC(), NotificationMetrics.NONE);
+                new RateLimiter(dynamo, tables.recipients()), dispatched::addAll, Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
     }
 
     private static EnrichedEvent bookingFor(String... recipientIds) {
@@ -72,8 +74,8 @@ class InvalidEventsTest {
         EnrichedEvent event = bookingFor("u1", "u".repeat(10_000));
 
         // when
-        RoutingResult first = processor.handle(event);
-        RoutingResult repeat = processor.handle(event);
+        RoutingResult first = processor.route(event);
+        RoutingResult repeat = processor.route(event);
 
         // then
         assertThat(first.rejection()).isEqualTo("invalid_event: recipient id of 10000 bytes makes the delivery's sort key 10026 bytes;"
@@ -94,7 +96,7 @@ class InvalidEventsTest {
         EnrichedEvent event = bookingFor("oversized");
 
         // when
-        RoutingResult result = processor.handle(event);
+        RoutingResult result = processor.route(event);
 
         // then
         assertThat(result.rejection()).startsWith("invalid_event: DynamoDB refused the event's deliveries: ").containsIgnoringCase("size");

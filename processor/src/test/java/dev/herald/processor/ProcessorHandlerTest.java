@@ -13,8 +13,12 @@ import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.BatchResponse;
+import dev.herald.queue.QueueBatch;
+import dev.herald.queue.RetryBackoff;
 import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
 import java.io.ByteArrayInputStream;
@@ -25,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +52,8 @@ class ProcessorHandlerTest {
     }
 
     private ProcessorHandler processorFor(Catalog catalog) {
-        return new ProcessorHandler(catalog, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::add,
-                Clock.systemUTC(), NotificationMetrics.NONE);
+        return new ProcessorHandler(catalog, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::addAll,
+                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
     }
 
     private static EnrichedEvent bookingFor(List<ResolvedRecipient> recipients) {
@@ -62,7 +67,7 @@ class ProcessorHandlerTest {
         EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)));
 
         // when
-        RoutingResult result = processor.handle(event);
+        RoutingResult result = processor.route(event);
 
         // then
         assertThat(result.dispatched()).isEqualTo(1);
@@ -79,12 +84,12 @@ class ProcessorHandlerTest {
     void handle_sameEventTwice_dispatchesOnce() {
         // given
         EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), "u1@example.com", false)));
-        processor.handle(event);
+        processor.route(event);
         dispatched.forEach(d -> d.recipients().forEach(r -> deliveries.claim(d.keyFor(r))));
         dispatched.clear();
 
         // when
-        RoutingResult second = processor.handle(event);
+        RoutingResult second = processor.route(event);
 
         // then
         assertThat(second.dispatched()).isZero();
@@ -96,11 +101,11 @@ class ProcessorHandlerTest {
     void handle_repeatAfterLostHandOff_dispatchesTheUnsentAgain() {
         // given: a first run recorded PENDING deliveries but its hand-off never reached the channel
         EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), "u1@example.com", false)));
-        processor.handle(event);
+        processor.route(event);
         dispatched.clear();
 
         // when
-        processor.handle(event);
+        processor.route(event);
 
         // then
         assertThat(dispatched).extracting(Dispatch::channel).containsExactlyInAnyOrder(Channel.WEBSOCKET, Channel.EMAIL);
@@ -113,14 +118,14 @@ class ProcessorHandlerTest {
                 .mapToObj(i -> new ResolvedRecipient("u" + i, null, List.of(), null, false)).toList();
 
         // when
-        processor.handle(bookingFor(recipients));
+        processor.route(bookingFor(recipients));
 
         // then
-        assertThat(dispatched).extracting(d -> d.recipients().size()).containsExactly(100, 100, 50);
+        assertThat(dispatched).extracting(d -> d.recipients().size()).containsExactly(50, 50, 50, 50, 50);
     }
 
     @Test
-    void handle_topicOfAThousandRecipients_recordsEveryDeliveryAndDispatchesInBatchesOfAHundred() {
+    void handle_unitOfAThousandRecipients_recordsEveryDeliveryAndDispatchesInBatchesOfFifty() {
         // given: a topic's 1,000 members, each with a phone and an address
         List<ResolvedRecipient> members = IntStream.range(0, 1000)
                 .mapToObj(i -> new ResolvedRecipient("member-" + i, null,
@@ -130,12 +135,12 @@ class ProcessorHandlerTest {
         EnrichedEvent event = bookingFor(members);
 
         // when
-        RoutingResult result = processor.handle(event);
+        RoutingResult result = processor.route(event);
 
         // then
         assertThat(deliveries.forNotification(event.event().id())).hasSize(3000)
                 .allSatisfy(d -> assertThat(d.status()).isEqualTo(dev.herald.delivery.DeliveryStatus.PENDING));
-        assertThat(dispatched).hasSize(30).allSatisfy(d -> assertThat(d.recipients()).hasSize(100));
+        assertThat(dispatched).hasSize(60).allSatisfy(d -> assertThat(d.recipients()).hasSize(Dispatch.MAX_RECIPIENTS));
         assertThat(dispatched).extracting(Dispatch::channel).containsOnly(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL);
         assertThat(result.dispatched()).isEqualTo(3000);
         assertThat(result.skipped()).isZero();
@@ -147,7 +152,7 @@ class ProcessorHandlerTest {
         EventEnvelope event = EventEnvelope.create("demo.app", "booking.created", Json.parse("{}"));
 
         // when
-        RoutingResult result = processor.handle(EnrichedEvent.rejected("booking.created", event, "missing_recipient: detail.userId is missing"));
+        RoutingResult result = processor.route(EnrichedEvent.rejected("booking.created", event, "missing_recipient: detail.userId is missing"));
 
         // then
         assertThat(result.rejection()).startsWith("missing_recipient");
@@ -159,18 +164,26 @@ class ProcessorHandlerTest {
     }
 
     @Test
-    void handleRequest_lambdaDestinationRecord_isUnwrapped() throws Exception {
-        // given: what Lambda's on-success destination delivers after enrichment
-        EnrichedEvent event = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)));
-        String record = "{\"version\":\"1.0\",\"requestContext\":{\"condition\":\"Success\"},\"responsePayload\":" + Json.write(event) + "}";
+    void handleRequest_queueBatch_routesEveryUnitAndReportsOnlyTheMessageThatCannotBeRead() throws Exception {
+        // given: what the event source mapping hands over: two units, and a message that is not a unit
+        EnrichedEvent first = bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)));
+        EnrichedEvent second = bookingFor(List.of(new ResolvedRecipient("u2", null, List.of(), null, false)));
+        QueueBatch batch = new QueueBatch(List.of(message("m1", Json.write(first)), message("m2", "not json"), message("m3", Json.write(second))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         // when
-        processor.handleRequest(new ByteArrayInputStream(record.getBytes(StandardCharsets.UTF_8)), out, (Context) null);
+        processor.handleRequest(new ByteArrayInputStream(Json.writeBytes(batch)), out, (Context) null);
 
         // then
-        assertThat(Json.parse(out.toString(StandardCharsets.UTF_8)).path("dispatched").asInt()).isEqualTo(1);
-        assertThat(deliveries.forNotification(event.event().id())).extracting(Delivery::status).contains(DeliveryStatus.PENDING);
+        assertThat(Json.read(out.toString(StandardCharsets.UTF_8), BatchResponse.class).batchItemFailures())
+                .extracting(BatchResponse.ItemFailure::itemIdentifier).containsExactly("m2");
+        assertThat(deliveries.forNotification(first.event().id())).extracting(Delivery::status).contains(DeliveryStatus.PENDING);
+        assertThat(deliveries.forNotification(second.event().id())).extracting(Delivery::status).contains(DeliveryStatus.PENDING);
+    }
+
+    private static QueueBatch.Message message(String id, String body) {
+        return new QueueBatch.Message(id, "receipt-" + id, body, Map.of("ApproximateReceiveCount", "1"), QueueBatch.Message.EVENT_SOURCE,
+                "arn:aws:sqs:us-east-1:000000000000:herald-processor");
     }
 
     @Test
@@ -190,9 +203,9 @@ class ProcessorHandlerTest {
 
         // when
         for (int i = 0; i < 3; i++) {
-            results.add(processor.handle(bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)))));
+            results.add(processor.route(bookingFor(List.of(new ResolvedRecipient("u1", null, List.of(), null, false)))));
         }
-        RoutingResult duplicateOfFirst = processor.handle(new EnrichedEvent("booking.created", eventOf(results.getFirst()), null,
+        RoutingResult duplicateOfFirst = processor.route(new EnrichedEvent("booking.created", eventOf(results.getFirst()), null,
                 List.of(new ResolvedRecipient("u1", null, List.of(), null, false)), null));
 
         // then

@@ -10,8 +10,10 @@ import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.RetryBackoff;
 import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
@@ -44,8 +46,8 @@ class SourceRateLimitTest {
     void setUp() {
         HeraldTables.Names tables = LocalDynamo.freshTables();
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
-        processor = new ProcessorHandler(CATALOG, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::add,
-                Clock.systemUTC(), NotificationMetrics.NONE);
+        processor = new ProcessorHandler(CATALOG, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::addAll,
+                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
     }
 
     private static EnrichedEvent mailFrom(String source, String... addresses) {
@@ -61,14 +63,14 @@ class SourceRateLimitTest {
     void handle_sourceOverItsLimit_skipsEveryDeliveryOfTheEventWithReason() {
         // given
         EnrichedEvent first = mailFrom("app.a", "a@example.com");
-        processor.handle(first);
-        processor.handle(first); // a repeat counts nothing
-        processor.handle(mailFrom("app.a", "b@example.com"));
+        processor.route(first);
+        processor.route(first); // a repeat counts nothing
+        processor.route(mailFrom("app.a", "b@example.com"));
         dispatched.clear();
 
         // when
         EnrichedEvent third = mailFrom("app.a", "c@example.com", "d@example.com");
-        RoutingResult result = processor.handle(third);
+        RoutingResult result = processor.route(third);
 
         // then
         assertThat(result.dispatched()).isZero();
@@ -83,12 +85,12 @@ class SourceRateLimitTest {
     @Test
     void handle_anotherSource_hasItsOwnLimit() {
         // given
-        processor.handle(mailFrom("app.a", "a@example.com"));
-        processor.handle(mailFrom("app.a", "b@example.com"));
+        processor.route(mailFrom("app.a", "a@example.com"));
+        processor.route(mailFrom("app.a", "b@example.com"));
         dispatched.clear();
 
         // when
-        RoutingResult result = processor.handle(mailFrom("app.b", "c@example.com"));
+        RoutingResult result = processor.route(mailFrom("app.b", "c@example.com"));
 
         // then
         assertThat(result.dispatched()).isEqualTo(1);

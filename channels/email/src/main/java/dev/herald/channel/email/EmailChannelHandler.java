@@ -10,6 +10,7 @@ import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.ChannelHandler;
+import dev.herald.dispatch.ChannelQueue;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
@@ -64,7 +65,7 @@ public final class EmailChannelHandler extends ChannelHandler {
                         "SES will report no bounces or complaints, so no address gets suppressed").find(HeraldEnv.SES_CONFIGURATION_SET)),
                 TemplateRenderer.of(wiring),
                 new EmailComposer(wiring.config().find(HeraldEnv.UNSUBSCRIBE_URL).map(URI::create)),
-                wiring.metrics("email"));
+                wiring.metrics("email"), ChannelQueue.of(wiring, HeraldEnv.EMAIL_QUEUE_URL));
     }
 
     private static HeraldConfig warnIfUnset(HeraldConfig config, HeraldEnv env, String consequence) {
@@ -76,8 +77,8 @@ public final class EmailChannelHandler extends ChannelHandler {
 
     /** Everything given: for tests and herald local. */
     public EmailChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SesEmailSender sender,
-                               TemplateRenderer templates, EmailComposer composer, NotificationMetrics metrics) {
-        super(Channel.EMAIL, deliveries, metrics, RECIPIENT_PARALLELISM);
+                               TemplateRenderer templates, EmailComposer composer, NotificationMetrics metrics, ChannelQueue queue) {
+        super(Channel.EMAIL, deliveries, metrics, RECIPIENT_PARALLELISM, queue);
         this.recipients = recipients;
         this.deliveries = deliveries;
         this.sender = sender;
@@ -116,6 +117,10 @@ public final class EmailChannelHandler extends ChannelHandler {
             case SendOutcome.Rejected rejected -> {
                 LOG.warn("SES refused the email of {} to recipient {}: {}", dispatch.typeId(), recipient.id(), rejected.error());
                 yield finish(key, DeliveryStatus.FAILED, DeliveryReason.MESSAGE_REJECTED);
+            }
+            case SendOutcome.Throttled throttled -> {
+                deliveries.release(key, DeliveryReason.THROTTLED);
+                yield RecipientOutcome.THROTTLED;
             }
             case SendOutcome.Transient failed -> {
                 LOG.warn("email of {} to recipient {} not sent, will retry: {}", dispatch.typeId(), recipient.id(), failed.error());

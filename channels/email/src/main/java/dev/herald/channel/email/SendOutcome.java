@@ -11,7 +11,11 @@ public sealed interface SendOutcome {
     record Rejected(String error) implements SendOutcome {
     }
 
-    /** Throttled, a 5xx, a timeout or a configuration SES may accept later: a retry may succeed. */
+    /** SES is busy (the account's maximum send rate): sent back to the queue for later, never a failure. */
+    record Throttled(String error) implements SendOutcome {
+    }
+
+    /** A 5xx, a timeout or a configuration SES may accept later: a retry may succeed. */
     record Transient(String error) implements SendOutcome {
     }
 }

@@ -1,5 +1,6 @@
 package dev.herald.channel.email;
 
+import dev.herald.dispatch.ChannelDispatcher;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -60,7 +61,10 @@ public final class SesEmailSender {
             // the content or the address is refused as it is; sending it again can only be refused again
             return new SendOutcome.Rejected(errorCode(refused));
         } catch (SdkException other) {
-            // throttling and 5xx after the SDK's own retries, timeouts, and account or configuration states an
+            if (ChannelDispatcher.isThrottling(other)) {
+                return new SendOutcome.Throttled(errorCode(other));
+            }
+            // 5xx after the SDK's own retries, timeouts, and account or configuration states an
             // operator can fix (sending paused, unverified domain): Lambda's retries and the DLQ give them time
             return new SendOutcome.Transient(errorCode(other));
         }

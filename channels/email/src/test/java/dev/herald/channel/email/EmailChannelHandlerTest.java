@@ -11,6 +11,9 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.json.Json;
+import dev.herald.local.aws.LocalQueues;
+import dev.herald.queue.BatchResponse;
+import dev.herald.queue.QueueBatch;
 import dev.herald.templates.TemplateSource;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
 
         // when
-        DispatchResult result = fixture.handler.handle(dispatch);
+        DispatchResult result = fixture.handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
@@ -66,7 +69,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
 
         // when
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // then
         JsonNode request = fixture.sent().getFirst();
@@ -87,7 +90,7 @@ class EmailChannelHandlerTest {
                 Json.parse("{\"to\":\"guest@example.com\",\"subject\":\"Invoice <May> & receipt\",\"message\":\"Line 1\\n<b>Line 2</b>\"}"), guest);
 
         // when
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // then
         JsonNode request = fixture.sent().getFirst();
@@ -107,7 +110,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), noor, elise);
 
         // when
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // then
         Map<String, JsonNode> byAddress = new java.util.HashMap<>();
@@ -122,10 +125,10 @@ class EmailChannelHandlerTest {
         // given
         DispatchRecipient camille = EmailFixture.recipient("user-42", "fr", "camille@example.com");
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // when
-        DispatchResult again = fixture.handler.handle(dispatch);
+        DispatchResult again = fixture.handler.deliver(dispatch);
 
         // then
         assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
@@ -141,7 +144,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
 
         // when
-        DispatchResult result = fixture.handler.handle(dispatch);
+        DispatchResult result = fixture.handler.deliver(dispatch);
 
         // then
         assertThat(result.skipped()).isEqualTo(1);
@@ -160,7 +163,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), none, malformed);
 
         // when
-        DispatchResult result = fixture.handler.handle(dispatch);
+        DispatchResult result = fixture.handler.deliver(dispatch);
 
         // then
         assertThat(result.skipped()).isEqualTo(2);
@@ -177,7 +180,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), rejected, invalid);
 
         // when
-        DispatchResult result = fixture.handler.handle(dispatch);
+        DispatchResult result = fixture.handler.deliver(dispatch);
 
         // then: recorded, not thrown, and not retried by the SDK either
         assertThat(result.failed()).isEqualTo(2);
@@ -189,23 +192,26 @@ class EmailChannelHandlerTest {
     }
 
     @Test
-    void throttling_returnsTheDeliveryToPendingAndThrows_afterServingTheOthers() {
+    void throttling_holdsTheRecipientBackAsThrottled_afterServingTheOthers() {
         // given
         DispatchRecipient throttled = EmailFixture.recipient("user-1", "en", "throttled@example.com");
         DispatchRecipient camille = EmailFixture.recipient("user-2", "fr", "camille@example.com");
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), throttled, camille);
 
-        // when / then
-        assertThatThrownBy(() -> fixture.handler.handle(dispatch))
-                .isInstanceOfSatisfying(TransientDispatchException.class, e -> assertThat(e.partial().sent()).isEqualTo(1));
+        // when
+        DispatchResult result = fixture.handler.deliver(dispatch);
+
+        // then
+        assertThat(result.sent()).isEqualTo(1);
+        assertThat(result.throttled()).containsExactly(throttled);
         assertThat(fixture.delivery(dispatch, throttled)).satisfies(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
-            assertThat(d.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+            assertThat(d.reason()).isEqualTo(DeliveryReason.THROTTLED);
         });
         assertThat(fixture.delivery(dispatch, camille).status()).isEqualTo(DeliveryStatus.SENT);
 
-        // and the retry sends to the throttled recipient only
-        assertThatThrownBy(() -> fixture.handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        // and a later send, still throttled, sends nothing twice
+        assertThat(fixture.handler.deliver(dispatch).throttled()).containsExactly(throttled);
         assertThat(fixture.sent()).hasSize(1);
         assertThat(fixture.delivery(dispatch, throttled).attempts()).isEqualTo(2);
     }
@@ -217,7 +223,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), broken);
 
         // when / then
-        assertThatThrownBy(() -> fixture.handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThatThrownBy(() -> fixture.handler.deliver(dispatch)).isInstanceOf(TransientDispatchException.class);
         assertThat(fixture.delivery(dispatch, broken).status()).isEqualTo(DeliveryStatus.PENDING);
     }
 
@@ -240,7 +246,7 @@ class EmailChannelHandlerTest {
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
 
         // when
-        DispatchResult result = fixture.handler.handle(dispatch);
+        DispatchResult result = fixture.handler.deliver(dispatch);
 
         // then
         assertThat(result.failed()).isEqualTo(1);
@@ -249,17 +255,43 @@ class EmailChannelHandlerTest {
     }
 
     @Test
-    void lambdaEntryPoint_readsTheDispatchWithHeraldsMapper() throws Exception {
+    void lambdaEntryPoint_readsTheQueueBatchWithHeraldsMapper() throws Exception {
         // given
         DispatchRecipient camille = EmailFixture.recipient("user-42", "en", "camille@example.com");
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
         var out = new java.io.ByteArrayOutputStream();
 
         // when
-        fixture.handler.handleRequest(new java.io.ByteArrayInputStream(Json.writeBytes(dispatch)), out, null);
+        fixture.handler.handleRequest(new java.io.ByteArrayInputStream(Json.writeBytes(batchOf(dispatch))), out, null);
 
         // then
-        assertThat(Json.parse(out.toString()).path("sent").asInt()).isEqualTo(1);
+        assertThat(Json.read(out.toString(), BatchResponse.class).batchItemFailures()).isEmpty();
+        assertThat(fixture.sent()).hasSize(1);
+    }
+
+    @Test
+    void queueBatch_throttledRecipient_isQueuedAgainForLater_andNotReportedAsAFailure() throws Exception {
+        // given: SES answers TooManyRequests for one address
+        DispatchRecipient throttled = EmailFixture.recipient("user-1", "en", "throttled@example.com");
+        DispatchRecipient camille = EmailFixture.recipient("user-2", "fr", "camille@example.com");
+        Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), throttled, camille);
+        var out = new java.io.ByteArrayOutputStream();
+
+        // when
+        fixture.handler.handleRequest(new java.io.ByteArrayInputStream(Json.writeBytes(batchOf(dispatch))), out, null);
+
+        // then: nothing is failed (so nothing counts toward the DLQ), and the throttled recipient waits in the queue, delayed
+        assertThat(Json.read(out.toString(), BatchResponse.class).batchItemFailures()).isEmpty();
+        assertThat(fixture.sent()).hasSize(1);
+        LocalQueues.Depth depth = fixture.aws.queues().depths().stream().filter(d -> d.queue().equals("email")).findFirst().orElseThrow();
+        assertThat(depth.delayed()).isEqualTo(1);
+        assertThat(fixture.aws.queues().depths()).filteredOn(d -> d.queue().equals("email-dlq")).singleElement()
+                .satisfies(d -> assertThat(d.total()).isZero());
+    }
+
+    private static QueueBatch batchOf(Dispatch dispatch) {
+        return new QueueBatch(List.of(new QueueBatch.Message("m1", "not-a-real-receipt", Json.write(dispatch), Map.of("ApproximateReceiveCount", "1"),
+                QueueBatch.Message.EVENT_SOURCE, "arn:aws:sqs:us-east-1:000000000000:email")));
     }
 
     private static Map<String, String> headers(JsonNode request) {

@@ -8,10 +8,12 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.local.aws.SesApi;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.TokenBucket;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.TemplateRenderer;
@@ -64,7 +66,9 @@ final class EmailFixture implements AutoCloseable {
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
         handler = new EmailChannelHandler(recipients, deliveries, new SesEmailSender(ses, Optional.of(CONFIGURATION_SET)),
                 new TemplateRenderer(templates == null ? TemplateSource.classpath() : templates, catalog),
-                new EmailComposer(Optional.of(UNSUBSCRIBE)), NotificationMetrics.NONE);
+                new EmailComposer(Optional.of(UNSUBSCRIBE)), NotificationMetrics.NONE,
+                aws.channelQueue("email", TokenBucket.unlimited(), Duration.ZERO,
+                        new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
     }
 
     static DispatchRecipient recipient(String id, String locale, String email) {

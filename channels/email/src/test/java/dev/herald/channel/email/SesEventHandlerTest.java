@@ -40,7 +40,7 @@ class SesEventHandlerTest {
         // given: an email Herald sent, and SES's bounce event carrying the tags it was sent with
         DispatchRecipient camille = EmailFixture.recipient("user-42", "fr", ADDRESS);
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
         EventEnvelope bounce = event("ses-bounce-permanent.json", sentTags(), "Permanent");
 
         // when
@@ -56,7 +56,7 @@ class SesEventHandlerTest {
 
         // and the next email to that address is skipped, and a repeated event changes nothing
         Dispatch next = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
-        fixture.handler.handle(next);
+        fixture.handler.deliver(next);
         assertThat(fixture.delivery(next, camille).reason()).isEqualTo(DeliveryReason.SUPPRESSED);
         assertThat(fixture.sent()).hasSize(1);
         assertThat(handler.handle(bounce)).isEqualTo(new SesEventHandler.Result(1, 0));
@@ -67,7 +67,7 @@ class SesEventHandlerTest {
         // given
         DispatchRecipient camille = EmailFixture.recipient("user-42", "en", ADDRESS);
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // when
         SesEventHandler.Result result = handler.handle(event("ses-complaint.json", sentTags(), null));
@@ -86,7 +86,7 @@ class SesEventHandlerTest {
         // given
         DispatchRecipient camille = EmailFixture.recipient("user-42", "en", ADDRESS);
         Dispatch dispatch = fixture.dispatch("booking.created", EmailFixture.booking(), camille);
-        fixture.handler.handle(dispatch);
+        fixture.handler.deliver(dispatch);
 
         // when
         SesEventHandler.Result result = handler.handle(event("ses-bounce-permanent.json", sentTags(), "Transient"));

@@ -308,7 +308,7 @@ class UnsubscribeHandlerTest {
     /** Sends a booking email to the recipient through the email channel and returns its List-Unsubscribe link's query. */
     private Map<String, String> sendBooking(String recipientId) {
         DispatchRecipient recipient = EmailFixture.recipient(recipientId, "en", recipientId + "@example.com");
-        fixture.handler.handle(fixture.dispatch("booking.created", EmailFixture.booking(), recipient));
+        fixture.handler.deliver(fixture.dispatch("booking.created", EmailFixture.booking(), recipient));
         JsonNode sent = fixture.sent().getLast();
         String header = null;
         for (JsonNode h : sent.path("Content").path("Simple").path("Headers")) {

@@ -1,5 +1,6 @@
 package dev.herald.channel.push;
 
+import dev.herald.dispatch.ChannelDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -32,7 +33,10 @@ public final class EndpointPublisher {
             LOG.warn("SNS rejected a push to {}: {}", endpointArn, rejected.getMessage());
             return PublishOutcome.REJECTED;
         } catch (SnsException e) {
-            // Throttled, InternalError, KMS throttling, and configuration errors such as AuthorizationError or a
+            if (ChannelDispatcher.isThrottling(e)) {
+                return PublishOutcome.THROTTLED;
+            }
+            // InternalError, KMS throttling, and configuration errors such as AuthorizationError or a
             // disabled platform application: retries (then the DLQ) are the way these get noticed and fixed
             LOG.warn("SNS Publish failed with HTTP {} ({}); will retry", e.statusCode(),
                     e.awsErrorDetails() == null ? "no error code" : e.awsErrorDetails().errorCode());

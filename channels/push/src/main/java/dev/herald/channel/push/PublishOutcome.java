@@ -8,6 +8,8 @@ public enum PublishOutcome {
     ENDPOINT_DISABLED,
     /** SNS refused the message itself (invalid parameter). Permanent. */
     REJECTED,
-    /** Throttling, a 5xx, a timeout or a network error: worth retrying later. */
+    /** SNS is busy: the push goes back to the queue for later. */
+    THROTTLED,
+    /** A 5xx, a timeout or a network error: worth retrying later. */
     TRANSIENT
 }

@@ -2,12 +2,14 @@ package dev.herald.channel.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Channel;
+import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.ChannelHandler;
+import dev.herald.dispatch.ChannelQueue;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
@@ -62,13 +64,14 @@ public final class PushChannelHandler extends ChannelHandler {
 
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public PushChannelHandler(Wiring wiring) {
-        this(wiring.recipients(), wiring.deliveries(), wiring.client(SnsClient.builder()), TemplateRenderer.of(wiring), wiring.metrics("push"));
+        this(wiring.recipients(), wiring.deliveries(), wiring.client(SnsClient.builder()), TemplateRenderer.of(wiring), wiring.metrics("push"),
+                ChannelQueue.of(wiring, HeraldEnv.PUSH_QUEUE_URL));
     }
 
     /** Everything given: for tests and herald local. */
     public PushChannelHandler(RecipientRepository recipients, DeliveryRepository deliveries, SnsClient sns,
-                              TemplateRenderer templates, NotificationMetrics metrics) {
-        super(Channel.PUSH, deliveries, metrics, RECIPIENT_PARALLELISM);
+                              TemplateRenderer templates, NotificationMetrics metrics, ChannelQueue queue) {
+        super(Channel.PUSH, deliveries, metrics, RECIPIENT_PARALLELISM, queue);
         this.recipients = recipients;
         this.deliveries = deliveries;
         this.publisher = new EndpointPublisher(sns);
@@ -111,6 +114,10 @@ public final class PushChannelHandler extends ChannelHandler {
         if (outcomes.contains(PublishOutcome.TRANSIENT)) {
             deliveries.release(key, DeliveryReason.TRANSIENT_ERROR);
             return RecipientOutcome.TRANSIENT;
+        }
+        if (outcomes.contains(PublishOutcome.THROTTLED)) {
+            deliveries.release(key, DeliveryReason.THROTTLED);
+            return RecipientOutcome.THROTTLED;
         }
         deliveries.finish(key, DeliveryStatus.FAILED, outcomes.contains(PublishOutcome.ENDPOINT_DISABLED)
                 ? DeliveryReason.ENDPOINT_DISABLED : DeliveryReason.MESSAGE_REJECTED);

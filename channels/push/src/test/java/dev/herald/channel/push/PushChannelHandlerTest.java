@@ -15,9 +15,11 @@ import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.json.Json;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.TokenBucket;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.templates.testing.TestTemplates;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,7 +35,8 @@ class PushChannelHandlerTest {
     @BeforeEach
     void setUp() throws Exception {
         fx = new PushFixture();
-        handler = new PushChannelHandler(fx.recipients, fx.deliveries, fx.sns, TestTemplates.renderer(), NotificationMetrics.NONE);
+        handler = new PushChannelHandler(fx.recipients, fx.deliveries, fx.sns, TestTemplates.renderer(), NotificationMetrics.NONE,
+                fx.aws.channelQueue("push", TokenBucket.unlimited(), Duration.ZERO, fx.progress));
     }
 
     @AfterEach
@@ -49,7 +52,7 @@ class PushChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en", phone, tablet));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
@@ -74,7 +77,7 @@ class PushChannelHandlerTest {
         Device phone = device("amelie", "phone", Platform.APNS, PushFixture.APNS_APP);
         Dispatch dispatch = dispatch(recipient("amelie", "fr-CA", phone));
 
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
         JsonNode apns = Json.parse(Json.parse(fx.published().getFirst().message()).get("APNS").asText());
         assertThat(apns.at("/aps/alert/title").asText()).isEqualTo("Réservation confirmée");
@@ -89,7 +92,7 @@ class PushChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("bob", "en", unregistered, disabled), recipient("carol", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(0, 0, 2, 0, 0));
@@ -108,7 +111,7 @@ class PushChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en", oldPhone, phone));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.sent()).isEqualTo(1);
@@ -128,7 +131,7 @@ class PushChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en", disabled, deleted));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(0, 0, 0, 1, 0));
@@ -140,24 +143,26 @@ class PushChannelHandlerTest {
     }
 
     @Test
-    void handle_whenSnsThrottles_returnsItToPendingThrowsAndTheRetrySendsOnce() {
+    void handle_whenSnsThrottles_holdsTheRecipientBackAsThrottled_andTheLaterSendSendsOnce() {
         // given
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
         Device other = device("dave", "phone", Platform.GCM, PushFixture.GCM_APP);
         fx.failWith(phone.endpointArn(), 429);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone), recipient("dave", "en", other));
 
-        // when / then
-        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class)
-                .hasMessageContaining("1 of 2 recipients");
+        // when
+        DispatchResult result = handler.deliver(dispatch);
+
+        // then
+        assertThat(result.throttled()).extracting(DispatchRecipient::id).containsExactly("alice");
         Delivery throttled = fx.deliveries.find(key(dispatch, "alice")).orElseThrow();
         assertThat(throttled.status()).isEqualTo(DeliveryStatus.PENDING);
-        assertThat(throttled.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+        assertThat(throttled.reason()).isEqualTo(DeliveryReason.THROTTLED);
         assertThat(status(dispatch, "dave")).isEqualTo(DeliveryStatus.SENT);
 
         // and when Lambda retries after the throttling is over
         fx.heal();
-        DispatchResult retry = handler.handle(dispatch);
+        DispatchResult retry = handler.deliver(dispatch);
 
         // then
         assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
@@ -171,7 +176,7 @@ class PushChannelHandlerTest {
         fx.failWith(phone.endpointArn(), 500);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone));
 
-        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThatThrownBy(() -> handler.deliver(dispatch)).isInstanceOf(TransientDispatchException.class);
         assertThat(status(dispatch, "alice")).isEqualTo(DeliveryStatus.PENDING);
         assertThat(enabled("alice", "phone")).isTrue();
     }
@@ -182,7 +187,7 @@ class PushChannelHandlerTest {
         fx.failWith(phone.endpointArn(), 400);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone));
 
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         assertThat(result.failed()).isEqualTo(1);
         assertThat(fx.deliveries.find(key(dispatch, "alice")).orElseThrow().reason()).isEqualTo(DeliveryReason.MESSAGE_REJECTED);
@@ -193,9 +198,9 @@ class PushChannelHandlerTest {
     void handle_whenDispatchIsRepeated_sendsOnlyOnce() {
         Device phone = device("alice", "phone", Platform.APNS, PushFixture.APNS_APP);
         Dispatch dispatch = dispatch(recipient("alice", "en", phone));
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
-        DispatchResult again = handler.handle(dispatch);
+        DispatchResult again = handler.deliver(dispatch);
 
         assertThat(again.alreadyHandled()).isEqualTo(1);
         assertThat(fx.published()).hasSize(1);
@@ -208,7 +213,7 @@ class PushChannelHandlerTest {
                 List.of(recipient("alice", "en", phone)));
         pending(dispatch);
 
-        assertThat(handler.handle(dispatch).failed()).isEqualTo(1);
+        assertThat(handler.deliver(dispatch).failed()).isEqualTo(1);
         assertThat(fx.deliveries.find(key(dispatch, "alice")).orElseThrow().reason()).isEqualTo(DeliveryReason.TEMPLATE_MISSING);
         assertThat(fx.published()).isEmpty();
     }
@@ -219,7 +224,7 @@ class PushChannelHandlerTest {
                 List.of(recipient("alice", "en")));
         pending(email);
 
-        assertThatThrownBy(() -> handler.handle(email)).hasMessageContaining("dispatch for channel 'email'");
+        assertThatThrownBy(() -> handler.deliver(email)).hasMessageContaining("dispatch for channel 'email'");
         assertThat(fx.deliveries.find(email.keyFor(email.recipients().getFirst())).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
     }
 
@@ -239,7 +244,7 @@ class PushChannelHandlerTest {
         pending(dispatch);
 
         // when
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
         // then
         JsonNode gcm = Json.parse(Json.parse(fx.publishedTo(phone.endpointArn()).getFirst().message()).get("GCM").asText());

@@ -1,6 +1,7 @@
 package dev.herald.channel.push;
 
 import dev.herald.delivery.DeliveryRepository;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.local.aws.PlatformEndpointStore;
 import dev.herald.local.aws.SnsApi;
@@ -38,6 +39,7 @@ final class PushFixture implements AutoCloseable {
     final SnsClient sns;
     final RecipientRepository recipients;
     final DeliveryRepository deliveries;
+    final FanOutProgress progress;
 
     PushFixture() {
         aws = LocalAws.start();
@@ -45,6 +47,7 @@ final class PushFixture implements AutoCloseable {
         HeraldTables.Names tables = LocalDynamo.freshTables();
         recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
+        progress = new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
     }
 
     /** An existing, enabled endpoint, as if registered earlier. */

@@ -40,7 +40,10 @@ public final class ConnectionPoster {
             if (status == 413) {
                 return PostOutcome.TOO_LARGE;
             }
-            // 429, 5xx, and 403 (the function's permissions or the callback URL are wrong): retrying is the only
+            if (status == 429) {
+                return PostOutcome.THROTTLED;
+            }
+            // 5xx, and 403 (the function's permissions or the callback URL are wrong): retrying is the only
             // way to get the frame out, and what still fails ends up in the DLQ where someone will see it
             LOG.warn("PostToConnection failed with HTTP {} ({}); will retry", status,
                     e.awsErrorDetails() == null ? "no error code" : e.awsErrorDetails().errorCode());

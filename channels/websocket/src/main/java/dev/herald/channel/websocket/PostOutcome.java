@@ -8,6 +8,8 @@ public enum PostOutcome {
     GONE,
     /** 413: API Gateway refused the frame as too large; no connection will take it. */
     TOO_LARGE,
-    /** Throttling, a 5xx, a timeout or a network error: worth retrying later. */
+    /** 429: API Gateway's account throttle; the frame goes back to the queue for later. */
+    THROTTLED,
+    /** A 5xx, a timeout or a network error: worth retrying later. */
     TRANSIENT
 }

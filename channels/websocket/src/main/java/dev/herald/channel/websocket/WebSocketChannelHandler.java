@@ -10,6 +10,7 @@ import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.ChannelDispatcher;
 import dev.herald.dispatch.ChannelHandler;
+import dev.herald.dispatch.ChannelQueue;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
@@ -74,14 +75,14 @@ public final class WebSocketChannelHandler extends ChannelHandler {
     public WebSocketChannelHandler(Wiring wiring) {
         this(wiring.connections(), wiring.deliveries(),
                 wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL),
-                TemplateRenderer.of(wiring), wiring.metrics("websocket"));
+                TemplateRenderer.of(wiring), wiring.metrics("websocket"), ChannelQueue.of(wiring, HeraldEnv.WEBSOCKET_QUEUE_URL));
     }
 
     /** Everything given: for tests and herald local. */
     public WebSocketChannelHandler(ConnectionRepository connections, DeliveryRepository deliveries,
                                    ApiGatewayManagementApiClient managementApi, TemplateRenderer templates,
-                                   NotificationMetrics metrics) {
-        super(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM);
+                                   NotificationMetrics metrics, ChannelQueue queue) {
+        super(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM, queue);
         this.connections = connections;
         this.deliveries = deliveries;
         this.poster = new ConnectionPoster(managementApi);
@@ -133,6 +134,10 @@ public final class WebSocketChannelHandler extends ChannelHandler {
             // kept with its payload: a sync before the retry hands it over, and the retry then finds it no longer PENDING
             deliveries.release(key, DeliveryReason.TRANSIENT_ERROR, payload);
             return RecipientOutcome.TRANSIENT;
+        }
+        if (posts.containsKey(PostOutcome.THROTTLED)) {
+            deliveries.release(key, DeliveryReason.THROTTLED, payload);
+            return RecipientOutcome.THROTTLED;
         }
         deliveries.release(key, DeliveryReason.NO_CONNECTION, payload);
         return RecipientOutcome.WAITING;

@@ -13,17 +13,17 @@ import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
-import dev.herald.local.aws.ManagementApi;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.TokenBucket;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +49,9 @@ class DefaultRouteHandlerTest {
         HeraldTables.Names tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
-        channel = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE);
+        channel = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
+                aws.channelQueue("channel", TokenBucket.unlimited(), Duration.ZERO,
+                        new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
         routes = new DefaultRouteHandler(connections, deliveries);
     }
 
@@ -77,7 +79,7 @@ class DefaultRouteHandlerTest {
         assertThat(reply.get("cursor").asText()).isNotBlank();
         assertThat(deliveries.find(key(dispatch, "carol")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
         // a redelivered dispatch must not push it again now that the sync handed it over
-        assertThat(channel.handle(dispatch).alreadyHandled()).isEqualTo(1);
+        assertThat(channel.deliver(dispatch).alreadyHandled()).isEqualTo(1);
         assertThat(aws.connections().totalFrames()).isZero();
     }
 
@@ -134,7 +136,7 @@ class DefaultRouteHandlerTest {
 
         // when carol goes offline, then the channel handles the first one, then she syncs from her cursor
         connections.delete("c1");
-        channel.handle(inFlight);
+        channel.deliver(inFlight);
         connect("c2", "carol");
         String since = first.get("cursor").isNull() ? "null" : "\"" + first.get("cursor").asText() + "\"";
         JsonNode next = ok(routes.handleRequest(RouteEvents.message("c2", "{\"action\":\"sync\",\"since\":" + since + "}"), null));
@@ -250,7 +252,7 @@ class DefaultRouteHandlerTest {
         Dispatch dispatch = new Dispatch(UUID.randomUUID().toString(), TestTemplates.BOOKING, Channel.WEBSOCKET, Instant.now(), data,
                 List.of(new DispatchRecipient(userId, "en", "UTC", null, null, List.of())));
         dispatch.recipients().forEach(r -> deliveries.create(Delivery.pending(dispatch.keyFor(r), clock.instant(), null)));
-        channel.handle(dispatch);
+        channel.deliver(dispatch);
         return dispatch;
     }
 

@@ -16,10 +16,12 @@ import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.local.aws.ManagementApi;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.queue.TokenBucket;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
@@ -51,7 +53,9 @@ class WebSocketChannelHandlerTest {
         tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
-        handler = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE);
+        handler = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
+                aws.channelQueue("channel", TokenBucket.unlimited(), Duration.ZERO,
+                        new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
     }
 
     @AfterEach
@@ -69,7 +73,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
@@ -96,7 +100,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("amelie", "fr-CA"));
 
         // when
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
         // then
         JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
@@ -114,7 +118,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.sent()).isEqualTo(1);
@@ -133,7 +137,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when / then: a retry, not a deletion that would leave the user connected but unknown
-        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThatThrownBy(() -> handler.deliver(dispatch)).isInstanceOf(TransientDispatchException.class);
         assertThat(connections.forUser("alice")).containsExactly("opening");
         Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
         assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
@@ -149,7 +153,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.waiting()).isEqualTo(1);
@@ -166,7 +170,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("carol", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result).isEqualTo(new DispatchResult(0, 1, 0, 0, 0));
@@ -182,10 +186,10 @@ class WebSocketChannelHandlerTest {
         // given
         connect("c1", "alice");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
         // when
-        DispatchResult again = handler.handle(dispatch);
+        DispatchResult again = handler.deliver(dispatch);
 
         // then
         assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
@@ -193,25 +197,27 @@ class WebSocketChannelHandlerTest {
     }
 
     @Test
-    void handle_whenEveryPostIsThrottled_returnsItToPendingAndThrowsSoLambdaRetries() {
+    void handle_whenEveryPostIsThrottled_holdsTheRecipientBackAsThrottled_withoutFailingTheDispatch() {
         // given
         connect("c1", "alice");
         connect("c2", "dave");
         aws.faults().addMatching("connections", "throttle", "c1");
         Dispatch dispatch = dispatch(recipient("alice", "en"), recipient("dave", "en"));
 
-        // when / then
-        assertThatThrownBy(() -> handler.handle(dispatch))
-                .isInstanceOfSatisfying(TransientDispatchException.class, e -> assertThat(e.partial().sent()).isEqualTo(1))
-                .hasMessageContaining("1 of 2 recipients");
+        // when
+        DispatchResult result = handler.deliver(dispatch);
+
+        // then
+        assertThat(result.sent()).isEqualTo(1);
+        assertThat(result.throttled()).extracting(DispatchRecipient::id).containsExactly("alice");
         Delivery throttled = deliveries.find(key(dispatch, "alice")).orElseThrow();
         assertThat(throttled.status()).isEqualTo(DeliveryStatus.PENDING);
-        assertThat(throttled.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+        assertThat(throttled.reason()).isEqualTo(DeliveryReason.THROTTLED);
         assertThat(deliveries.find(key(dispatch, "dave")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
 
         // and when the retry comes after the throttling is over
         aws.faults().clear();
-        DispatchResult retry = handler.handle(dispatch);
+        DispatchResult retry = handler.deliver(dispatch);
 
         // then only the throttled recipient is sent to, once
         assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
@@ -228,7 +234,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when / then
-        assertThatThrownBy(() -> handler.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThatThrownBy(() -> handler.deliver(dispatch)).isInstanceOf(TransientDispatchException.class);
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(connections.find("c1")).isPresent();
     }
@@ -242,12 +248,13 @@ class WebSocketChannelHandlerTest {
         }
         ApiGatewayManagementApiClient unreachable = aws.client(ApiGatewayManagementApiClient.builder(), stopped);
         WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, unreachable, TestTemplates.renderer(),
-                NotificationMetrics.NONE);
+                NotificationMetrics.NONE, aws.channelQueue("offline", TokenBucket.unlimited(), Duration.ZERO,
+                        new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
         connect("c1", "alice");
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when / then
-        assertThatThrownBy(() -> offline.handle(dispatch)).isInstanceOf(TransientDispatchException.class);
+        assertThatThrownBy(() -> offline.deliver(dispatch)).isInstanceOf(TransientDispatchException.class);
         Delivery delivery = deliveries.find(key(dispatch, "alice")).orElseThrow();
         assertThat(delivery.status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(delivery.reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
@@ -263,7 +270,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipient("alice", "en"));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.sent()).isEqualTo(1);
@@ -279,7 +286,7 @@ class WebSocketChannelHandlerTest {
         createPending(dispatch);
 
         // when
-        handler.handle(dispatch);
+        handler.deliver(dispatch);
 
         // then
         JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
@@ -309,7 +316,7 @@ class WebSocketChannelHandlerTest {
         createPending(dispatch);
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.failed()).isEqualTo(1);
@@ -328,7 +335,7 @@ class WebSocketChannelHandlerTest {
         createPending(dispatch);
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.failed()).isEqualTo(1);
@@ -347,7 +354,7 @@ class WebSocketChannelHandlerTest {
         Dispatch dispatch = dispatch(recipients.toArray(DispatchRecipient[]::new));
 
         // when
-        DispatchResult result = handler.handle(dispatch);
+        DispatchResult result = handler.deliver(dispatch);
 
         // then
         assertThat(result.sent()).isEqualTo(40);
@@ -365,7 +372,7 @@ class WebSocketChannelHandlerTest {
         createPending(push);
 
         // when / then
-        assertThatThrownBy(() -> handler.handle(push)).hasMessageContaining("dispatch for channel 'push'");
+        assertThatThrownBy(() -> handler.deliver(push)).hasMessageContaining("dispatch for channel 'push'");
         assertThat(deliveries.find(push.keyFor(push.recipients().getFirst())).orElseThrow().status()).isEqualTo(DeliveryStatus.PENDING);
     }
 
