@@ -65,6 +65,13 @@ async function refresh() {
     button('view', () => { $('#email-view').srcdoc = m.html || ('<pre>' + (m.text || m.raw || '').replace(/</g, '&lt;') + '</pre>'); })]);
   fill('#pushes', s.pushes, p => [cell(time(p.at)), cell(p.targetArn, 'id'), cell(p.platform), cell(p.recipient),
     cell(typeof p.message === 'string' ? p.message : JSON.stringify(p.message))]);
+  fill('#queues', s.queues || [], q => [cell(q.queue, q.queue.endsWith('-dlq') && q.visible + q.inFlight + q.delayed > 0 ? 'FAILED' : ''),
+    cell(q.visible), cell(q.inFlight), cell(q.delayed),
+    q.queue.endsWith('-dlq') && q.visible > 0
+      ? button('redrive', () => post('/local/queues/redrive', {queue: q.queue.slice(0, -'-dlq'.length)}).then(refresh)) : cell('')]);
+  fill('#fanouts', s.fanOuts || [], f => [cell(short(f.eventId), 'id'), cell(f.typeId), cell((f.topics || []).join(', ')),
+    cell(f.pages), cell(f.membersResolved), cell(f.deliveriesCreated), cell(f.sent),
+    cell(f.complete ? 'read' : 'reading', f.complete ? 'SENT' : 'PENDING')]);
   fill('#dlq', s.dlq, l => [cell(time(l.failedAt)), cell(l.target), cell(short(l.eventId), 'id'), cell(l.attempts), cell(l.error),
     button('redrive', () => post('/local/dlq/redrive', {id: l.id}).then(refresh))]);
 }

@@ -11,9 +11,13 @@ import java.util.Map;
  *
  * @param events       events the bus received (PutEvents entries, apps' and Herald's own)
  * @param heraldEvents of those, Herald's own ({@code Delivery Status}, {@code Recipient Unsubscribed})
+ * @param invocations  per function: its asynchronous invocations, and its invocations by an event source mapping
  * @param capacity     DynamoDB capacity units, counted only while the store meters them
  *                     ({@code store().meterCapacity(true)})
+ * @param sqsRequests  SQS requests billed per message: the functions' sends and visibility changes, and the event
+ *                     source mappings' receives that returned messages and their deletes (idle long polls are left
+ *                     out: they cost the same whatever the traffic)
  */
 public record AwsUsage(long events, long heraldEvents, Map<String, AsyncInvoker.Usage> invocations, Map<String, Long> dynamoCalls,
-                       CountingDynamo.Capacity capacity, long framesPosted, long emailsSent, long pushesSent) {
+                       CountingDynamo.Capacity capacity, long framesPosted, long emailsSent, long pushesSent, long sqsRequests) {
 }

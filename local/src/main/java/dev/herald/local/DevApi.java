@@ -9,6 +9,7 @@ import dev.herald.catalog.UnknownTypeException;
 import dev.herald.delivery.Delivery;
 import dev.herald.json.InvalidJsonException;
 import dev.herald.json.Json;
+import dev.herald.local.aws.LocalQueues;
 import dev.herald.local.bus.DeadLetter;
 import dev.herald.local.bus.EventIntake;
 import dev.herald.local.bus.EventLog;
@@ -19,10 +20,10 @@ import dev.herald.templates.TemplatePreview;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +98,9 @@ final class DevApi implements HttpEndpoint {
             }
             case "GET dlq" -> HttpReply.json(200, local.deadLetters().list());
             case "POST dlq/redrive" -> redrive(call);
+            case "GET queues" -> HttpReply.json(200, local.queueDepths());
+            case "POST queues/redrive" -> redriveQueues(call);
+            case "GET fanouts" -> HttpReply.json(200, local.recentFanOuts(RECENT));
             case "GET faults" -> HttpReply.json(200, local.faults().list());
             case "POST faults" -> addFault(call);
             case "DELETE faults" -> {
@@ -190,7 +194,7 @@ final class DevApi implements HttpEndpoint {
 
     private HttpReply status(String eventId) {
         Optional<EventLog.Entry> entry = local.events().find(eventId);
-        List<Delivery> deliveries = local.deliveries().forNotification(eventId);
+        List<Delivery> deliveries = local.deliveries().forNotification(eventId, STATUS_DELIVERIES);
         if (entry.isEmpty() && deliveries.isEmpty()) {
             return HttpReply.error(404, "herald local knows no event " + eventId
                     + " (the events log keeps the last 1000 events of this run; deliveries are kept in the store)");
@@ -200,6 +204,7 @@ final class DevApi implements HttpEndpoint {
         status.put("state", entry.map(EventLog.Entry::state).orElse("RECORDED"));
         status.put("event", entry.orElse(null));
         status.put("deliveries", deliveries);
+        local.fanOutProgress(eventId).ifPresent(progress -> status.put("fanOut", progress));
         return HttpReply.json(200, status);
     }
 
@@ -207,11 +212,14 @@ final class DevApi implements HttpEndpoint {
         List<Delivery> all = new ArrayList<>();
         for (EventLog.Entry entry : local.events().recent(limit)) {
             if (!entry.matched().isEmpty()) {
-                all.addAll(local.deliveries().forNotification(entry.eventId()));
+                all.addAll(local.deliveries().forNotification(entry.eventId(), limit));
             }
         }
         return all;
     }
+
+    /** Deliveries an event's status lists: a topic notification's may be millions; its fan-out's progress counts them all. */
+    private static final int STATUS_DELIVERIES = 1000;
 
     private HttpReply redrive(HttpCall call) {
         JsonNode body = call.body().length == 0 ? Json.object() : Json.parse(call.bodyText());
@@ -245,6 +253,30 @@ final class DevApi implements HttpEndpoint {
                 : body.has("rate") ? local.faults().addRate(target, error, body.path("rate").asDouble())
                 : local.faults().add(target, error, body.path("count").asInt(1));
         return HttpReply.json(200, fault);
+    }
+
+    /**
+     * Moves a queue's DLQ back to the queue with SQS's {@code StartMessageMoveTask}: {@code {"queue": NAME}} for one,
+     * {@code {"all": true}} for every queue whose DLQ holds messages.
+     */
+    private HttpReply redriveQueues(HttpCall call) {
+        JsonNode body = call.body().length == 0 ? Json.object() : Json.parse(call.bodyText());
+        List<String> names = body.path("all").asBoolean(false)
+                ? local.queueDepths().stream().filter(d -> d.queue().endsWith(LocalQueues.DLQ_SUFFIX) && d.total() > 0)
+                        .map(d -> d.queue().substring(0, d.queue().length() - LocalQueues.DLQ_SUFFIX.length())).toList()
+                : List.of(body.path("queue").asText(""));
+        if (names.contains("")) {
+            return HttpReply.error(400, "send {\"queue\": NAME} or {\"all\": true}; the queues are listed by GET /local/queues");
+        }
+        List<Map<String, Object>> moved = new ArrayList<>();
+        for (String name : names) {
+            try {
+                moved.add(Map.of("queue", name, "messages", local.redriveQueue(name)));
+            } catch (IllegalArgumentException unknown) {
+                return HttpReply.error(404, unknown.getMessage());
+            }
+        }
+        return HttpReply.json(200, Map.of("redriven", moved));
     }
 
     private HttpReply token(HttpCall call) {
@@ -319,7 +351,7 @@ final class DevApi implements HttpEndpoint {
                 "POST / (X-Amz-Target: AWSEvents.PutEvents)", "POST|GET|DELETE /@connections/{id}", "POST /v2/email/outbound-emails",
                 "POST / Action=Publish|CreatePlatformEndpoint|SetEndpointAttributes|GetEndpointAttributes|DeleteEndpoint",
                 "POST /events (x-api-key)", "GET|POST /unsubscribe?n=&t=&r= (email links)", "GET /ws?token=JWT (WebSocket)", "GET /local/{info,snapshot,events,status/ID,deliveries,connections,outbox,dlq,faults,templates,preview}",
-                "POST /local/{dlq/redrive,faults,token}"));
+                "GET /local/{queues,fanouts}", "POST /local/{dlq/redrive,queues/redrive,faults,token}"));
         return info;
     }
 
@@ -331,6 +363,8 @@ final class DevApi implements HttpEndpoint {
         snapshot.put("emails", local.outbox().emails().stream().limit(RECENT).toList());
         snapshot.put("pushes", local.outbox().pushes().stream().limit(RECENT).toList());
         snapshot.put("dlq", local.deadLetters().list());
+        snapshot.put("queues", local.queueDepths());
+        snapshot.put("fanOuts", local.recentFanOuts(5));
         snapshot.put("faults", local.faults().list());
         snapshot.put("metrics", local.metrics().snapshot());
         snapshot.put("inFlight", local.inFlight());

@@ -7,8 +7,8 @@ import dev.herald.local.cli.PublishCommand;
 import dev.herald.local.cli.StatusCommand;
 import dev.herald.local.cli.TemplatesCommand;
 import dev.herald.local.cli.TokenCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code herald} command line. Logs go to stderr; results (and the ready line) to stdout. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "herald 0.1.0",
@@ -37,6 +37,8 @@ public final class HeraldCli {
         CommandLine cli = new CommandLine(new HeraldCli());
         // "--detail @file" is ours to read; picocli would otherwise expand it as an argument file
         cli.setExpandAtFiles(false);
+        // channels are named as in catalog.yaml: --send-rate email=50
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("herald: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;

@@ -4,6 +4,7 @@ import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
+import dev.herald.catalog.RecipientSpec;
 import dev.herald.channel.email.EmailChannelHandler;
 import dev.herald.channel.email.UnsubscribeHandler;
 import dev.herald.channel.push.DeviceEventsHandler;
@@ -18,28 +19,35 @@ import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
-import dev.herald.lambda.Wiring;
 import dev.herald.enrichment.EnrichmentHandler;
+import dev.herald.enrichment.FanOutHandler;
 import dev.herald.enrichment.recipients.RecipientEventsHandler;
+import dev.herald.fanout.FanOutProgress;
+import dev.herald.lambda.Wiring;
 import dev.herald.local.aws.ContainerCredentialsApi;
 import dev.herald.local.aws.EventBridgeApi;
+import dev.herald.local.aws.Faults;
 import dev.herald.local.aws.LambdaApi;
 import dev.herald.local.aws.LocalCredentials;
-import dev.herald.local.aws.SigV4;
-import dev.herald.local.aws.Faults;
+import dev.herald.local.aws.LocalQueues;
 import dev.herald.local.aws.ManagementApi;
 import dev.herald.local.aws.Outbox;
 import dev.herald.local.aws.SesApi;
+import dev.herald.local.aws.SigV4;
 import dev.herald.local.aws.SnsApi;
+import dev.herald.local.aws.SqsApi;
 import dev.herald.local.bus.AsyncInvoker;
 import dev.herald.local.bus.DeadLetter;
 import dev.herald.local.bus.DeadLetterQueue;
 import dev.herald.local.bus.EventIntake;
 import dev.herald.local.bus.EventLog;
+import dev.herald.local.bus.EventSourceMapping;
 import dev.herald.local.bus.Invocation;
 import dev.herald.local.bus.LocalBus;
+import dev.herald.local.bus.LocalMappings;
 import dev.herald.local.bus.LocalMetrics;
 import dev.herald.local.bus.RejectedInvocationException;
+import dev.herald.local.bus.RetryPolicy;
 import dev.herald.local.bus.StreamPoller;
 import dev.herald.local.bus.Target;
 import dev.herald.local.gateway.RestApiProxy;
@@ -58,6 +66,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +92,7 @@ public final class HeraldLocal implements AutoCloseable {
     /** Function names, as the DLQ and the events log show them. */
     public static final String ENRICHMENT = "herald-enrichment";
     public static final String PROCESSOR = "herald-processor";
+    public static final String FANOUT = "herald-fanout";
     public static final String RECIPIENTS = "herald-recipients";
     public static final String DEVICES = "herald-devices";
     public static final String STATUS_EVENTS = "herald-status-events";
@@ -92,6 +102,19 @@ public final class HeraldLocal implements AutoCloseable {
     public static final String SES_CONFIGURATION_SET = "herald-local";
     /** Where the one-click unsubscribe endpoint is served, as the cloud stack's ingest API serves it. */
     public static final String UNSUBSCRIBE_PATH = "/unsubscribe";
+    /** The functions fed from an SQS queue of their own, each named after its function. */
+    public static final List<String> QUEUED_FUNCTIONS = List.of(FANOUT, PROCESSOR, CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET),
+            CHANNEL_FUNCTIONS.get(Channel.PUSH), CHANNEL_FUNCTIONS.get(Channel.EMAIL));
+    /** The queues' visibility timeout: how long a batch may take before its messages are handed out again. */
+    static final Duration QUEUE_VISIBILITY = Duration.ofSeconds(30);
+    /** The event source mappings, as the stack sets them (see HeraldQueues in the CDK app). */
+    static final EventSourceMapping.Settings PROCESSOR_MAPPING = new EventSourceMapping.Settings(10, Duration.ZERO, 4);
+    /** One topic page per invocation: the unit of a fan-out's work. */
+    static final EventSourceMapping.Settings FANOUT_MAPPING = new EventSourceMapping.Settings(1, Duration.ZERO, 4);
+    static final EventSourceMapping.Settings CHANNEL_MAPPING = new EventSourceMapping.Settings(10, Duration.ZERO, 4);
+    /** The stand-in of each channel's provider. */
+    private static final Map<Channel, Faults.Service> PROVIDERS = Map.of(
+            Channel.WEBSOCKET, Faults.Service.CONNECTIONS, Channel.PUSH, Faults.Service.SNS, Channel.EMAIL, Faults.Service.SES);
     /** The SNS platform applications herald local pretends to have. */
     public static final String SNS_APPLICATION_PREFIX = "arn:aws:sns:us-east-1:000000000000:app/";
 
@@ -105,10 +128,14 @@ public final class HeraldLocal implements AutoCloseable {
     private final LocalMetrics metrics = new LocalMetrics();
     private final DeadLetterQueue deadLetters;
     private final AsyncInvoker invoker;
+    private final LocalQueues queues = new LocalQueues();
+    private final LocalMappings mappings;
+    private final SqsApi sqs;
     private final LocalBus bus;
     private final WebSocketGateway gateway;
     private final DeliveryRepository deliveries;
     private final RecipientRepository recipients;
+    private final FanOutProgress fanOuts;
     private final HttpServer server;
     private StreamPoller statusStream;
     private HeraldConfig config;
@@ -134,12 +161,14 @@ public final class HeraldLocal implements AutoCloseable {
             Wiring storeWiring = wiring(baseConfig(secrets));
             this.deliveries = storeWiring.deliveries();
             this.recipients = storeWiring.recipients();
+            this.fanOuts = storeWiring.fanOutProgress();
             ConnectionRepository connections = storeWiring.connections();
             LocalTable localTable = new LocalTable(dynamo);
             this.events = new EventLog(1000, clock);
             this.deadLetters = new DeadLetterQueue(localTable);
             this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
             invoker.duplicateWhen(() -> faults.next(Faults.Service.INVOCATIONS).isPresent());
+            this.mappings = new LocalMappings(queues, deadLetters, () -> faults.next(Faults.Service.INVOCATIONS).isPresent(), events, clock);
             this.bus = new LocalBus(rules(catalog), invoker, events);
             this.gateway = new WebSocketGateway(new ConnectHandler(storeWiring), new DefaultRouteHandler(storeWiring),
                     new DisconnectHandler(storeWiring), id -> connections.find(id).map(Connection::userId), clock);
@@ -149,6 +178,9 @@ public final class HeraldLocal implements AutoCloseable {
             SigV4 signatures = new SigV4(credentials, clock);
             this.containerCredentials = new ContainerCredentialsApi(credentials, UUID.randomUUID().toString());
             endpoints.add(containerCredentials);
+            // first: EventBridge answers every other X-Amz-Target, and SNS every form post to /, as not its own
+            this.sqs = new SqsApi(queues, faults, signatures);
+            endpoints.add(sqs);
             endpoints.add(new EventBridgeApi(intake, signatures));
             endpoints.add(new LambdaApi(invoker, signatures));
             endpoints.add(new ManagementApi(gateway, faults, signatures));
@@ -160,17 +192,27 @@ public final class HeraldLocal implements AutoCloseable {
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
 
-            // the handlers' AWS clients talk to this very server, so they are wired once its port is known
-            this.config = configFor(baseUrl(), secrets);
+            // the queues' URLs and the handlers' AWS clients name this very server, so they are made once its port is known
+            queues.start(baseUrl());
+            LocalQueues.Settings queueSettings = new LocalQueues.Settings(QUEUE_VISIBILITY, options.retries().maxAttempts());
+            Map<String, LocalQueues.Queue> queued = new LinkedHashMap<>();
+            for (String function : QUEUED_FUNCTIONS) {
+                queued.put(function, queues.create(function, queueSettings));
+            }
+            this.config = configFor(baseUrl(), secrets, queued, options.retries());
             Wiring wiring = wiring(config);
-            invoker.register(new Target(ENRICHMENT, new EnrichmentHandler(wiring), PROCESSOR));
-            invoker.register(Target.of(PROCESSOR, new ProcessorHandler(wiring)));
+            invoker.register(Target.of(ENRICHMENT, new EnrichmentHandler(wiring)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(wiring)));
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(wiring)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(wiring)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(wiring)));
-            invoker.register(Target.of(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(wiring)));
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(wiring)));
+            mappings.map(FANOUT, new FanOutHandler(wiring), queued.get(FANOUT), FANOUT_MAPPING, queueSettings.maxReceiveCount());
+            mappings.map(PROCESSOR, new ProcessorHandler(wiring), queued.get(PROCESSOR), PROCESSOR_MAPPING, queueSettings.maxReceiveCount());
+            mappings.map(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(channelWiring(Channel.WEBSOCKET)),
+                    queued.get(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET)), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
+            mappings.map(CHANNEL_FUNCTIONS.get(Channel.PUSH), new PushChannelHandler(channelWiring(Channel.PUSH)),
+                    queued.get(CHANNEL_FUNCTIONS.get(Channel.PUSH)), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
+            mappings.map(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(channelWiring(Channel.EMAIL)),
+                    queued.get(CHANNEL_FUNCTIONS.get(Channel.EMAIL)), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
             resumeInterrupted();
         } catch (RuntimeException e) {
@@ -179,10 +221,17 @@ public final class HeraldLocal implements AutoCloseable {
         }
     }
 
-    /** Runs again what the last stop interrupted (see {@link AsyncInvoker#stop}), as a redrive of its dead letter. */
+    /**
+     * Runs again what the last stop interrupted: invocations (see {@link AsyncInvoker#stop}), as a redrive of their
+     * dead letters, and queued messages, sent to their queues again (see {@link LocalMappings#stop}).
+     */
     private void resumeInterrupted() {
+        int requeued = mappings.resume();
         List<DeadLetter> interrupted = deadLetters.list().stream().filter(l -> AsyncInvoker.INTERRUPTED.equals(l.error())).toList();
-        resumed = (int) interrupted.stream().filter(l -> redrive(l).isPresent()).count();
+        resumed = requeued + (int) interrupted.stream().filter(l -> redrive(l).isPresent()).count();
+        if (requeued > 0) {
+            LOG.info("queued {} message(s) again that the last stop kept", requeued);
+        }
         if (!interrupted.isEmpty()) {
             LOG.info("resumed {} of {} invocation(s) that the last stop interrupted", resumed, interrupted.size());
         }
@@ -243,11 +292,29 @@ public final class HeraldLocal implements AutoCloseable {
      * secret, the bus, the SES configuration set, the unsubscribe endpoint, the SNS platform applications, the channel
      * functions the processor hands over to, and the delivery retention set in herald local's own environment.
      */
-    static HeraldConfig configFor(String baseUrl, LocalSecrets secrets) {
+    static HeraldConfig configFor(String baseUrl, LocalSecrets secrets, Map<String, LocalQueues.Queue> queues, RetryPolicy retries) {
+        Duration firstRetry = retries.delays().isEmpty() ? Duration.ZERO : retries.delayAfter(1);
         return baseConfig(secrets)
                 .with(HeraldEnv.AWS_ENDPOINT, baseUrl)
                 .with(HeraldEnv.WEBSOCKET_CALLBACK_URL, baseUrl)
-                .with(HeraldEnv.UNSUBSCRIBE_URL, baseUrl + UNSUBSCRIBE_PATH);
+                .with(HeraldEnv.UNSUBSCRIBE_URL, baseUrl + UNSUBSCRIBE_PATH)
+                .with(HeraldEnv.PROCESSOR_QUEUE_URL, queues.get(PROCESSOR).url())
+                .with(HeraldEnv.FANOUT_QUEUE_URL, queues.get(FANOUT).url())
+                .with(HeraldEnv.WEBSOCKET_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET)).url())
+                .with(HeraldEnv.PUSH_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.PUSH)).url())
+                .with(HeraldEnv.EMAIL_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.EMAIL)).url())
+                .with(HeraldEnv.RETRY_BASE_SECONDS, Double.toString(firstRetry.toMillis() / 1000.0));
+    }
+
+    /**
+     * A channel's wiring: its send rate paces its one handler, which all of its mapping's pollers share, so the rate
+     * is the channel's whole rate (the stack divides it by the mapping's maximum concurrency instead). The stand-in
+     * of its provider is limited to the same rate, as the provider is.
+     */
+    private Wiring channelWiring(Channel channel) {
+        double rate = options.sendRates().getOrDefault(channel, 0.0);
+        faults.limit(PROVIDERS.get(channel), rate);
+        return wiring(config.with(HeraldEnv.SEND_RATE, Double.toString(rate)));
     }
 
     /** What does not depend on the port: tables, secret, bus, configuration set, platform applications, functions. */
@@ -258,10 +325,7 @@ public final class HeraldLocal implements AutoCloseable {
                 .with(HeraldEnv.SES_CONFIGURATION_SET, SES_CONFIGURATION_SET)
                 .with(HeraldEnv.SNS_APNS_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS/herald-local")
                 .with(HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "APNS_SANDBOX/herald-local")
-                .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local")
-                .with(HeraldEnv.WEBSOCKET_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET))
-                .with(HeraldEnv.PUSH_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.PUSH))
-                .with(HeraldEnv.EMAIL_FUNCTION, CHANNEL_FUNCTIONS.get(Channel.EMAIL));
+                .with(HeraldEnv.SNS_GCM_APPLICATION_ARN, SNS_APPLICATION_PREFIX + "GCM/herald-local");
         Optional<String> retention = HeraldConfig.fromEnvironment().find(HeraldEnv.DELIVERY_RETENTION_DAYS);
         return retention.isPresent() ? config.with(HeraldEnv.DELIVERY_RETENTION_DAYS, retention.get()) : config;
     }
@@ -337,8 +401,10 @@ public final class HeraldLocal implements AutoCloseable {
 
     /** What this run has done so far, counted as AWS bills it. */
     public AwsUsage usage() {
-        return new AwsUsage(events.received(), events.receivedFromHerald(), invoker.usage(), store.calls(), store.capacity(),
-                gateway.framesPosted(), outbox.emailsSent(), outbox.pushesSent());
+        Map<String, AsyncInvoker.Usage> invocations = new LinkedHashMap<>(invoker.usage());
+        mappings.usage().forEach((function, usage) -> invocations.put(function, new AsyncInvoker.Usage(usage.invocations(), usage.handlerNanos())));
+        return new AwsUsage(events.received(), events.receivedFromHerald(), invocations, store.calls(), store.capacity(),
+                gateway.framesPosted(), outbox.emailsSent(), outbox.pushesSent(), sqs.requests() + mappings.sqsRequests());
     }
 
     /** Invocations the last stop interrupted that this start ran again. */
@@ -390,6 +456,40 @@ public final class HeraldLocal implements AutoCloseable {
         return statusStream.recordsRead();
     }
 
+    /** Where a topic notification's fan-out stands: pages read, members resolved, deliveries created and sent. */
+    public Optional<FanOutProgress.Progress> fanOutProgress(String eventId) {
+        return fanOuts.find(eventId);
+    }
+
+    /**
+     * The fan-outs of the most recent topic notifications, newest first: those among the events log's recent events
+     * whose type reads its audience from a topic.
+     */
+    public List<FanOutProgress.Progress> recentFanOuts(int limit) {
+        List<FanOutProgress.Progress> recent = new ArrayList<>();
+        for (EventLog.Entry entry : events.recent(200)) {
+            boolean topic = entry.matched().stream().map(catalog::find).flatMap(Optional::stream)
+                    .anyMatch(type -> type.recipients().kind() == RecipientSpec.Kind.TOPIC);
+            if (topic) {
+                fanOuts.find(entry.eventId()).ifPresent(recent::add);
+            }
+            if (recent.size() == limit) {
+                break;
+            }
+        }
+        return recent;
+    }
+
+    /** Moves a queue's DLQ back into it with {@code StartMessageMoveTask}; returns how many messages it held. */
+    public long redriveQueue(String queueName) {
+        return queues.redrive(queueName);
+    }
+
+    /** The depth of each queue and of its DLQ. */
+    public List<LocalQueues.Depth> queueDepths() {
+        return queues.isStarted() ? queues.depths() : List.of();
+    }
+
     /** Invocations queued, running or waiting for a retry. */
     public int inFlight() {
         return invoker.inFlight();
@@ -414,9 +514,18 @@ public final class HeraldLocal implements AutoCloseable {
                         : "{} invocation(s) interrupted and lost with the in-memory store; use --data to keep them", interrupted);
             }
         }
+        if (mappings != null) {
+            int kept = mappings.stop(AsyncInvoker.STOP_GRACE, options.dataDir().isPresent());
+            if (kept > 0) {
+                LOG.info(options.dataDir().isPresent()
+                        ? "{} queued message(s) kept in --data, and queued again at the next start"
+                        : "{} queued message(s) lost with the in-memory store; use --data to keep them", kept);
+            }
+        }
         if (server != null) {
             server.close();
         }
+        queues.close();
         if (store != null) {
             store.close();
         }

@@ -118,10 +118,10 @@ class CliTest {
     }
 
     @Test
-    void dlqRedrive_withoutIdOrAll_explainsWhatToGive() {
+    void dlqRedrive_withoutIdQueueOrAll_explainsWhatToGive() {
         Run run = herald("dlq", "redrive", "--port", Integer.toString(local.port()));
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.err()).contains("give one dead letter ID, or --all");
+        assertThat(run.err()).contains("give one dead letter ID, or --queue QUEUE, or --all");
     }
 
     @Test

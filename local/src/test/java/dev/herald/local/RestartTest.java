@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryStatus;
-import dev.herald.recipient.Device;
 import dev.herald.local.bus.RetryPolicy;
+import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import java.nio.file.Path;
@@ -80,11 +80,11 @@ class RestartTest {
 
     @Test
     void restart_whileAnInvocationWaitsForItsRetry_runsItAgainAndSendsOnce() throws Exception {
-        // given: a first run whose email invocation was throttled and waits a minute for its retry when it stops
+        // given: a first run whose email dispatch failed on SES errors and waits a minute for its retry when it stops
         String eventId;
         try (HeraldLocal first = HeraldLocal.start(LocalFixture.options().withDataDir(data).withRetries(RetryPolicy.ofMillis(60_000)))) {
             first.recipients().put(new RecipientProfile("user-i", "en", null, "i@example.com", null, Map.of(), null, null));
-            first.faults().add("ses", "throttle", 10); // more than the SDK's own retries
+            first.faults().add("ses", "5xx", 10); // more than the SDK's own retries
             eventId = LocalFixture.publish(first, "demo.app", "booking.created", BOOKING);
             String id = eventId;
             LocalFixture.await("the email invocation waiting for its retry", Duration.ofSeconds(10), () -> first.events().find(id)
@@ -95,7 +95,7 @@ class RestartTest {
 
         // when
         try (HeraldLocal second = HeraldLocal.start(LocalFixture.options().withDataDir(data))) {
-            // then: the interrupted invocation runs again at start, and the email goes out once
+            // then: the dispatch, kept over the stop, is queued again at start, and the email goes out once
             String id = eventId;
             LocalFixture.await("the email sent after the restart", Duration.ofSeconds(10), () -> second.deliveries().forNotification(id).stream()
                     .anyMatch(d -> d.channel() == Channel.EMAIL && d.status() == DeliveryStatus.SENT));

@@ -10,16 +10,15 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import dev.herald.catalog.Channel;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
-import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
-import software.amazon.awssdk.services.apigatewaymanagementapi.model.LimitExceededException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -142,16 +141,21 @@ class StandInsTest {
     @Test
     void lambdaInvoke_queuesAsynchronousInvocations_asLambdaDoes() {
         try (LambdaClient lambda = local.client(LambdaClient.builder())) {
-            // a channel function, by name, asynchronously: accepted with 202
-            assertThat(lambda.invoke(r -> r.functionName(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.EMAIL))
-                    .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("{\"notificationId\":\"n-lambda\",\"recipients\":[]}")))
-                    .statusCode()).isEqualTo(202);
+            // an asynchronous function (enrichment, as EventBridge invokes it), by name: accepted with 202; an event of a type
+            // not in the catalog is then recorded as rejected
+            String matched = "{\"type\":\"no.such.type\",\"event\":{\"id\":\"n-lambda\",\"source\":\"demo.app\",\"detail-type\":\"x\","
+                    + "\"time\":\"2026-12-05T00:00:00Z\",\"detail\":{}}}";
+            assertThat(lambda.invoke(r -> r.functionName(HeraldLocal.ENRICHMENT).invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String(matched))).statusCode()).isEqualTo(202);
+            // functions fed by a queue are not invoked this way
             assertThatThrownBy(() -> lambda.invoke(r -> r.functionName("no-such-function").invocationType(InvocationType.EVENT)
                     .payload(SdkBytes.fromUtf8String("{}")))).isInstanceOf(ResourceNotFoundException.class);
-            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.PROCESSOR).payload(SdkBytes.fromUtf8String("{}"))))
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.PROCESSOR).invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromUtf8String("{}")))).isInstanceOf(ResourceNotFoundException.class);
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.ENRICHMENT).payload(SdkBytes.fromUtf8String("{}"))))
                     .isInstanceOf(LambdaException.class).hasMessageContaining("asynchronously only");
             SdkBytes overOneMegabyte = SdkBytes.fromUtf8String("{\"blob\":\"" + "x".repeat(1024 * 1024) + "\"}");
-            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.PROCESSOR).invocationType(InvocationType.EVENT)
+            assertThatThrownBy(() -> lambda.invoke(r -> r.functionName(HeraldLocal.ENRICHMENT).invocationType(InvocationType.EVENT)
                     .payload(overOneMegabyte))).isInstanceOf(RequestTooLargeException.class);
         }
     }

@@ -34,6 +34,8 @@ public final class EventLog implements InvocationListener {
     public static final String PUBLISHED = "PUBLISHED";
 
     private static final int MAX_RESULT_CHARS = 4000;
+    /** Steps kept per event: a topic's fan-out runs thousands of queue messages, of which the first ones show how it went. */
+    static final int MAX_STEPS = 100;
 
     private final int capacity;
     private final Clock clock;
@@ -146,6 +148,9 @@ public final class EventLog implements InvocationListener {
             return;
         }
         MutableEntry entry = entry(invocation.eventId());
+        if (!entry.steps.containsKey(invocation.id()) && entry.steps.size() >= MAX_STEPS) {
+            return;
+        }
         MutableStep step = entry.steps.computeIfAbsent(invocation.id(), id -> new MutableStep(id, invocation.target()));
         change.accept(step);
         step.at = clock.instant();

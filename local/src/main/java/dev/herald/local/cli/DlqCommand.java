@@ -8,7 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Lists and redrives herald local's dead letters.",
+@Command(name = "dlq", mixinStandardHelpOptions = true, description = {"Lists and redrives herald local's dead letters:",
+        "asynchronous invocations that failed every attempt (enrichment, management events), and the messages that SQS moved to a "
+                + "queue's DLQ after its last receive (fan-out, processor, channels)."},
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.RedriveCommand.class})
 public final class DlqCommand {
 
@@ -33,8 +35,18 @@ public final class DlqCommand {
         @Override
         public Integer call() {
             JsonNode letters = target.client().get("/local/dlq");
+            int queued = 0;
+            for (JsonNode depth : target.client().get("/local/queues")) {
+                String queue = depth.path("queue").asText();
+                long messages = depth.path("visible").asLong() + depth.path("inFlight").asLong() + depth.path("delayed").asLong();
+                if (queue.endsWith("-dlq") && messages > 0) {
+                    System.out.printf("queue %s holds %d message(s); redrive with: herald dlq redrive --queue %s%n", queue, messages,
+                            queue.substring(0, queue.length() - "-dlq".length()));
+                    queued++;
+                }
+            }
             if (letters.isEmpty()) {
-                System.out.println("the DLQ is empty");
+                System.out.println(queued == 0 ? "the DLQ is empty" : "no failed invocation");
                 return 0;
             }
             System.out.printf("%-36s  %-18s  %-36s  %8s  %-24s  %s%n", "ID", "FUNCTION", "EVENT", "ATTEMPTS", "FAILED AT", "ERROR");
@@ -46,12 +58,16 @@ public final class DlqCommand {
         }
     }
 
-    @Command(name = "redrive", mixinStandardHelpOptions = true, description = "Invokes a dead letter's function again (or every one with --all).")
+    @Command(name = "redrive", mixinStandardHelpOptions = true, description = {"Invokes a dead letter's function again, or moves a queue's DLQ "
+            + "back to its queue with SQS's StartMessageMoveTask (--queue), or both for everything (--all)."})
     public static final class RedriveCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "ID", description = "the dead letter to redrive")
         String id;
 
-        @Option(names = "--all", description = "redrive every dead letter")
+        @Option(names = "--queue", paramLabel = "QUEUE", description = "the queue whose DLQ to move back, e.g. herald-email")
+        String queue;
+
+        @Option(names = "--all", description = "redrive every dead letter and every queue's DLQ")
         boolean all;
 
         @Mixin
@@ -59,13 +75,20 @@ public final class DlqCommand {
 
         @Override
         public Integer call() {
-            if ((id == null) == !all) {
-                throw new IllegalArgumentException("give one dead letter ID, or --all");
+            int choices = (id == null ? 0 : 1) + (queue == null ? 0 : 1) + (all ? 1 : 0);
+            if (choices != 1) {
+                throw new IllegalArgumentException("give one dead letter ID, or --queue QUEUE, or --all");
             }
-            JsonNode result = target.client().post("/local/dlq/redrive", all ? Map.of("all", true) : Map.of("id", id));
-            JsonNode redriven = result.path("redriven");
-            redriven.forEach(r -> System.out.println("redriven " + r.path("deadLetterId").asText() + " to " + r.path("target").asText()));
-            System.out.println(redriven.size() + " dead letter(s) redriven");
+            if (id != null || all) {
+                JsonNode redriven = target.client().post("/local/dlq/redrive", all ? Map.of("all", true) : Map.of("id", id)).path("redriven");
+                redriven.forEach(r -> System.out.println("redriven " + r.path("deadLetterId").asText() + " to " + r.path("target").asText()));
+                System.out.println(redriven.size() + " dead letter(s) redriven");
+            }
+            if (queue != null || all) {
+                JsonNode moved = target.client().post("/local/queues/redrive", all ? Map.of("all", true) : Map.of("queue", queue)).path("redriven");
+                moved.forEach(q -> System.out.println("moving " + q.path("messages").asLong() + " message(s) from " + q.path("queue").asText()
+                        + "-dlq back to " + q.path("queue").asText()));
+            }
             return 0;
         }
     }

@@ -1,12 +1,14 @@
 package dev.herald.local.cli;
 
 import dev.herald.catalog.CatalogLoader;
+import dev.herald.catalog.Channel;
 import dev.herald.local.HeraldLocal;
 import dev.herald.local.LocalOptions;
 import dev.herald.local.bus.RetryPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +40,10 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--retry-delays", split = ",", paramLabel = "MS", description = "delays before the retries of a failed invocation, in ms (default: 1000,2000)")
     List<Long> retryDelays;
 
+    @Option(names = "--send-rate", paramLabel = "CHANNEL=PER_SECOND",
+            description = "a channel's sends per second, and its provider stand-in's limit (default: email=14, websocket=5000, push=300; 0 for none)")
+    Map<Channel, Double> sendRates = Map.of();
+
     @Override
     public Integer call() throws InterruptedException {
         Path templatesDir = templates;
@@ -52,6 +58,9 @@ public final class LocalCommand implements Callable<Integer> {
             }
         }
         LocalOptions options = LocalOptions.defaults(templatesDir).withPort(port).withDataDir(data).withSecrets(jwtSecret, apiKey);
+        for (Map.Entry<Channel, Double> rate : sendRates.entrySet()) {
+            options = options.withSendRate(rate.getKey(), rate.getValue());
+        }
         if (retryDelays != null && !retryDelays.isEmpty()) {
             options = options.withRetries(RetryPolicy.ofMillis(retryDelays.stream().mapToLong(Long::longValue).toArray()));
         }

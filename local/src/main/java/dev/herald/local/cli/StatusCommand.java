@@ -53,6 +53,13 @@ public final class StatusCommand implements Callable<Integer> {
                         step.path("error").isTextual() ? "  " + step.path("error").asText() : "");
             }
         }
+        JsonNode fanOut = status.path("fanOut");
+        if (fanOut.isObject()) {
+            out.printf("fan-out: %s, %d page(s), %d member(s) resolved, %d unit(s), %d deliveries created, %d sent%n",
+                    fanOut.path("complete").asBoolean() ? "whole audience read" : "reading", fanOut.path("pages").asLong(),
+                    fanOut.path("membersResolved").asLong(), fanOut.path("units").asLong(), fanOut.path("deliveriesCreated").asLong(),
+                    fanOut.path("sent").asLong());
+        }
         JsonNode deliveries = status.path("deliveries");
         out.println("deliveries:" + (deliveries.isEmpty() ? " none" : ""));
         for (JsonNode delivery : deliveries) {
