@@ -274,7 +274,7 @@ public final class DeliveryRepository {
                     .expressionAttributeNames(Map.of("#pk", PK))
                     .expressionAttributeValues(Map.of(":pk", Items.s(notificationId)))
                     .exclusiveStartKey(exclusiveStart)
-                    .limit(Math.min(limit - deliveries.size() + FAN_OUT_ITEMS_PER_PAGE, 1000)));
+                    .limit((int) Math.min(1000L, (long) limit - deliveries.size() + FAN_OUT_ITEMS_PER_PAGE)));
             // a topic notification's fan-out progress lives beside its deliveries, under sort keys starting with #
             page.items().stream().filter(i -> !Items.string(i, SK).startsWith("#")).limit(limit - deliveries.size())
                     .forEach(i -> deliveries.add(fromItem(i)));

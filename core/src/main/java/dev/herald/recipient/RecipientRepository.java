@@ -8,21 +8,28 @@ import dev.herald.store.Items;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -43,6 +50,18 @@ public final class RecipientRepository {
     private static final String SUPPRESSION = "SUPPRESSION";
     private static final TypeReference<Map<String, Set<Channel>>> OPT_OUTS = new TypeReference<>() {
     };
+    /**
+     * The profile item also carries a copy of each device ({@code device#<deviceId>}, JSON) and of each unsubscribe
+     * ({@code unsub#<category>#<channel>}), written with the items themselves, so that a page of recipients is read
+     * with {@code BatchGetItem} of their profile items alone.
+     */
+    private static final String DEVICE_COPY = "device#";
+    private static final String UNSUBSCRIBE_COPY = "unsub#";
+    /** The profile's own attributes: {@link #put} sets these and no others, so the copies survive a new profile. */
+    private static final List<String> PROFILE_FIELDS = List.of("recipientId", "locale", "timeZone", "email", "displayName", "optOuts",
+            "quietStart", "quietEnd", "updatedAt");
+    /** Keys in one {@code BatchGetItem}. */
+    private static final int BATCH_GET_KEYS = 100;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -54,8 +73,9 @@ public final class RecipientRepository {
         this.clock = clock;
     }
 
+    /** Writes the profile whole: fields it leaves out are removed; the item's device and unsubscribe copies stay. */
     public void put(RecipientProfile p) {
-        var item = Items.item().s(PK, USER + p.id()).s(SK, PROFILE)
+        Map<String, AttributeValue> fields = Items.item()
                 .s("recipientId", p.id())
                 .s("locale", p.locale())
                 .s("timeZone", p.timeZone())
@@ -64,8 +84,25 @@ public final class RecipientRepository {
                 .s("optOuts", p.optOuts().isEmpty() ? null : Json.write(p.optOuts()))
                 .s("quietStart", p.quietHours() == null ? null : p.quietHours().start().toString())
                 .s("quietEnd", p.quietHours() == null ? null : p.quietHours().end().toString())
-                .s("updatedAt", p.updatedAt() == null ? clock.instant() : p.updatedAt());
-        dynamo.putItem(r -> r.tableName(table).item(item.build()));
+                .s("updatedAt", p.updatedAt() == null ? clock.instant() : p.updatedAt())
+                .build();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        for (int i = 0; i < PROFILE_FIELDS.size(); i++) {
+            String field = PROFILE_FIELDS.get(i);
+            names.put("#f" + i, field);
+            if (fields.containsKey(field)) {
+                values.put(":f" + i, fields.get(field));
+                set.add("#f" + i + " = :f" + i);
+            } else {
+                remove.add("#f" + i);
+            }
+        }
+        String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        dynamo.updateItem(r -> r.tableName(table).key(profileKey(p.id())).updateExpression(update)
+                .expressionAttributeNames(names).expressionAttributeValues(values));
     }
 
     public Optional<RecipientProfile> find(String recipientId) {
@@ -81,7 +118,8 @@ public final class RecipientRepository {
         for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
             String sk = Items.string(item, SK);
             if (sk.equals(PROFILE)) {
-                profile = profile(item);
+                // an item holding only copies (devices registered before any profile) is no profile
+                profile = item.containsKey("recipientId") ? profile(item) : null;
             } else if (sk.startsWith(DEVICE)) {
                 devices.add(device(item));
             } else if (sk.startsWith(TOPIC)) {
@@ -92,6 +130,71 @@ public final class RecipientRepository {
             }
         }
         return new Recipient(recipientId, Optional.ofNullable(profile), devices, topics, unsubscribed);
+    }
+
+    /**
+     * The profiles, devices and unsubscribes of many recipients, in the order asked, read with {@code BatchGetItem}
+     * ({@value #BATCH_GET_KEYS} profile items a call, strongly consistent) rather than a query each. Topics are not
+     * read. A recipient with no item comes back without a profile.
+     */
+    public List<Recipient> loadAll(List<String> recipientIds) {
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        List<String> distinct = recipientIds.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += BATCH_GET_KEYS) {
+            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(distinct.size(), from + BATCH_GET_KEYS)).stream()
+                    .map(RecipientRepository::profileKey).toList();
+            batchGet(keys).forEach(item -> items.put(Items.string(item, PK).substring(USER.length()), item));
+        }
+        return recipientIds.stream().map(id -> fromProfileItem(id, items.get(id))).toList();
+    }
+
+    /** Of these addresses, those suppressed after a bounce or complaint, read with {@code BatchGetItem}. */
+    public Set<String> suppressed(Collection<String> emails) {
+        Map<String, String> byKey = new HashMap<>();
+        emails.stream().filter(Objects::nonNull).forEach(e -> byKey.put(suppressionKey(e), e));
+        List<String> keys = List.copyOf(byKey.keySet());
+        Set<String> suppressed = new HashSet<>();
+        for (int from = 0; from < keys.size(); from += BATCH_GET_KEYS) {
+            List<Map<String, AttributeValue>> batch = keys.subList(from, Math.min(keys.size(), from + BATCH_GET_KEYS)).stream()
+                    .map(k -> Map.of(PK, Items.s(k), SK, Items.s(SUPPRESSION))).toList();
+            batchGet(batch).forEach(item -> suppressed.add(byKey.get(Items.string(item, PK))));
+        }
+        return suppressed;
+    }
+
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int round = 0; !request.isEmpty(); round++) {
+            if (round == 10) {
+                throw new IllegalStateException("DynamoDB kept reads unprocessed after 10 rounds; retry later");
+            }
+            Map<String, KeysAndAttributes> current = request;
+            BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(current));
+            found.addAll(response.responses().getOrDefault(table, List.of()));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found;
+    }
+
+    private static Recipient fromProfileItem(String recipientId, Map<String, AttributeValue> item) {
+        if (item == null) {
+            return new Recipient(recipientId, Optional.empty(), List.of(), Set.of(), Map.of());
+        }
+        List<Device> devices = new ArrayList<>();
+        Map<String, Set<Channel>> unsubscribed = new HashMap<>();
+        item.forEach((name, value) -> {
+            if (name.startsWith(DEVICE_COPY)) {
+                devices.add(Json.read(value.s(), Device.class));
+            } else if (name.startsWith(UNSUBSCRIBE_COPY)) {
+                String[] categoryAndChannel = name.substring(UNSUBSCRIBE_COPY.length()).split("#", 2);
+                unsubscribed.computeIfAbsent(categoryAndChannel[0], c -> EnumSet.noneOf(Channel.class)).add(Channel.of(categoryAndChannel[1]));
+            }
+        });
+        devices.sort(Comparator.comparing(Device::deviceId));
+        // an item holding only copies (devices registered before any profile) is no profile
+        Optional<RecipientProfile> profile = item.containsKey("recipientId") ? Optional.of(profile(item)) : Optional.empty();
+        return new Recipient(recipientId, profile, devices, Set.of(), unsubscribed);
     }
 
     /**
@@ -115,7 +218,10 @@ public final class RecipientRepository {
         batchWrite(deletes);
     }
 
+    /** Writes a device, and its copy on the profile item, in one transaction. */
     public void putDevice(Device d) {
+        Device stamped = d.updatedAt() == null ? new Device(d.recipientId(), d.deviceId(), d.platform(), d.token(), d.endpointArn(), d.enabled(),
+                clock.instant()) : d;
         var item = Items.item().s(PK, USER + d.recipientId()).s(SK, DEVICE + d.deviceId())
                 .s("recipientId", d.recipientId())
                 .s("deviceId", d.deviceId())
@@ -123,8 +229,10 @@ public final class RecipientRepository {
                 .s("token", d.token())
                 .s("endpointArn", d.endpointArn())
                 .bool("enabled", d.enabled())
-                .s("updatedAt", d.updatedAt() == null ? clock.instant() : d.updatedAt());
-        dynamo.putItem(r -> r.tableName(table).item(item.build()));
+                .s("updatedAt", stamped.updatedAt());
+        dynamo.transactWriteItems(r -> r.transactItems(
+                TransactWriteItem.builder().put(put -> put.tableName(table).item(item.build())).build(),
+                TransactWriteItem.builder().update(copyOnProfile(d.recipientId(), DEVICE_COPY + d.deviceId(), Json.write(stamped))).build()));
     }
 
     public List<Device> devices(String recipientId) {
@@ -133,17 +241,44 @@ public final class RecipientRepository {
 
     /** Marks a device disabled, e.g. after SNS reported its endpoint disabled; it gets no pushes until re-registered. */
     public void disableDevice(String recipientId, String deviceId) {
-        dynamo.updateItem(r -> r.tableName(table)
+        Map<String, AttributeValue> disabled = dynamo.updateItem(r -> r.tableName(table)
                 .key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(DEVICE + deviceId)))
                 .updateExpression("SET #enabled = :false, #updatedAt = :now")
                 .conditionExpression("attribute_exists(#pk)")
                 .expressionAttributeNames(Map.of("#enabled", "enabled", "#updatedAt", "updatedAt", "#pk", PK))
-                .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false), ":now", Items.s(clock.instant().toString()))));
+                .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false), ":now", Items.s(clock.instant().toString())))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        // the copy follows; were this write lost, the next push would find the endpoint disabled and come here again
+        updateCopy(recipientId, DEVICE_COPY + deviceId, Json.write(device(disabled)));
     }
 
-    /** Removes one device of a recipient; removing a device that is not there changes nothing. */
+    /** Removes one device of a recipient, and its copy; removing a device that is not there changes nothing. */
     public void deleteDevice(String recipientId, String deviceId) {
         dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(DEVICE + deviceId))));
+        updateCopy(recipientId, DEVICE_COPY + deviceId, null);
+    }
+
+    /** Sets (or, for null, removes) a copy on the profile item, if that item exists. */
+    private void updateCopy(String recipientId, String attribute, String value) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(profileKey(recipientId))
+                    .updateExpression(value == null ? "REMOVE #copy" : "SET #copy = :value")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#copy", attribute, "#pk", PK))
+                    .expressionAttributeValues(value == null ? null : Map.of(":value", Items.s(value))));
+        } catch (ConditionalCheckFailedException noProfileItem) {
+            // the recipient was deleted: nothing holds a copy any more
+        }
+    }
+
+    /** Sets a copy on the profile item, creating the item when the recipient has no profile yet. */
+    private Update copyOnProfile(String recipientId, String attribute, String value) {
+        return Update.builder().tableName(table).key(profileKey(recipientId)).updateExpression("SET #copy = :value")
+                .expressionAttributeNames(Map.of("#copy", attribute)).expressionAttributeValues(Map.of(":value", Items.s(value))).build();
+    }
+
+    private static Map<String, AttributeValue> profileKey(String recipientId) {
+        return Map.of(PK, Items.s(USER + recipientId), SK, Items.s(PROFILE));
     }
 
     public void subscribe(String topic, String recipientId) {
@@ -179,26 +314,28 @@ public final class RecipientRepository {
      * @return false when it was already recorded (the first record is kept)
      */
     public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId) {
-        try {
-            dynamo.putItem(unsubscribeRecord(recipientId, category, channel, notificationId));
-            return true;
-        } catch (ConditionalCheckFailedException alreadyRecorded) {
-            return false;
-        }
+        return recordUnsubscribe(recipientId, category, channel, notificationId, null);
     }
 
     /**
      * Records an unsubscribe as {@link #recordUnsubscribe(String, String, Channel, String)} does, together with
      * another write, in one transaction: both are written, or, when the unsubscribe was already recorded, neither.
      *
-     * @param alongWith e.g. the mark on the delivery whose link was used; its condition must hold, or this throws
+     * @param alongWith e.g. the mark on the delivery whose link was used; its condition must hold, or this throws; null
+     *                  for none
      * @return false when it was already recorded, and nothing was written
      */
     public boolean recordUnsubscribe(String recipientId, String category, Channel channel, String notificationId, TransactWriteItem alongWith) {
         PutItemRequest put = unsubscribeRecord(recipientId, category, channel, notificationId);
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(put.tableName()).item(put.item())
+                        .conditionExpression(put.conditionExpression()).expressionAttributeNames(put.expressionAttributeNames())).build(),
+                TransactWriteItem.builder().update(copyOnProfile(recipientId, unsubscribeCopy(category, channel), notificationId)).build()));
+        if (alongWith != null) {
+            writes.add(alongWith);
+        }
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().put(p -> p.tableName(put.tableName()).item(put.item())
-                    .conditionExpression(put.conditionExpression()).expressionAttributeNames(put.expressionAttributeNames())).build(), alongWith));
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
             return true;
         } catch (TransactionCanceledException e) {
             if (e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code())) {
@@ -230,6 +367,7 @@ public final class RecipientRepository {
         Map<String, AttributeValue> removed = dynamo.deleteItem(r -> r.tableName(table)
                 .key(Map.of(PK, Items.s(USER + recipientId), SK, Items.s(unsubscribedKey(category, channel))))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
+        updateCopy(recipientId, unsubscribeCopy(category, channel), null);
         return removed != null && !removed.isEmpty();
     }
 
@@ -245,12 +383,16 @@ public final class RecipientRepository {
         return item != null && !item.isEmpty();
     }
 
+    private static String unsubscribeCopy(String category, Channel channel) {
+        return UNSUBSCRIBE_COPY + category + "#" + channel.id();
+    }
+
     private static String unsubscribedKey(String category, Channel channel) {
         return UNSUBSCRIBED + category + "#" + channel.id();
     }
 
     private static String suppressionKey(String email) {
-        return "EMAIL#" + email.strip().toLowerCase(java.util.Locale.ROOT);
+        return "EMAIL#" + email.strip().toLowerCase(Locale.ROOT);
     }
 
     private List<Map<String, AttributeValue>> partition(String pk) {

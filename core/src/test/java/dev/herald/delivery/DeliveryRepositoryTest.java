@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.herald.catalog.Channel;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,17 +52,33 @@ class DeliveryRepositoryTest {
     @Test
     void createAll_manyWithSomeExisting_createsOnlyTheNewOnesAndKeepsTheirOrder() {
         // given: 300 deliveries, every third of which an earlier attempt created
-        List<Delivery> batch = java.util.stream.IntStream.range(0, 300)
+        List<Delivery> batch = IntStream.range(0, 300)
                 .mapToObj(i -> Delivery.pending(key("u" + i, Channel.EMAIL), NOW, null)).toList();
-        deliveries.createAll(java.util.stream.IntStream.range(0, 300).filter(i -> i % 3 == 0).mapToObj(batch::get).toList());
+        deliveries.createAll(IntStream.range(0, 300).filter(i -> i % 3 == 0).mapToObj(batch::get).toList());
 
         // when
         List<Delivery> created = deliveries.createAll(batch);
 
         // then
         assertThat(created).hasSize(200).containsExactlyElementsOf(
-                java.util.stream.IntStream.range(0, 300).filter(i -> i % 3 != 0).mapToObj(batch::get).toList());
+                IntStream.range(0, 300).filter(i -> i % 3 != 0).mapToObj(batch::get).toList());
         assertThat(deliveries.forNotification("evt-1")).hasSize(300);
+    }
+
+    @Test
+    void forNotification_leavesOutTheFanOutProgress_andStopsAtTheLimit() {
+        // given: a topic notification's deliveries beside its fan-out progress and page markers
+        deliveries.createAll(IntStream.range(0, 30).mapToObj(i -> Delivery.pending(key("u" + i, Channel.WEBSOCKET), NOW, null)).toList());
+        FanOutProgress progress = new FanOutProgress(LocalDynamo.client(), table, Clock.systemUTC(), Duration.ofDays(1));
+        progress.start("evt-1", "booking.created", List.of("travel"));
+        progress.completePage("evt-1", 0, 30, 1, true);
+
+        // when / then
+        assertThat(deliveries.forNotification("evt-1")).hasSize(30);
+        assertThat(deliveries.forNotification("evt-1", 10)).hasSize(10);
+        assertThat(progress.find("evt-1")).hasValueSatisfying(p -> assertThat(p.membersResolved()).isEqualTo(30));
+        assertThat(progress.completePage("evt-1", 0, 30, 1, true)).as("a page is counted once").isFalse();
+        assertThat(progress.find("evt-1").orElseThrow().membersResolved()).isEqualTo(30);
     }
 
     @Test

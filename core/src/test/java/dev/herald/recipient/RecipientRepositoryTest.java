@@ -14,8 +14,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -54,6 +57,82 @@ class RecipientRepositoryTest {
         });
         assertThat(loaded.topics()).containsExactly("news");
         assertThat(loaded.profile().orElseThrow().optedOut("bookings", Channel.PUSH)).isTrue();
+    }
+
+    @Test
+    void loadAll_readsWhatLoadReads_butTopics_inTheOrderAsked() {
+        // given: a full recipient, one with a device and no profile yet, one with an unsubscribe only, and one unknown
+        RecipientProfile profile = new RecipientProfile("u1", "fr", "Europe/Paris", "u1@example.com", "Camille",
+                Map.of("bookings", Set.of(Channel.PUSH)), new QuietHours(LocalTime.of(22, 0), LocalTime.of(7, 0)), Instant.parse("2026-01-01T00:00:00Z"));
+        recipients.put(profile);
+        recipients.putDevice(new Device("u1", "phone", Platform.GCM, "tok", "arn:aws:sns:endpoint/1", true, null));
+        recipients.putDevice(new Device("u2", "tablet", Platform.APNS, "tok2", "arn:aws:sns:endpoint/2", true, null));
+        recipients.recordUnsubscribe("u3", "news", Channel.EMAIL, "n-1");
+
+        // when
+        List<Recipient> loaded = recipients.loadAll(List.of("u3", "nobody", "u1", "u2"));
+
+        // then
+        assertThat(loaded).extracting(Recipient::id).containsExactly("u3", "nobody", "u1", "u2");
+        for (Recipient batch : loaded) {
+            Recipient single = recipients.load(batch.id());
+            assertThat(batch.profile()).as(batch.id()).isEqualTo(single.profile());
+            assertThat(batch.devices()).as(batch.id()).isEqualTo(single.devices());
+            assertThat(batch.unsubscribed()).as(batch.id()).isEqualTo(single.unsubscribed());
+        }
+        assertThat(loaded.get(1).profile()).isEmpty();
+        assertThat(loaded.get(3).profile()).as("a device alone makes no profile").isEmpty();
+        assertThat(loaded.get(3).devices()).extracting(Device::deviceId).containsExactly("tablet");
+        assertThat(loaded.get(0).unsubscribed()).isEqualTo(Map.of("news", EnumSet.of(Channel.EMAIL)));
+    }
+
+    @Test
+    void loadAll_followsEveryChange_toDevicesUnsubscribesAndTheProfile() {
+        // given
+        recipients.putDevice(new Device("u1", "phone", Platform.GCM, "tok", "arn:aws:sns:endpoint/1", true, null));
+        recipients.putDevice(new Device("u1", "old", Platform.GCM, "tok0", "arn:aws:sns:endpoint/0", true, null));
+        recipients.recordUnsubscribe("u1", "news", Channel.EMAIL, "n-1");
+        recipients.put(new RecipientProfile("u1", "en", null, "u1@example.com", null, Map.of(), null, null));
+
+        // when: a new profile (the copies stay), a device disabled, another removed, the unsubscribe undone
+        recipients.put(new RecipientProfile("u1", "fr", null, null, "Camille", Map.of(), null, null));
+        recipients.disableDevice("u1", "phone");
+        recipients.deleteDevice("u1", "old");
+        recipients.removeUnsubscribe("u1", "news", Channel.EMAIL);
+
+        // then
+        Recipient loaded = recipients.loadAll(List.of("u1")).getFirst();
+        assertThat(loaded.profile()).hasValueSatisfying(p -> {
+            assertThat(p.locale()).isEqualTo("fr");
+            assertThat(p.email()).as("a field the new profile leaves out is gone").isNull();
+        });
+        assertThat(loaded.devices()).singleElement().satisfies(d -> assertThat(d.enabled()).isFalse());
+        assertThat(loaded.unsubscribed()).isEmpty();
+        assertThat(loaded.devices()).isEqualTo(recipients.load("u1").devices());
+    }
+
+    @Test
+    void loadAll_ofMoreThanOneBatch_readsEveryRecipient() {
+        // given
+        for (int i = 0; i < 250; i++) {
+            recipients.put(new RecipientProfile("u" + i, "en", null, null, null, Map.of(), null, null));
+        }
+
+        // when
+        List<Recipient> loaded = recipients.loadAll(IntStream.range(0, 250).mapToObj(i -> "u" + i).toList());
+
+        // then
+        assertThat(loaded).hasSize(250).allSatisfy(r -> assertThat(r.profile()).isPresent());
+    }
+
+    @Test
+    void suppressed_namesOnlyTheSuppressedAddresses_whateverTheirCase() {
+        // given
+        recipients.suppress("bounced@example.com", "bounce");
+
+        // when / then
+        assertThat(recipients.suppressed(List.of("Bounced@Example.com", "fine@example.com"))).containsExactly("Bounced@Example.com");
+        assertThat(recipients.suppressed(List.of())).isEmpty();
     }
 
     @Test

@@ -144,25 +144,26 @@ class HandOffTest {
     }
 
     @Test
-    void handle_topicMembers_areLoadedSixteenAtATime() {
-        // given: each read takes 10 ms, as a remote table might
-        dynamo = new ObservedDynamo(LocalDynamo.client(), Duration.ofMillis(10));
-        recipients = new RecipientRepository(dynamo, LocalDynamo.freshTables().recipients(), Clock.systemUTC());
+    void handle_topicMembers_areReadAHundredAtATime_withBatchGetItem_notAQueryEach() {
+        // given: 320 members with a profile and an address each
         for (int i = 0; i < 320; i++) {
-            recipients.subscribe("travel", "u" + i);
+            String id = "u" + i;
+            recipients.put(realisticProfile(id));
+            recipients.subscribe("travel", id);
         }
+        dynamo.batchReads.set(0);
 
         // when
-        long started = System.nanoTime();
         publish("travel");
         handedOff.fanOut(CATALOG, recipients);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        // then
+        // then: four profile reads and four suppression reads for one page of 320, and no query per member
         assertThat(handedOff.recipients()).hasSize(320);
         assertThat(handedOff.recipients().get(319).id()).as("members in id order").isEqualTo("u99");
-        assertThat(dynamo.maxConcurrentReads).hasValue(RecipientResolver.LOAD_PARALLELISM);
-        assertThat(took).as("one at a time would take 3.2 s").isLessThan(Duration.ofMillis(1600));
+        assertThat(handedOff.recipients()).allSatisfy(r -> assertThat(r.profile()).isNotNull());
+        assertThat(dynamo.recipientReads).hasValue(0);
+        assertThat(dynamo.batchReads).hasValue(8);
+        assertThat(dynamo.batchKeys).hasValue(640);
     }
 
     private static RecipientProfile realisticProfile(String id) {

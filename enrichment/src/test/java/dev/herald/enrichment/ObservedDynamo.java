@@ -3,6 +3,8 @@ package dev.herald.enrichment;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -11,10 +13,14 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * DynamoDB Local as enrichment sees it, watched: how many recipients' partitions were read, how many reads ran at
- * once at most, optionally each read made slower, as a remote table would be.
+ * DynamoDB Local as enrichment sees it, watched: how many recipients' partitions were queried, how many queries ran
+ * at once at most (each optionally made slower, as a remote table would be), and the {@code BatchGetItem} calls.
  */
 final class ObservedDynamo implements DynamoDbClient {
 
@@ -22,6 +28,9 @@ final class ObservedDynamo implements DynamoDbClient {
     private final Duration readLatency;
     final AtomicInteger recipientReads = new AtomicInteger();
     final AtomicInteger maxConcurrentReads = new AtomicInteger();
+    /** {@code BatchGetItem} calls, and the keys they asked for. */
+    final AtomicInteger batchReads = new AtomicInteger();
+    final AtomicInteger batchKeys = new AtomicInteger();
     private final AtomicInteger concurrentReads = new AtomicInteger();
 
     ObservedDynamo(DynamoDbClient delegate, Duration readLatency) {
@@ -46,6 +55,23 @@ final class ObservedDynamo implements DynamoDbClient {
         } finally {
             concurrentReads.decrementAndGet();
         }
+    }
+
+    @Override
+    public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+        batchReads.incrementAndGet();
+        request.requestItems().values().forEach(keys -> batchKeys.addAndGet(keys.keys().size()));
+        return delegate.batchGetItem(request);
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        return delegate.transactWriteItems(request);
+    }
+
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        return delegate.updateItem(request);
     }
 
     @Override
