@@ -490,9 +490,9 @@ public final class HeraldLocal implements AutoCloseable {
         return queues.isStarted() ? queues.depths() : List.of();
     }
 
-    /** Invocations queued, running or waiting for a retry. */
-    public int inFlight() {
-        return invoker.inFlight();
+    /** Invocations queued, running or waiting for a retry, and queue messages not handled yet. */
+    public long inFlight() {
+        return invoker.inFlight() + mappings.inFlight();
     }
 
     @Override

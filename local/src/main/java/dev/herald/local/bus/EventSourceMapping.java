@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -69,6 +70,7 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicLong handlerNanos = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong sqsRequests = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean stopping;
     /** Messages the function failed, waiting out their visibility timeout: handed back at a stop, so none waits past it. */
     private final Map<String, String> waitingForRetry = new ConcurrentHashMap<>();
@@ -108,11 +110,9 @@ public final class EventSourceMapping implements AutoCloseable {
         while (!stopping) {
             try {
                 List<Message> batch = receiveBatch();
-                if (!batch.isEmpty() && !stopping) {
+                if (!batch.isEmpty()) {
+                    // even while stopping: what was received is handled within the stop's grace, as Lambda would
                     handle(batch);
-                } else if (!batch.isEmpty()) {
-                    // stopping: hand them back at once rather than after their visibility timeout
-                    release(batch);
                 }
             } catch (RuntimeException e) {
                 if (!stopping) {
@@ -145,6 +145,20 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     private void handle(List<Message> batch) {
+        running.incrementAndGet();
+        try {
+            handleCounted(batch);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    /** Batches being handled right now. */
+    public int running() {
+        return running.get();
+    }
+
+    private void handleCounted(List<Message> batch) {
         messages.addAndGet(batch.size());
         List<Invocation> invocations = batch.stream().map(this::invocation).toList();
         for (int i = 0; i < batch.size(); i++) {
@@ -247,16 +261,6 @@ public final class EventSourceMapping implements AutoCloseable {
         Map<String, String> attributes = new HashMap<>();
         m.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
         return new QueueBatch.Message(m.messageId(), m.receiptHandle(), m.body(), attributes, QueueBatch.Message.EVENT_SOURCE, queue.arn());
-    }
-
-    private void release(List<Message> batch) {
-        for (Message m : batch) {
-            try {
-                sqs.changeMessageVisibility(r -> r.queueUrl(queue.url()).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
-            } catch (RuntimeException e) {
-                LOG.debug("could not release {}: {}", m.messageId(), e.toString());
-            }
-        }
     }
 
     private static void sleep(Duration duration) {

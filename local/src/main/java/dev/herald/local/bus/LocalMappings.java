@@ -56,6 +56,15 @@ public final class LocalMappings implements AutoCloseable {
         return usage;
     }
 
+    /** Work not done yet: batches being handled, and messages in the work queues (not their DLQs). */
+    public long inFlight() {
+        long running = mappings.stream().mapToLong(EventSourceMapping::running).sum();
+        if (!queues.isStarted()) {
+            return running;
+        }
+        return running + queues.depths().stream().filter(d -> !d.queue().endsWith(LocalQueues.DLQ_SUFFIX)).mapToLong(LocalQueues.Depth::total).sum();
+    }
+
     /** The mappings' SQS requests that returned or deleted messages, over all mappings. */
     public long sqsRequests() {
         return mappings.stream().mapToLong(m -> m.usage().sqsRequests()).sum();

@@ -289,9 +289,31 @@ class EmailChannelHandlerTest {
                 .satisfies(d -> assertThat(d.total()).isZero());
     }
 
+    @Test
+    void queueBatch_withOneDispatchHittingServerErrors_reportsOnlyThatMessageForARetry() throws Exception {
+        // given: two dispatches in one batch; SES answers 5xx for the broken address
+        Dispatch fine = fixture.dispatch("booking.created", EmailFixture.booking(), EmailFixture.recipient("user-1", "en", "fine@example.com"));
+        Dispatch broken = fixture.dispatch("booking.created", EmailFixture.booking(), EmailFixture.recipient("user-2", "en", "broken@example.com"));
+        QueueBatch batch = new QueueBatch(List.of(message("m-fine", fine), message("m-broken", broken)));
+        var out = new java.io.ByteArrayOutputStream();
+
+        // when
+        fixture.handler.handleRequest(new java.io.ByteArrayInputStream(Json.writeBytes(batch)), out, null);
+
+        // then: only the broken one comes back, after a backoff; the other is sent and its message done
+        assertThat(Json.read(out.toString(), BatchResponse.class).batchItemFailures()).extracting(BatchResponse.ItemFailure::itemIdentifier)
+                .containsExactly("m-broken");
+        assertThat(fixture.sent()).hasSize(1);
+        assertThat(fixture.delivery(broken, broken.recipients().getFirst()).reason()).isEqualTo(DeliveryReason.TRANSIENT_ERROR);
+    }
+
+    private static QueueBatch.Message message(String id, Dispatch dispatch) {
+        return new QueueBatch.Message(id, "not-a-real-receipt", Json.write(dispatch), Map.of("ApproximateReceiveCount", "1"),
+                QueueBatch.Message.EVENT_SOURCE, "arn:aws:sqs:us-east-1:000000000000:email");
+    }
+
     private static QueueBatch batchOf(Dispatch dispatch) {
-        return new QueueBatch(List.of(new QueueBatch.Message("m1", "not-a-real-receipt", Json.write(dispatch), Map.of("ApproximateReceiveCount", "1"),
-                QueueBatch.Message.EVENT_SOURCE, "arn:aws:sqs:us-east-1:000000000000:email")));
+        return new QueueBatch(List.of(message("m1", dispatch)));
     }
 
     private static Map<String, String> headers(JsonNode request) {
