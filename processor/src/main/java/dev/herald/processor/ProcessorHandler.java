@@ -14,6 +14,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchSink;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
+import dev.herald.event.EventEnvelope;
 import dev.herald.fanout.FanOutProgress;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
@@ -136,7 +137,7 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
 
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
         created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
-        int rateLimited = applySourceRateLimit(type, enriched.event().source(), toSend, now);
+        int rateLimited = applySourceRateLimit(type, enriched.event(), toSend, now);
         rateLimited += applyRateLimit(type, toSend, now);
         if (duplicates > 0) {
             resumeUnsent(records, created, toSend);
@@ -198,12 +199,14 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
     /**
      * Counts this event once against the type's per-source limit, and skips every delivery it created when the
      * source is over it: a publisher holding the ingest key cannot turn a type such as {@code email.send} into a
-     * relay. Only an event that created deliveries counts, so a repeated event is not counted twice. Critical types
-     * are limited too; this limit is about the publisher, not the recipient.
+     * relay. Only an event that created deliveries counts, and it counts once whatever the number of units it travels
+     * in, so that it is allowed or skipped whole; a repeated event is not counted twice. Critical types are limited
+     * too; this limit is about the publisher, not the recipient.
      */
-    private int applySourceRateLimit(NotificationType type, String source, Map<DeliveryKey, Delivery> toSend, Instant now) {
+    private int applySourceRateLimit(NotificationType type, EventEnvelope event, Map<DeliveryKey, Delivery> toSend, Instant now) {
+        String source = event.source();
         if (type.sourceRateLimit() == null || toSend.isEmpty()
-                || rateLimiter.tryAcquire("SOURCE#" + source, type.id(), type.sourceRateLimit(), now)) {
+                || rateLimiter.tryAcquireOnce(event.id(), "SOURCE#" + source, type.id(), type.sourceRateLimit(), now)) {
             return 0;
         }
         int skipped = skipAll(List.copyOf(toSend.keySet()), DeliveryReason.SOURCE_RATE_LIMITED, toSend);

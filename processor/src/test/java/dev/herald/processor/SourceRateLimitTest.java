@@ -47,7 +47,8 @@ class SourceRateLimitTest {
         HeraldTables.Names tables = LocalDynamo.freshTables();
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
         processor = new ProcessorHandler(CATALOG, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::addAll,
-                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
+                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT,
+                new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
     }
 
     private static EnrichedEvent mailFrom(String source, String... addresses) {
@@ -77,6 +78,28 @@ class SourceRateLimitTest {
         assertThat(result.skipped()).isEqualTo(2);
         assertThat(dispatched).isEmpty();
         assertThat(deliveries.forNotification(third.event().id())).hasSize(2).allSatisfy(d -> {
+            assertThat(d.status()).isEqualTo(DeliveryStatus.SKIPPED);
+            assertThat(d.reason()).isEqualTo("source_rate_limited");
+        });
+    }
+
+    @Test
+    void handle_eventInSeveralUnits_isCountedOnce_andAllowedOrSkippedWhole() {
+        // given: one allowed event left in the window; the next event travels in two units, and so does the one after
+        processor.route(mailFrom("app.a", "a@example.com"));
+        EnrichedEvent split = mailFrom("app.a", "b@example.com", "c@example.com");
+        EnrichedEvent over = mailFrom("app.a", "d@example.com", "e@example.com");
+
+        // when
+        processor.route(split.withRecipients(split.recipients().subList(0, 1)));
+        processor.route(split.withRecipients(split.recipients().subList(1, 2)));
+        processor.route(over.withRecipients(over.recipients().subList(0, 1)));
+        processor.route(over.withRecipients(over.recipients().subList(1, 2)));
+
+        // then
+        assertThat(deliveries.forNotification(split.event().id())).hasSize(2)
+                .allSatisfy(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING));
+        assertThat(deliveries.forNotification(over.event().id())).hasSize(2).allSatisfy(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.SKIPPED);
             assertThat(d.reason()).isEqualTo("source_rate_limited");
         });
