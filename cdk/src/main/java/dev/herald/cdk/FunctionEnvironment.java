@@ -13,11 +13,21 @@ import java.util.TreeMap;
 public final class FunctionEnvironment {
 
     private final Map<HeraldEnv, String> values = new EnumMap<>(HeraldEnv.class);
+    private final Map<HeraldFunction, Map<HeraldEnv, String>> perFunction = new EnumMap<>(HeraldFunction.class);
 
     public FunctionEnvironment put(HeraldEnv env, String value) {
         String previous = values.putIfAbsent(env, value);
         if (previous != null) {
             throw new IllegalStateException(env.variable() + " is set twice; one construct owns each value");
+        }
+        return this;
+    }
+
+    /** A value for one function only, e.g. a channel's own send rate. */
+    public FunctionEnvironment put(HeraldFunction function, HeraldEnv env, String value) {
+        String previous = perFunction.computeIfAbsent(function, f -> new EnumMap<>(HeraldEnv.class)).putIfAbsent(env, value);
+        if (previous != null || values.containsKey(env)) {
+            throw new IllegalStateException(env.variable() + " is set twice for " + function.id() + "; one construct owns each value");
         }
         return this;
     }
@@ -28,8 +38,9 @@ public final class FunctionEnvironment {
      */
     public Map<String, String> variables(HeraldFunction function) {
         Map<String, String> variables = new TreeMap<>();
+        Map<HeraldEnv, String> own = perFunction.getOrDefault(function, Map.of());
         for (HeraldEnv env : function.required()) {
-            String value = values.get(env);
+            String value = own.getOrDefault(env, values.get(env));
             if (value == null) {
                 throw new IllegalStateException(function.handlerClass() + " needs " + env.variable() + " (" + env.meaning()
                         + ") but no construct provides it");
@@ -37,7 +48,7 @@ public final class FunctionEnvironment {
             variables.put(env.variable(), value);
         }
         for (HeraldEnv env : function.optional()) {
-            String value = values.get(env);
+            String value = own.getOrDefault(env, values.get(env));
             if (value != null) {
                 variables.put(env.variable(), value);
             }

@@ -36,6 +36,7 @@ import software.constructs.Construct;
  *                         empty: none (the management rules are disabled)
  * @param apiGatewayCloudWatchRole whether this stack sets the account's API Gateway CloudWatch role (one per account
  *                         and region, shared by every API in it)
+ * @param delivery         provider rates, mapping concurrency and queue alarms ({@link QueuedDelivery})
  */
 public record HeraldContext(
         String envName,
@@ -54,7 +55,8 @@ public record HeraldContext(
         List<Publisher> publishers,
         IngestAuth ingestAuth,
         List<String> managementSources,
-        boolean apiGatewayCloudWatchRole) {
+        boolean apiGatewayCloudWatchRole,
+        QueuedDelivery delivery) {
 
     public static final String ENV_NAME = "envName";
     public static final String SENDER_ADDRESS = "senderAddress";
@@ -180,12 +182,24 @@ public record HeraldContext(
             }
         }
         boolean accountRole = read.flag(API_GATEWAY_CLOUDWATCH_ROLE);
+        QueuedDelivery defaults = QueuedDelivery.DEFAULTS;
+        QueuedDelivery delivery = new QueuedDelivery(
+                read.number(QueuedDelivery.SES_MAX_SEND_RATE, defaults.sesMaxSendRate()),
+                read.number(QueuedDelivery.API_GATEWAY_ACCOUNT_RPS, defaults.apiGatewayAccountRps()),
+                read.number(QueuedDelivery.WEBSOCKET_SHARE, defaults.webSocketShare()),
+                read.number(QueuedDelivery.SNS_PUBLISH_RATE, defaults.snsPublishRate()),
+                (int) read.number(QueuedDelivery.WEBSOCKET_CONCURRENCY, defaults.webSocketConcurrency()),
+                (int) read.number(QueuedDelivery.PUSH_CONCURRENCY, defaults.pushConcurrency()),
+                (int) read.number(QueuedDelivery.EMAIL_CONCURRENCY, defaults.emailConcurrency()),
+                (int) read.number(QueuedDelivery.ENRICHMENT_CONCURRENCY, defaults.enrichmentConcurrency()),
+                (int) read.number(QueuedDelivery.QUEUE_AGE_ALARM_SECONDS, defaults.queueAgeAlarmSeconds()));
+        problems.addAll(delivery.problems());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Herald's CDK context is incomplete:\n  - " + String.join("\n  - ", problems)
                     + "\nPass each key with -c key=value or set it under \"context\" in cdk/cdk.json (see the README's Deploy section).");
         }
         return new HeraldContext(envName, sender, issuer, audience, jwks, apns, sandbox, gcm, retention, origins, unsubscribe, jars,
-                alarmEmail, publishers, ingestAuth, managementSources, accountRole);
+                alarmEmail, publishers, ingestAuth, managementSources, accountRole, delivery);
     }
 
     /** The address part of {@link #senderAddress()}, or empty when it names a whole domain. */
@@ -230,6 +244,20 @@ public record HeraldContext(
         List<String> list(String key) {
             return optional(key).map(text -> Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
                     .orElse(List.of());
+        }
+
+        /** A number, or {@code fallback} when the key is not set; a problem when it is not a number. */
+        double number(String key, double fallback) {
+            Optional<String> value = optional(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                return Double.parseDouble(value.get());
+            } catch (NumberFormatException e) {
+                problems.add(key + " '" + value.get() + "' must be a number");
+                return fallback;
+            }
         }
 
         boolean flag(String key) {

@@ -3,21 +3,25 @@ package dev.herald.cdk;
 import static dev.herald.config.HeraldEnv.CONNECTIONS_TABLE;
 import static dev.herald.config.HeraldEnv.DELIVERIES_TABLE;
 import static dev.herald.config.HeraldEnv.DELIVERY_RETENTION_DAYS;
-import static dev.herald.config.HeraldEnv.EMAIL_FUNCTION;
+import static dev.herald.config.HeraldEnv.EMAIL_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.EVENT_BUS;
+import static dev.herald.config.HeraldEnv.FANOUT_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.JWKS_URL;
 import static dev.herald.config.HeraldEnv.JWT_AUDIENCE;
 import static dev.herald.config.HeraldEnv.JWT_ISSUER;
 import static dev.herald.config.HeraldEnv.JWT_SECRET;
-import static dev.herald.config.HeraldEnv.PUSH_FUNCTION;
+import static dev.herald.config.HeraldEnv.PROCESSOR_QUEUE_URL;
+import static dev.herald.config.HeraldEnv.PUSH_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.RECIPIENTS_TABLE;
+import static dev.herald.config.HeraldEnv.RETRY_BASE_SECONDS;
+import static dev.herald.config.HeraldEnv.SEND_RATE;
 import static dev.herald.config.HeraldEnv.SES_CONFIGURATION_SET;
 import static dev.herald.config.HeraldEnv.SNS_APNS_APPLICATION_ARN;
 import static dev.herald.config.HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN;
 import static dev.herald.config.HeraldEnv.SNS_GCM_APPLICATION_ARN;
 import static dev.herald.config.HeraldEnv.UNSUBSCRIBE_URL;
 import static dev.herald.config.HeraldEnv.WEBSOCKET_CALLBACK_URL;
-import static dev.herald.config.HeraldEnv.WEBSOCKET_FUNCTION;
+import static dev.herald.config.HeraldEnv.WEBSOCKET_QUEUE_URL;
 
 import dev.herald.config.HeraldEnv;
 import java.time.Duration;
@@ -35,29 +39,37 @@ import java.util.Set;
  */
 public enum HeraldFunction {
 
-    /** EventBridge rule target: resolves recipients (one DynamoDB query each) and calls external enrichers
-     *  (2 s timeout, 2 retries each), so 30 s leaves room for a slow enricher without holding events for long. */
+    /** EventBridge rule target: resolves an event's own recipients (at most 1,000, read 100 at a time) and calls
+     *  external enrichers (2 s timeout, 2 retries each), so 30 s leaves room for a slow enricher without holding events
+     *  for long; hands units to the processor's queue, or a topic's first page to the fan-out's. */
     ENRICHMENT("Enrichment", LambdaModule.ENRICHMENT, "dev.herald.enrichment.EnrichmentHandler", 1024, Duration.ofSeconds(30),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
+            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, PROCESSOR_QUEUE_URL, FANOUT_QUEUE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
+    /** Reads a topic's audience one page of 500 members per invocation (a query and ten batch reads), hands it to the
+     *  processor's queue and queues the next page. */
+    FANOUT("FanOut", LambdaModule.ENRICHMENT, "dev.herald.enrichment.FanOutHandler", 1024, Duration.ofSeconds(60),
+            Invocation.QUEUE, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, PROCESSOR_QUEUE_URL, FANOUT_QUEUE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
     /** Recipient management events: one or two DynamoDB writes per event (a delete, one query and a batch per 25 items).
      *  The jar's catalog says which categories and channels a {@code Recipient Resubscribed} may name. */
     RECIPIENT_EVENTS("RecipientEvents", LambdaModule.ENRICHMENT, "dev.herald.enrichment.recipients.RecipientEventsHandler", 512,
             Duration.ofSeconds(10), Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
-    /** Lambda destination of enrichment: a topic notification may fan out to thousands of recipients, each a
-     *  conditional put, handed on in dispatches of 100; 60 s covers a large topic. */
+    /** Work units of at most 100 recipients, up to ten per invocation, each recipient's deliveries a conditional
+     *  put (16 at once), handed on to the channels' queues in dispatches of 50; 60 s covers a full batch. */
     PROCESSOR("Processor", LambdaModule.PROCESSOR, "dev.herald.processor.ProcessorHandler", 1024, Duration.ofSeconds(60),
-            Invocation.ASYNC, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_FUNCTION, PUSH_FUNCTION, EMAIL_FUNCTION),
-            EnumSet.of(DELIVERY_RETENTION_DAYS)),
+            Invocation.QUEUE, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, PROCESSOR_QUEUE_URL, WEBSOCKET_QUEUE_URL, PUSH_QUEUE_URL,
+                    EMAIL_QUEUE_URL), EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
     /** Reads the deliveries table's stream and publishes Herald's events from it, ten per PutEvents call: Delivery
      *  Status for final states, Recipient Unsubscribed for deliveries whose unsubscribe link was used. */
     STATUS_EVENTS("StatusEvents", LambdaModule.PROCESSOR, "dev.herald.processor.status.StatusEventsHandler", 512, Duration.ofSeconds(30),
             Invocation.STREAM, EnumSet.of(EVENT_BUS), EnumSet.noneOf(HeraldEnv.class)),
-    /** Up to 100 recipients per dispatch, every connection posted in parallel (each post bounded by the SDK's
-     *  call timeout). */
+    /** Up to ten dispatches of 50 recipients per invocation, every connection posted in parallel (each post bounded
+     *  by the SDK's call timeout), paced at its share of the channel's rate. */
     WEBSOCKET_CHANNEL("WebSocketChannel", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.WebSocketChannelHandler", 1024,
-            Duration.ofSeconds(60), Invocation.ASYNC,
+            Duration.ofSeconds(60), Invocation.QUEUE,
             // HeraldTables.Names.from reads all three table names, though this handler uses two of them.
-            EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_CALLBACK_URL), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+            EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_CALLBACK_URL, WEBSOCKET_QUEUE_URL, SEND_RATE),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
     /** $connect: stores the connection the authorizer let in (it verifies the token itself when no authorizer ran, as
      *  in herald local, so it needs the issuer settings too). */
     WEBSOCKET_CONNECT("WebSocketConnect", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.ConnectHandler", 512, Duration.ofSeconds(10),
@@ -71,10 +83,11 @@ public enum HeraldFunction {
     /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
     WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
-    /** Up to 100 recipients per dispatch, each device published in parallel, to the endpoint ARNs stored with the
-     *  devices (its sns:Publish grant is scoped to the configured platform applications' endpoints). */
+    /** Up to ten dispatches of 50 recipients per invocation, each device published to the endpoint ARNs stored with
+     *  the devices (its sns:Publish grant is scoped to the configured platform applications' endpoints), paced. */
     PUSH_CHANNEL("PushChannel", LambdaModule.PUSH, "dev.herald.channel.push.PushChannelHandler", 1024, Duration.ofSeconds(60),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+            Invocation.QUEUE, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, PUSH_QUEUE_URL, SEND_RATE),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
     /** Device management events: one device per event, at most five SNS calls and a few DynamoDB reads and writes,
      *  each call bounded by the SDK's 10 s timeout; and {@code Recipient Deleted}, two SNS calls and one delete per
      *  device of the recipient (a retry resumes with the devices left). The platform application ARNs say which
@@ -82,13 +95,14 @@ public enum HeraldFunction {
     DEVICE_EVENTS("DeviceEvents", LambdaModule.PUSH, "dev.herald.channel.push.DeviceEventsHandler", 512, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE),
             EnumSet.of(SNS_APNS_APPLICATION_ARN, SNS_APNS_SANDBOX_APPLICATION_ARN, SNS_GCM_APPLICATION_ARN)),
-    /** Up to 100 recipients per dispatch, one SES SendEmail each, within the account's sending rate. The handler would
+    /** Up to ten dispatches of 50 recipients per invocation, one SES SendEmail each, paced at its share of the
+     *  account's maximum send rate. The handler would
      *  send without a configuration set, but then no bounce or complaint would ever come back, so the stack always
      *  sets one; and always the unsubscribe URL (the stack's own endpoint unless overridden), so that non-critical
      *  emails carry List-Unsubscribe. */
     EMAIL_CHANNEL("EmailChannel", LambdaModule.EMAIL, "dev.herald.channel.email.EmailChannelHandler", 1024, Duration.ofSeconds(60),
-            Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET, UNSUBSCRIBE_URL),
-            EnumSet.of(DELIVERY_RETENTION_DAYS)),
+            Invocation.QUEUE, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET, UNSUBSCRIBE_URL, EMAIL_QUEUE_URL, SEND_RATE),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
     /** SES bounce and complaint events: suppress the address, mark the delivery. */
     SES_EVENTS("SesEvents", LambdaModule.EMAIL, "dev.herald.channel.email.SesEventHandler", 512, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
@@ -106,7 +120,12 @@ public enum HeraldFunction {
         /** API Gateway, synchronously: the caller sees the error; nothing is queued. */
         SYNC,
         /** A DynamoDB stream: retried in order, then the batch's position goes to an on-failure destination. */
-        STREAM
+        STREAM,
+        /**
+         * Its own SQS queue, through an event source mapping with partial batch failures: a failed message comes back
+         * after a backoff, and goes to the queue's DLQ after its last receive.
+         */
+        QUEUE
     }
 
     private final String id;

@@ -1,8 +1,10 @@
 package dev.herald.cdk;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Annotations;
@@ -15,13 +17,12 @@ import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.IDestination;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.RecursiveLoop;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
-import software.amazon.awscdk.services.lambda.destinations.LambdaDestination;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.destinations.SqsDestination;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -32,7 +33,9 @@ import software.constructs.Construct;
  * One Lambda per {@link HeraldFunction}: Java 25 on arm64 (about 20% cheaper per GB-second than x86), SnapStart on
  * published versions, X-Ray active tracing, its own log group and role. Callers always go through the {@code live}
  * alias, which points at a published version (SnapStart only applies to versions) and is what CodeDeploy shifts.
- * Every asynchronously invoked function sends what still fails after Lambda's retries to its own SQS queue.
+ * Every asynchronously invoked function sends what still fails after Lambda's retries to its own SQS queue; every
+ * queue-fed function takes its work from its own queue ({@link HeraldQueues#workQueue}), through an event source
+ * mapping with partial batch failures and a maximum concurrency, and its queue's DLQ takes what fails five times.
  */
 public final class HeraldFunctions extends Construct {
 
@@ -48,6 +51,24 @@ public final class HeraldFunctions extends Construct {
     private final Map<HeraldFunction, Alias> aliases = new EnumMap<>(HeraldFunction.class);
     private final Map<HeraldFunction, Queue> failureQueues = new EnumMap<>(HeraldFunction.class);
     private final Map<HeraldFunction, Role> roles = new EnumMap<>(HeraldFunction.class);
+    private final Map<HeraldFunction, Queue> workQueues = new EnumMap<>(HeraldFunction.class);
+
+    /** How each queue-fed function's mapping hands it work. */
+    record Mapping(int batchSize, Duration batchingWindow) {
+    }
+
+    /**
+     * The processor: up to ten units at once, as soon as they come. The fan-out: one page per invocation, its unit of
+     * work. The channels: ten dispatches, gathered for up to a second, so that a burst is sent in few invocations.
+     */
+    static Mapping mapping(HeraldFunction spec) {
+        return switch (spec) {
+            case PROCESSOR -> new Mapping(10, Duration.seconds(0));
+            case FANOUT -> new Mapping(1, Duration.seconds(0));
+            case WEBSOCKET_CHANNEL, PUSH_CHANNEL, EMAIL_CHANNEL -> new Mapping(10, Duration.seconds(1));
+            default -> throw new IllegalArgumentException(spec + " is not fed by a queue");
+        };
+    }
 
     public HeraldFunctions(Construct scope, String id, HeraldContext context, Path repositoryRoot) {
         super(scope, id);
@@ -65,7 +86,13 @@ public final class HeraldFunctions extends Construct {
                     .description("Herald " + spec.id() + " Lambda")
                     .build();
             logs.grantWrite(role);
-            Function function = Function.Builder.create(group, "Function")
+            Function.Builder builder = Function.Builder.create(group, "Function");
+            if (spec == HeraldFunction.ENRICHMENT) {
+                // the one function EventBridge invokes at the rate events arrive; capped, so that the synchronous functions
+                // (authorizer, routes, unsubscribe) always find room in the account; events over the cap wait in Lambda's queue
+                builder.reservedConcurrentExecutions(context.delivery().enrichmentConcurrency());
+            }
+            Function function = builder
                     .description("Herald " + spec.id() + ": " + spec.handlerClass())
                     .runtime(Runtime.JAVA_25)
                     .architecture(Architecture.ARM_64)
@@ -96,6 +123,17 @@ public final class HeraldFunctions extends Construct {
             if (spec.invocation() != HeraldFunction.Invocation.SYNC) {
                 failureQueues.put(spec, HeraldQueues.deadLetterQueue(group, "Failures"));
             }
+            if (spec.invocation() == HeraldFunction.Invocation.QUEUE) {
+                Queue work = HeraldQueues.workQueue(group, "Work", spec.timeout().toSeconds(), failureQueues.get(spec));
+                workQueues.put(spec, work);
+                Mapping mapping = mapping(spec);
+                alias.addEventSource(SqsEventSource.Builder.create(work)
+                        .batchSize(mapping.batchSize())
+                        .maxBatchingWindow(mapping.batchingWindow())
+                        .reportBatchItemFailures(true)
+                        .maxConcurrency(context.delivery().concurrency(spec))
+                        .build());
+            }
         }
         for (HeraldFunction spec : HeraldFunction.values()) {
             if (spec.invocation() == HeraldFunction.Invocation.ASYNC) {
@@ -103,18 +141,9 @@ public final class HeraldFunctions extends Construct {
                         .retryAttempts(ASYNC_RETRY_ATTEMPTS)
                         .maxEventAge(ASYNC_MAX_EVENT_AGE)
                         .onFailure(new SqsDestination(failureQueues.get(spec)))
-                        .onSuccess(onSuccess(spec).orElse(null))
                         .build());
             }
         }
-    }
-
-    /** Enrichment hands its result to the processor directly: no bus round trip, no extra event to pay for. */
-    private Optional<IDestination> onSuccess(HeraldFunction spec) {
-        if (spec == HeraldFunction.ENRICHMENT) {
-            return Optional.of(new LambdaDestination(aliases.get(HeraldFunction.PROCESSOR)));
-        }
-        return Optional.empty();
     }
 
     /** Sets every function's environment from the values the other constructs provided. Call once, last. */
@@ -127,7 +156,7 @@ public final class HeraldFunctions extends Construct {
 
     /** Powertools' service name: the {@code service} field of every log line, e.g. {@code herald-websocket-channel}. */
     static String serviceName(HeraldFunction spec) {
-        return "herald-" + spec.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return "herald-" + spec.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public Function function(HeraldFunction spec) {
@@ -143,7 +172,21 @@ public final class HeraldFunctions extends Construct {
         return roles.get(spec);
     }
 
-    /** Where the function's async (or stream) failures go; empty for functions API Gateway calls synchronously. */
+    /** The queue a queue-fed function takes its work from. */
+    public Queue workQueue(HeraldFunction spec) {
+        Queue queue = workQueues.get(spec);
+        if (queue == null) {
+            throw new IllegalArgumentException(spec + " is not fed by a queue");
+        }
+        return queue;
+    }
+
+    /** Every work queue, by the function it feeds, in {@link HeraldFunction}'s order. */
+    public Map<HeraldFunction, Queue> workQueues() {
+        return Collections.unmodifiableMap(new EnumMap<>(workQueues));
+    }
+
+    /** Where the function's async, stream or queue failures go; empty for functions API Gateway calls synchronously. */
     public Optional<Queue> failureQueue(HeraldFunction spec) {
         return Optional.ofNullable(failureQueues.get(spec));
     }

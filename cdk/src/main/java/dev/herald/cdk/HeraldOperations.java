@@ -107,6 +107,27 @@ public final class HeraldOperations extends Construct {
                     .build()));
         }
 
+        // A work queue whose oldest message keeps ageing: its function is not keeping up (held back by its mapping's
+        // maximum concurrency or its pace, or failing) and notifications are late, before anything reaches a DLQ.
+        for (HeraldFunction spec : functions.specs()) {
+            if (spec.invocation() != HeraldFunction.Invocation.QUEUE) {
+                continue;
+            }
+            Queue work = functions.workQueue(spec);
+            queueAlarms.put(spec.id() + " queue age", notify(Alarm.Builder.create(this, "QueueAge" + spec.id())
+                    .alarmName(prefix + spec.id() + "-queue-age")
+                    .alarmDescription("The oldest message in the " + spec.id() + " queue has waited over "
+                            + context.delivery().queueAgeAlarmSeconds() + " s for 5 minutes: the function is not keeping up (its "
+                            + "mapping's maximum concurrency or its send rate holds it back, or it is failing). Notifications are late.")
+                    .metric(work.metricApproximateAgeOfOldestMessage(MetricOptions.builder()
+                            .period(Duration.minutes(1)).statistic("Maximum").build()))
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .threshold(context.delivery().queueAgeAlarmSeconds())
+                    .evaluationPeriods(5)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build()));
+        }
+
         LambdaApplication application = LambdaApplication.Builder.create(this, "Deployments")
                 .applicationName(prefix + "lambdas")
                 .build();
@@ -344,6 +365,17 @@ public final class HeraldOperations extends Construct {
         queues.forEach((what, queue) -> depths.add(queue.metricApproximateNumberOfMessagesVisible(
                 MetricOptions.builder().label(what).statistic("Maximum").period(Duration.minutes(1)).build())));
         dashboard.addWidgets(GraphWidget.Builder.create().title("Dead-letter queues (messages)").left(depths).width(24).build());
+        List<IMetric> work = new ArrayList<>();
+        List<IMetric> ages = new ArrayList<>();
+        functions.workQueues().forEach((spec, queue) -> {
+            work.add(queue.metricApproximateNumberOfMessagesVisible(MetricOptions.builder().label(spec.id()).statistic("Maximum")
+                    .period(Duration.minutes(1)).build()));
+            ages.add(queue.metricApproximateAgeOfOldestMessage(MetricOptions.builder().label(spec.id()).statistic("Maximum")
+                    .period(Duration.minutes(1)).build()));
+        });
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Work queues (messages waiting)").left(work).width(12).build(),
+                GraphWidget.Builder.create().title("Work queues (age of oldest message, s)").left(ages).width(12).build());
         // An alarm status widget shows at most 100 alarms; each catalog type adds one (its rule's dead-letter queue).
         for (int from = 0; from < alarms.size(); from += ALARMS_PER_WIDGET) {
             List<IAlarm> some = new ArrayList<>(alarms.subList(from, Math.min(alarms.size(), from + ALARMS_PER_WIDGET)));

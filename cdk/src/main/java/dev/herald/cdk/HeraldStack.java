@@ -40,6 +40,10 @@ import software.constructs.IDependable;
  */
 public final class HeraldStack extends Stack {
 
+    /** The channel functions, each fed by its own queue and paced to its provider. */
+    static final List<HeraldFunction> CHANNELS = List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL,
+            HeraldFunction.EMAIL_CHANNEL);
+
     private final HeraldContext context;
     private final HeraldStorage storage;
     private final HeraldFunctions functions;
@@ -75,13 +79,27 @@ public final class HeraldStack extends Stack {
         suppressions();
     }
 
-    /** Processor to channels: async invokes of the channels' live aliases (by ARN, so the alias's config applies). */
+    /**
+     * The hand-offs between functions, all through SQS: enrichment to the processor's queue (and a topic's first page
+     * to the fan-out's), the fan-out to the processor's and to its own, the processor to the channels', and each
+     * channel to its own (throttled recipients, sent back for later). Each function's mapping grants it what it needs
+     * to consume its queue; these grants are the sends. Each channel paces itself at its share of its provider's rate.
+     */
     private void handOffs(FunctionEnvironment environment) {
-        environment.put(HeraldEnv.WEBSOCKET_FUNCTION, functions.alias(HeraldFunction.WEBSOCKET_CHANNEL).getFunctionArn())
-                .put(HeraldEnv.PUSH_FUNCTION, functions.alias(HeraldFunction.PUSH_CHANNEL).getFunctionArn())
-                .put(HeraldEnv.EMAIL_FUNCTION, functions.alias(HeraldFunction.EMAIL_CHANNEL).getFunctionArn());
-        for (HeraldFunction channel : List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL)) {
-            functions.alias(channel).grantInvoke(functions.role(HeraldFunction.PROCESSOR));
+        Map<HeraldFunction, HeraldEnv> queueUrls = Map.of(HeraldFunction.PROCESSOR, HeraldEnv.PROCESSOR_QUEUE_URL,
+                HeraldFunction.FANOUT, HeraldEnv.FANOUT_QUEUE_URL, HeraldFunction.WEBSOCKET_CHANNEL, HeraldEnv.WEBSOCKET_QUEUE_URL,
+                HeraldFunction.PUSH_CHANNEL, HeraldEnv.PUSH_QUEUE_URL, HeraldFunction.EMAIL_CHANNEL, HeraldEnv.EMAIL_QUEUE_URL);
+        queueUrls.forEach((queued, url) -> environment.put(url, functions.workQueue(queued).getQueueUrl()));
+        Map<HeraldFunction, List<HeraldFunction>> sendsTo = Map.of(
+                HeraldFunction.ENRICHMENT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
+                HeraldFunction.FANOUT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
+                HeraldFunction.PROCESSOR, CHANNELS,
+                HeraldFunction.WEBSOCKET_CHANNEL, List.of(HeraldFunction.WEBSOCKET_CHANNEL),
+                HeraldFunction.PUSH_CHANNEL, List.of(HeraldFunction.PUSH_CHANNEL),
+                HeraldFunction.EMAIL_CHANNEL, List.of(HeraldFunction.EMAIL_CHANNEL));
+        sendsTo.forEach((sender, receivers) -> receivers.forEach(receiver -> functions.workQueue(receiver).grantSendMessages(functions.role(sender))));
+        for (HeraldFunction channel : CHANNELS) {
+            environment.put(channel, HeraldEnv.SEND_RATE, context.delivery().sendRatePerEnvironment(channel));
         }
         // Delivery Status and Recipient Unsubscribed events: every final state and unsubscribe mark written to the
         // deliveries table, in order per delivery.
@@ -119,6 +137,10 @@ public final class HeraldStack extends Stack {
         var deliveries = storage.deliveries();
         var connections = storage.connections();
         recipients.grantReadData(functions.role(HeraldFunction.ENRICHMENT));
+        // A topic's fan-out progress lives beside its deliveries: enrichment starts it, the fan-out counts its pages.
+        deliveries.grantReadWriteData(functions.role(HeraldFunction.ENRICHMENT));
+        recipients.grantReadData(functions.role(HeraldFunction.FANOUT));
+        deliveries.grantReadWriteData(functions.role(HeraldFunction.FANOUT));
         recipients.grantReadWriteData(functions.role(HeraldFunction.RECIPIENT_EVENTS));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.PROCESSOR));
         // Rate-limit counters live in the recipients table.

@@ -118,8 +118,8 @@ final class DeployedHandler {
         if (variable.endsWith("_TABLE")) {
             return "herald-test-" + variable.toLowerCase();
         }
-        if (variable.endsWith("_FUNCTION")) {
-            return "arn:aws:lambda:eu-west-1:123456789012:function:herald-test-" + variable.toLowerCase().replace('_', '-') + ":live";
+        if (variable.endsWith("_QUEUE_URL")) {
+            return "https://sqs.eu-west-1.amazonaws.com/123456789012/herald-test-" + variable.toLowerCase(Locale.ROOT).replace('_', '-');
         }
         if (variable.endsWith("_URL")) {
             return "https://abc123.execute-api.eu-west-1.amazonaws.com/test";

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Channel;
-import dev.herald.processor.status.RecipientUnsubscribedEvent;
 import dev.herald.config.HeraldEnv;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
@@ -19,8 +18,11 @@ import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.json.Json;
 import dev.herald.local.HeraldLocal;
+import dev.herald.processor.status.RecipientUnsubscribedEvent;
+import dev.herald.queue.QueueBatch;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
@@ -69,6 +71,9 @@ class HandlerInvocationTest {
     private static final Set<HeraldFunction> COUNTS_METRICS = EnumSet.of(HeraldFunction.PROCESSOR, HeraldFunction.WEBSOCKET_CHANNEL,
             HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL);
     private static final String TYPE = "booking.created";
+    /** The queues handlers hand work on through: in the local cloud, queues no function reads, so the test reads them. */
+    private static final List<HeraldEnv> HAND_OFF_QUEUES = List.of(HeraldEnv.PROCESSOR_QUEUE_URL, HeraldEnv.FANOUT_QUEUE_URL,
+            HeraldEnv.WEBSOCKET_QUEUE_URL, HeraldEnv.PUSH_QUEUE_URL, HeraldEnv.EMAIL_QUEUE_URL);
 
     private static SynthesizedHerald herald;
     private static HeraldTables.Names tables;
@@ -175,6 +180,9 @@ class HandlerInvocationTest {
         environment.computeIfPresent(HeraldEnv.WEBSOCKET_CALLBACK_URL.variable(), (k, v) -> cloud.local().baseUrl());
         environment.computeIfPresent(HeraldEnv.JWKS_URL.variable(), (k, v) -> cloud.standInUrl() + "/jwks.json");
         environment.computeIfPresent(HeraldEnv.EVENT_BUS.variable(), (k, v) -> "herald");
+        for (HeraldEnv queue : HAND_OFF_QUEUES) {
+            environment.computeIfPresent(queue.variable(), (k, v) -> cloud.handOffQueue(queue));
+        }
         // SnapStart's environment: no keys, only the container-credentials endpoint, so a handler signing with anything
         // but the default chain's credentials is refused by herald local, as API Gateway and SES refuse it in AWS
         assertThat(environment).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
@@ -192,6 +200,9 @@ class HandlerInvocationTest {
                 yield new Call(Json.write(new MatchedEvent(TYPE, booking(eventId, user))), eventId, response -> {
                     assertThat(response.at("/recipients/0/id").asText()).isEqualTo(user);
                     assertThat(response.at("/recipients/0/email").asText()).isEqualTo(email);
+                    assertThat(cloud.handedOff(HeraldEnv.PROCESSOR_QUEUE_URL)).as("work units on the processor's queue").singleElement()
+                            .satisfies(unit -> assertThat(Json.read(unit, EnrichedEvent.class).recipients()).extracting(ResolvedRecipient::id)
+                                    .containsExactly(user));
                 });
             }
             case RECIPIENT_EVENTS -> new Call(envelope(eventId, "Recipient Upserted",
@@ -201,15 +212,12 @@ class HandlerInvocationTest {
                 EventEnvelope booking = booking(eventId, user);
                 EnrichedEvent enriched = EnrichedEvent.of(TYPE, booking, booking.detail(),
                         List.of(new ResolvedRecipient(user, profile(user, email), List.of(), email, false)));
-                yield new Call(Json.write(enriched), eventId, response -> {
+                yield queued(Json.write(enriched), eventId, response -> {
                     assertThat(deliveries.forNotification(eventId)).isNotEmpty();
-                    List<LocalCloud.Invoke> handedOn = cloud.invokes().stream().filter(i -> i.payload().contains(eventId)).toList();
-                    assertThat(handedOn).as("asynchronous invokes of the channel functions").isNotEmpty().allSatisfy(invoke -> {
-                        assertThat(invoke.invocationType()).isEqualTo("Event");
-                        assertThat(invoke.function()).isIn(environment.get(HeraldEnv.WEBSOCKET_FUNCTION.variable()),
-                                environment.get(HeraldEnv.PUSH_FUNCTION.variable()), environment.get(HeraldEnv.EMAIL_FUNCTION.variable()));
-                        assertThat(Json.read(invoke.payload(), Dispatch.class).notificationId()).isEqualTo(eventId);
-                    });
+                    for (HeraldEnv channelQueue : List.of(HeraldEnv.WEBSOCKET_QUEUE_URL, HeraldEnv.EMAIL_QUEUE_URL)) {
+                        assertThat(cloud.handedOff(channelQueue)).as("dispatches on " + channelQueue.variable()).singleElement()
+                                .satisfies(dispatch -> assertThat(Json.read(dispatch, Dispatch.class).notificationId()).isEqualTo(eventId));
+                    }
                 });
             }
             case STATUS_EVENTS -> {
@@ -230,7 +238,7 @@ class HandlerInvocationTest {
                 connections.put(new Connection(gone, user, now.minusSeconds(60)));
                 DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.WEBSOCKET, user);
                 deliveries.create(Delivery.pending(key, now, null));
-                yield new Call(Json.write(dispatch(eventId, Channel.WEBSOCKET, recipient(user, email, List.of()))), eventId, response -> {
+                yield queued(Json.write(dispatch(eventId, Channel.WEBSOCKET, recipient(user, email, List.of()))), eventId, response -> {
                     try (browser) {
                         assertThat(browser.nextFrame(Duration.ofSeconds(10))).as("the frame the browser received").hasValueSatisfying(
                                 frame -> assertThat(frame).contains(eventId));
@@ -278,13 +286,13 @@ class HandlerInvocationTest {
                 recipients.putDevice(device);
                 DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.PUSH, user);
                 deliveries.create(Delivery.pending(key, now, null));
-                yield new Call(Json.write(dispatch(eventId, Channel.PUSH, recipient(user, email, List.of(device)))), eventId,
+                yield queued(Json.write(dispatch(eventId, Channel.PUSH, recipient(user, email, List.of(device)))), eventId,
                         response -> assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.SENT)));
             }
             case EMAIL_CHANNEL -> {
                 DeliveryKey key = new DeliveryKey(eventId, TYPE, Channel.EMAIL, user);
                 deliveries.create(Delivery.pending(key, now, null));
-                yield new Call(Json.write(dispatch(eventId, Channel.EMAIL, recipient(user, email, List.of()))), eventId,
+                yield queued(Json.write(dispatch(eventId, Channel.EMAIL, recipient(user, email, List.of()))), eventId,
                         response -> assertThat(deliveries.find(key)).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.SENT)));
             }
             case SES_EVENTS -> {
@@ -321,6 +329,24 @@ class HandlerInvocationTest {
                     assertThat(recipients.load(user).unsubscribed()).containsEntry("bookings", Set.of(Channel.EMAIL));
                     // with it, the mark from which the deliveries table's stream announces Recipient Unsubscribed
                     assertThat(rawDelivery(key)).containsKey(DeliveryRepository.UNSUBSCRIBED_AT);
+                });
+            }
+            case FANOUT -> {
+                // one page of a topic of one member: read, handed to the processor's queue, and counted
+                String topic = "topic-" + user;
+                recipients.put(profile(user, email));
+                recipients.subscribe(topic, user);
+                EventEnvelope booking = booking(eventId, user);
+                String page = Json.write(Map.of("typeId", TYPE, "event", booking, "data", booking.detail(), "topics", List.of(topic),
+                        "topic", 0, "page", 0));
+                yield queued(page, eventId, response -> {
+                    assertThat(cloud.handedOff(HeraldEnv.PROCESSOR_QUEUE_URL)).as("work units on the processor's queue").singleElement()
+                            .satisfies(unit -> assertThat(Json.read(unit, EnrichedEvent.class).fanOut()).isTrue());
+                    assertThat(new FanOutProgress(cloud.dynamo(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(1)).find(eventId))
+                            .hasValueSatisfying(progress -> {
+                                assertThat(progress.membersResolved()).isEqualTo(1);
+                                assertThat(progress.complete()).isTrue();
+                            });
                 });
             }
             default -> throw new AssertionError(spec + " has no event to handle yet: add one to " + HandlerInvocationTest.class.getSimpleName()
@@ -411,6 +437,19 @@ class HandlerInvocationTest {
 
     private static DispatchRecipient recipient(String user, String email, List<Device> devices) {
         return new DispatchRecipient(user, "en", "Europe/Paris", "Ada", email, devices);
+    }
+
+    /**
+     * What an SQS event source mapping hands a queue-fed function: one message holding {@code body}, whose id is the
+     * event id; the function must report no failure, and then {@code then} must hold.
+     */
+    private static Call queued(String body, String eventId, Consumer<JsonNode> then) {
+        QueueBatch batch = new QueueBatch(List.of(new QueueBatch.Message(eventId, "receipt-" + eventId, body,
+                Map.of("ApproximateReceiveCount", "1"), QueueBatch.Message.EVENT_SOURCE, "arn:aws:sqs:eu-west-1:123456789012:herald-test")));
+        return new Call(Json.write(batch), eventId, response -> {
+            assertThat(response.path("batchItemFailures")).as("failures reported for a retry: " + response).isEmpty();
+            then.accept(response);
+        });
     }
 
     private static Dispatch dispatch(String eventId, Channel channel, DispatchRecipient recipient) {

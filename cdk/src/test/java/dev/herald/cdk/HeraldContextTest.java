@@ -37,6 +37,31 @@ class HeraldContextTest {
     }
 
     @Test
+    void from_deliveryRatesAndConcurrency_areReadAndChecked() {
+        // given
+        Map<String, Object> context = minimal();
+        context.put(QueuedDelivery.SES_MAX_SEND_RATE, "50");
+        context.put(QueuedDelivery.EMAIL_CONCURRENCY, "4");
+
+        // when
+        QueuedDelivery delivery = read(context).delivery();
+
+        // then
+        assertThat(delivery.sesMaxSendRate()).isEqualTo(50);
+        assertThat(delivery.sendRatePerEnvironment(HeraldFunction.EMAIL_CHANNEL)).isEqualTo("12.5");
+        assertThat(read(minimal()).delivery()).isEqualTo(QueuedDelivery.DEFAULTS);
+
+        // and when they cannot work
+        context.put(QueuedDelivery.EMAIL_CONCURRENCY, "1");
+        context.put(QueuedDelivery.WEBSOCKET_SHARE, "2");
+        context.put(QueuedDelivery.SNS_PUBLISH_RATE, "fast");
+        assertThatThrownBy(() -> read(context)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("emailConcurrency must be from 2 to 1000")
+                .hasMessageContaining("webSocketShare must be above 0 and at most 1")
+                .hasMessageContaining("snsPublishRate 'fast' must be a number");
+    }
+
+    @Test
     void from_withOnlyTheRequiredKeys_usesTheDefaults() {
         // when
         HeraldContext context = read(minimal());

@@ -247,8 +247,8 @@ class HeraldStackTest {
         Map<String, Object> processor = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.PROCESSOR).getValue()
                 .get("Environment")).get("Variables");
         assertThat(processor.get(HeraldEnv.DELIVERIES_TABLE.variable())).isEqualTo(Map.of("Ref", herald.tableId(HeraldTables.DELIVERIES)));
-        assertThat(processor.get(HeraldEnv.WEBSOCKET_FUNCTION.variable())).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.WEBSOCKET_CHANNEL)));
-        assertThat(processor.get(HeraldEnv.EMAIL_FUNCTION.variable())).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.EMAIL_CHANNEL)));
+        assertThat(processor.get(HeraldEnv.WEBSOCKET_QUEUE_URL.variable())).isEqualTo(Map.of("Ref", workQueueId(HeraldFunction.WEBSOCKET_CHANNEL)));
+        assertThat(processor.get(HeraldEnv.EMAIL_QUEUE_URL.variable())).isEqualTo(Map.of("Ref", workQueueId(HeraldFunction.EMAIL_CHANNEL)));
         Map<String, Object> devices = (Map<String, Object>) ((Map<String, Object>) herald.function(HeraldFunction.DEVICE_EVENTS).getValue()
                 .get("Environment")).get("Variables");
         assertThat(devices.get(HeraldEnv.SNS_GCM_APPLICATION_ARN.variable())).isEqualTo(SynthesizedHerald.GCM);
@@ -261,7 +261,7 @@ class HeraldStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void asyncFunctions_sendFailuresToSqs_andEnrichmentHandsOffToTheProcessorAlias() {
+    void asyncFunctions_sendFailuresToSqs_andHandNothingOnThroughAnOnSuccessDestination() {
         Map<String, Map<String, Object>> configs = herald.resources("AWS::Lambda::EventInvokeConfig");
         Set<String> configured = new HashSet<>();
         configs.values().forEach(c -> {
@@ -271,11 +271,8 @@ class HeraldStackTest {
             assertThat(Json.write(destinations.get("OnFailure"))).contains("Failures");
             assertThat(p.get("MaximumRetryAttempts")).isEqualTo(2);
             assertThat(Json.write(p.get("Qualifier"))).as("the live alias").contains("Alias");
-            if (p.get("FunctionName").equals(Map.of("Ref", herald.function(HeraldFunction.ENRICHMENT).getKey()))) {
-                assertThat(((Map<String, Object>) destinations.get("OnSuccess")).get("Destination")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.PROCESSOR)));
-            } else {
-                assertThat(destinations).doesNotContainKey("OnSuccess");
-            }
+            // enrichment hands its work on through the processor's queue, within its invocation
+            assertThat(destinations).doesNotContainKey("OnSuccess");
         });
         for (HeraldFunction spec : HeraldFunction.values()) {
             boolean async = spec.invocation() == HeraldFunction.Invocation.ASYNC;
@@ -285,8 +282,8 @@ class HeraldStackTest {
 
     @Test
     void statusEvents_readTheDeliveriesStream_withBisectRetriesAndAFailureQueue() {
-        herald.template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
-        Map<String, Object> mapping = properties(herald.resources("AWS::Lambda::EventSourceMapping").values().iterator().next());
+        Map<String, Object> mapping = herald.resources("AWS::Lambda::EventSourceMapping").values().stream().map(SynthesizedHerald::properties)
+                .filter(m -> Json.write(m.get("EventSourceArn")).contains("StreamArn")).findFirst().orElseThrow();
         assertThat(mapping.get("EventSourceArn")).isEqualTo(Map.of("Fn::GetAtt", List.of(herald.tableId(HeraldTables.DELIVERIES), "StreamArn")));
         assertThat(mapping.get("BisectBatchOnFunctionError")).isEqualTo(true);
         assertThat(mapping.get("MaximumRetryAttempts")).isEqualTo(10);
@@ -300,7 +297,8 @@ class HeraldStackTest {
     @SuppressWarnings("unchecked")
     void statusEventsMapping_passesOnlyFinalStatesAndUnsubscribeMarks() {
         // given
-        Map<String, Object> mapping = properties(herald.resources("AWS::Lambda::EventSourceMapping").values().iterator().next());
+        Map<String, Object> mapping = herald.resources("AWS::Lambda::EventSourceMapping").values().stream().map(SynthesizedHerald::properties)
+                .filter(m -> Json.write(m.get("EventSourceArn")).contains("StreamArn")).findFirst().orElseThrow();
         List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) mapping.get("FilterCriteria")).get("Filters");
 
         // then: the status function publishes from these and nothing else (PENDING, SENDING and TTL removals stay out)
@@ -380,12 +378,16 @@ class HeraldStackTest {
     }
 
     @Test
-    void processor_mayInvokeTheChannelAliases_andNothingElse() {
+    void processor_sendsToTheChannelQueuesOnly_andInvokesNoFunction() {
         List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.PROCESSOR));
-        List<Object> invocable = statements.stream().filter(s -> actions(s).contains("lambda:InvokeFunction"))
-                .flatMap(s -> resourcesOf(s).stream()).toList();
-        assertThat(invocable).containsExactlyInAnyOrder(Map.of("Ref", aliasId(HeraldFunction.WEBSOCKET_CHANNEL)),
-                Map.of("Ref", aliasId(HeraldFunction.PUSH_CHANNEL)), Map.of("Ref", aliasId(HeraldFunction.EMAIL_CHANNEL)));
+        assertThat(statements).noneSatisfy(s -> assertThat(actions(s)).contains("lambda:InvokeFunction"));
+        List<Object> sendsTo = statements.stream().filter(s -> actions(s).contains("sqs:SendMessage")).flatMap(s -> resourcesOf(s).stream()).toList();
+        assertThat(sendsTo).containsExactlyInAnyOrder(queueArn(HeraldFunction.WEBSOCKET_CHANNEL), queueArn(HeraldFunction.PUSH_CHANNEL),
+                queueArn(HeraldFunction.EMAIL_CHANNEL));
+    }
+
+    private static Object queueArn(HeraldFunction spec) {
+        return Map.of("Fn::GetAtt", List.of(workQueueId(spec), "Arn"));
     }
 
     @Test
@@ -913,6 +915,10 @@ class HeraldStackTest {
 
     private static String aliasId(HeraldFunction spec) {
         return herald.stack.getLogicalId((software.amazon.awscdk.CfnElement) herald.stack.functions().alias(spec).getNode().getDefaultChild());
+    }
+
+    private static String workQueueId(HeraldFunction spec) {
+        return herald.stack.getLogicalId((software.amazon.awscdk.CfnElement) herald.stack.functions().workQueue(spec).getNode().getDefaultChild());
     }
 
     private static SynthesizedHerald prod;

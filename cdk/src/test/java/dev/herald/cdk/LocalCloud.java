@@ -2,6 +2,7 @@ package dev.herald.cdk;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,10 +12,10 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.herald.aws.AwsClients;
+import dev.herald.config.HeraldEnv;
 import dev.herald.json.Json;
 import dev.herald.local.HeraldLocal;
 import dev.herald.local.LocalOptions;
@@ -24,7 +25,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,23 +34,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * What a deployed handler talks to, all on this machine: DynamoDB Local as a server (the handler runs in its own
- * JVM) holding Herald's tables, herald local for EventBridge, SES v2, SNS and the WebSocket {@code @connections} API,
- * and a stand-in for what herald local does not serve: Lambda's asynchronous Invoke (the processor's hand-off, kept
- * here for the test to read) and the token issuer's JWKS. A handler reaches them through the SDK's own
+ * JVM) holding Herald's tables, herald local for EventBridge, SQS (queues the handlers hand work on through, which
+ * the test reads), SES v2, SNS and the WebSocket {@code @connections} API, and a stand-in for the token issuer's JWKS. A handler reaches them through the SDK's own
  * per-service endpoint variables ({@code AWS_ENDPOINT_URL_<SERVICE>}), with the credentials Lambda puts in the
  * environment, so its clients are built exactly as in the cloud.
  */
@@ -73,18 +75,15 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    /** One asynchronous Invoke the stand-in accepted. */
-    record Invoke(String function, String invocationType, String payload) {
-    }
-
     private final DynamoDBProxyServer dynamoServer;
     private final URI dynamoUrl;
     private final HeraldLocal local;
     private final HttpServer standIn;
     private final RSAKey issuerKey;
-    private final List<Invoke> invokes = new CopyOnWriteArrayList<>();
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
+    private final Map<HeraldEnv, String> handOffQueues = new EnumMap<>(HeraldEnv.class);
+    private SqsClient sqs;
 
     private LocalCloud(HeraldTables.Names tables) throws Exception {
         int port = freePort();
@@ -99,7 +98,6 @@ final class LocalCloud implements AutoCloseable {
         this.local = HeraldLocal.start(LocalOptions.defaults(Path.of("../templates")).withPort(0));
         this.issuerKey = new RSAKeyGenerator(2048).keyID(ISSUER_KEY_ID).generate();
         this.standIn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        this.standIn.createContext("/2015-03-31/functions/", this::invoke);
         this.standIn.createContext("/jwks.json", exchange -> reply(exchange, 200, new JWKSet(issuerKey.toPublicJWK()).toString()));
         this.standIn.start();
     }
@@ -121,10 +119,10 @@ final class LocalCloud implements AutoCloseable {
         Map<String, String> variables = new TreeMap<>(local.functionCredentialsEnvironment());
         variables.putAll(Map.of(
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl.toString(),
-                "AWS_ENDPOINT_URL_LAMBDA", standInUrl(),
                 "AWS_ENDPOINT_URL_EVENTBRIDGE", local.baseUrl(),
                 "AWS_ENDPOINT_URL_SESV2", local.baseUrl(),
-                "AWS_ENDPOINT_URL_SNS", local.baseUrl()));
+                "AWS_ENDPOINT_URL_SNS", local.baseUrl(),
+                "AWS_ENDPOINT_URL_SQS", local.baseUrl()));
         return variables;
     }
 
@@ -136,16 +134,36 @@ final class LocalCloud implements AutoCloseable {
         return local;
     }
 
+    /**
+     * A queue of herald local's SQS for a hand-off variable ({@code HERALD_..._QUEUE_URL}) that none of herald local's
+     * own functions reads: where a handler run from its jar hands its work on, for the test to read back.
+     */
+    synchronized String handOffQueue(HeraldEnv variable) {
+        return handOffQueues.computeIfAbsent(variable,
+                v -> sqs().createQueue(r -> r.queueName("jar-" + v.name().toLowerCase(Locale.ROOT).replace('_', '-'))).queueUrl());
+    }
+
+    /** The messages waiting in a hand-off queue (at most ten), taken out of it. */
+    List<String> handedOff(HeraldEnv variable) {
+        String url = handOffQueue(variable);
+        List<Message> messages = sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        messages.forEach(m -> sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+        return messages.stream().map(Message::body).toList();
+    }
+
+    private synchronized SqsClient sqs() {
+        if (sqs == null) {
+            sqs = local.client(SqsClient.builder());
+        }
+        return sqs;
+    }
+
     DynamoDbClient dynamo() {
         return dynamo;
     }
 
     DynamoDbStreamsClient streams() {
         return streams;
-    }
-
-    List<Invoke> invokes() {
-        return List.copyOf(invokes);
     }
 
     /** Connects {@code userId} to herald local's WebSocket gateway, as the browser client does. */
@@ -188,21 +206,6 @@ final class LocalCloud implements AutoCloseable {
         }
     }
 
-    private void invoke(HttpExchange exchange) throws IOException {
-        // POST /2015-03-31/functions/{name}/invocations, the name URL-encoded (an ARN here)
-        String path = exchange.getRequestURI().getRawPath();
-        String[] parts = path.split("/");
-        String payload = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (!"POST".equals(exchange.getRequestMethod()) || parts.length != 5 || !"invocations".equals(parts[4])) {
-            reply(exchange, 400, "{\"__type\":\"InvalidRequestContentException\",\"message\":\"not an Invoke: " + path + "\"}");
-            return;
-        }
-        String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type")).orElse("RequestResponse");
-        invokes.add(new Invoke(URLDecoder.decode(parts[3], StandardCharsets.UTF_8), type, payload));
-        // an asynchronous invoke is accepted with 202 and an empty body, as Lambda answers it
-        reply(exchange, "Event".equals(type) ? 202 : 200, "");
-    }
-
     private static void reply(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -221,6 +224,9 @@ final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         standIn.stop(0);
+        if (sqs != null) {
+            sqs.close();
+        }
         local.close();
         dynamo.close();
         streams.close();
