@@ -14,9 +14,12 @@ import dev.herald.enrichment.ExternalEnricher;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.local.store.CountingDynamo;
+import dev.herald.fanout.FanOutProgress;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.observability.RefusalMetrics;
 import dev.herald.processor.ProcessorHandler;
 import dev.herald.processor.RateLimiter;
+import dev.herald.queue.RetryBackoff;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
@@ -39,7 +42,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       an address (three channels); reports notifications/s, routing decisions/s, latency and DynamoDB calls per
  *       notification; then a topic-style fan-out to 1,000 recipients;</li>
  *   <li>{@code store}: the raw put rate of the same store, the ceiling the processor is measured against;</li>
- *   <li>{@code local}: herald local end to end, from PutEvents to the WebSocket frame (see {@link LocalEndToEnd}).</li>
+ *   <li>{@code local}: herald local end to end, from PutEvents to the WebSocket frame (see {@link LocalEndToEnd});</li>
+ *   <li>{@code sockets}, {@code audience}, {@code pacing}: herald local at scale (see {@link AtScale}).</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -74,12 +78,24 @@ public final class Benchmarks {
                 logToFile(which);
                 Reliability.run(templates());
             }
+            case "sockets" -> {
+                logToFile(which);
+                AtScale.sockets(templates());
+            }
+            case "audience" -> {
+                logToFile(which);
+                AtScale.audience(templates());
+            }
+            case "pacing" -> {
+                logToFile(which);
+                AtScale.pacing(templates());
+            }
             case "cost" -> {
                 logToFile(which);
                 Cost.run(templates());
             }
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local, reliability or cost");
+                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local, reliability, cost, sockets, audience or pacing");
                 System.exit(2);
             }
         }
@@ -122,12 +138,16 @@ public final class Benchmarks {
         DeliveryRepository deliveries = new DeliveryRepository(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
         AtomicLong dispatches = new AtomicLong();
         AtomicLong dispatchedRecipients = new AtomicLong();
-        EnrichmentHandler enrichment = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE);
+        FanOutProgress progress = new FanOutProgress(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
+        // the queues between the handlers are left out: the processor routes what enrichment returns, and the
+        // dispatches are only counted
+        EnrichmentHandler enrichment = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE, RefusalMetrics.NONE,
+                bodies -> { }, bodies -> { }, progress);
         ProcessorHandler processor = new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
-                (Dispatch d) -> {
+                (List<Dispatch> sent) -> sent.forEach(d -> {
                     dispatches.incrementAndGet();
                     dispatchedRecipients.addAndGet(d.recipients().size());
-                }, Clock.systemUTC(), NotificationMetrics.NONE);
+                }), Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, progress);
 
         int users = 1_000;
         for (int i = 0; i < users; i++) {
@@ -168,7 +188,7 @@ public final class Benchmarks {
         }
         EventEnvelope event = EventEnvelope.create("demo.app", "booking.created", Json.parse("{\"userId\":\"u0\"}"));
         long t0 = System.nanoTime();
-        processor.handle(EnrichedEvent.of("booking.created", event, event.detail(), many));
+        processor.route(EnrichedEvent.of("booking.created", event, event.detail(), many));
         double fanOutMs = (System.nanoTime() - t0) / 1e6;
         System.out.printf("fan-out: 1 event to %,d recipients x 3 channels routed and recorded in %.0f ms (%,.0f deliveries/s), %d dispatches, %d DynamoDB calls%n",
                 users, fanOutMs, users * 3 / (fanOutMs / 1000), dispatches.get(), counting.total());
@@ -178,7 +198,7 @@ public final class Benchmarks {
     private static void notifyOne(EnrichmentHandler enrichment, ProcessorHandler processor, String userId) {
         EventEnvelope event = EventEnvelope.create("demo.app", "booking.created",
                 Json.parse("{\"userId\":\"" + userId + "\",\"bookingId\":\"b\",\"hotelName\":\"H\",\"checkIn\":\"2026-12-19\",\"nights\":2}"));
-        processor.handle(enrichment.handle(new MatchedEvent("booking.created", event)));
+        processor.route(enrichment.handle(new MatchedEvent("booking.created", event)));
     }
 
     private static String perNotification(Map<String, Long> calls, int notifications) {

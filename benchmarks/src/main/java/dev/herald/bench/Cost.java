@@ -61,6 +61,12 @@ final class Cost {
         static final double TRACE = 5.00e-6;
         /** API Gateway REST API requests: $3.50 per million (the first 333 million a month). */
         static final double REST_REQUEST = 3.50e-6;
+        /**
+         * SQS standard queue requests: $0.40 per million (after the first million a month, not subtracted). Each 64 KB
+         * chunk of a request's payload is billed as one request; a booking.created's messages are about 1-3 KB, so a
+         * batch of ten stays within one chunk and the requests counted are the requests billed.
+         */
+        static final double SQS_REQUEST = 0.40e-6;
     }
 
     /**
@@ -84,9 +90,13 @@ final class Cost {
         }
     }
 
-    /** herald local's function names, and the stack's function each stands for (whose memory bills its duration). */
+    /**
+     * herald local's function names, and the stack's function each stands for (whose memory bills its duration). The
+     * fan-out function runs the processor's code at its size, so it is billed with the processor's figures.
+     */
     static final Map<String, HeraldFunction> FUNCTIONS = Map.of(
             "herald-enrichment", HeraldFunction.ENRICHMENT,
+            HeraldLocal.FANOUT, HeraldFunction.PROCESSOR,
             "herald-processor", HeraldFunction.PROCESSOR,
             "herald-status-events", HeraldFunction.STATUS_EVENTS,
             HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), HeraldFunction.WEBSOCKET_CHANNEL,
@@ -189,10 +199,14 @@ final class Cost {
 
     /** Per notification, what the measured run used, per function where it is per function. */
     record Usage(double events, double heraldEvents, double readUnits, double writeUnits, double dynamoCalls, double messages,
-                 double emails, double pushes, Map<HeraldFunction, Invocations> invocations) {
+                 double emails, double pushes, double sqsRequests, Map<HeraldFunction, Invocations> invocations) {
 
         /** A function's invocations (attempts) per notification and its mean handler time here. */
         record Invocations(double perNotification, double millisEach) {
+            Invocations plus(Invocations other) {
+                double total = perNotification + other.perNotification;
+                return new Invocations(total, (perNotification * millisEach + other.perNotification * other.millisEach) / total);
+            }
         }
 
         static Usage between(AwsUsage before, AwsUsage after, int notifications) {
@@ -202,7 +216,8 @@ final class Cost {
                 AsyncInvoker.Usage was = before.invocations().getOrDefault(name, new AsyncInvoker.Usage(0, 0));
                 long attempts = usage.attempts() - was.attempts();
                 if (attempts > 0) {
-                    invocations.put(FUNCTIONS.get(name), new Invocations(attempts / n, (usage.handlerNanos() - was.handlerNanos()) / 1e6 / attempts));
+                    invocations.merge(FUNCTIONS.get(name), new Invocations(attempts / n, (usage.handlerNanos() - was.handlerNanos()) / 1e6 / attempts),
+                            Invocations::plus);
                 }
             });
             long calls = after.dynamoCalls().values().stream().mapToLong(Long::longValue).sum()
@@ -211,7 +226,7 @@ final class Cost {
                     (after.capacity().readUnits() - before.capacity().readUnits()) / n,
                     (after.capacity().writeUnits() - before.capacity().writeUnits()) / n, calls / n,
                     (after.framesPosted() - before.framesPosted()) / n, (after.emailsSent() - before.emailsSent()) / n,
-                    (after.pushesSent() - before.pushesSent()) / n, invocations);
+                    (after.pushesSent() - before.pushesSent()) / n, (after.sqsRequests() - before.sqsRequests()) / n, invocations);
         }
 
         double invocations(HeraldFunction function) {
@@ -231,31 +246,44 @@ final class Cost {
         /**
          * GB-seconds with {@code network} added to the measured times: every DynamoDB call (all made by 1,024 MB
          * functions: enrichment, processor, channels), and every other AWS call by the function that makes it:
-         * PostToConnection (WebSocket channel), SendEmail (email), Publish (push), the processor's Invoke of each
-         * channel dispatch, and the status function's PutEvents (one per ten events, at least one per batch).
+         * PostToConnection (WebSocket channel), SendEmail (email), Publish (push), the {@code SendMessageBatch} calls
+         * that hand work on (see {@link #queueSends}), and the status function's PutEvents (one per ten events, at least
+         * one per batch). The event source mappings' receives and deletes are Lambda's, not billed as duration.
          */
         double gbSecondsWith(NetworkTime network) {
-            double channelDispatches = invocations(HeraldFunction.WEBSOCKET_CHANNEL) + invocations(HeraldFunction.PUSH_CHANNEL)
-                    + invocations(HeraldFunction.EMAIL_CHANNEL);
             double putEvents = Math.max(invocations(HeraldFunction.STATUS_EVENTS), heraldEvents / 10);
             double addedMillis1024 = dynamoCalls * network.dynamoDbMs()
-                    + (messages + emails + pushes + channelDispatches) * network.awsCallMs();
+                    + (messages + emails + pushes + queueSends()) * network.awsCallMs();
             double addedMillisStatus = putEvents * network.awsCallMs();
             return gbSecondsMeasured() + addedMillis1024 / 1000 * gb(HeraldFunction.PROCESSOR)
                     + addedMillisStatus / 1000 * gb(HeraldFunction.STATUS_EVENTS);
         }
 
         /**
+         * The {@code SendMessageBatch} calls a notification's functions make: enrichment one per invocation (its
+         * matched events to the processor's queue), and the processor one per channel queue it routes to per
+         * invocation (its batch's dispatches for a channel go in one call). Not measured apart from the mappings'
+         * receives and deletes, so derived from the invocations; the channels' throttled requeues are left out.
+         */
+        double queueSends() {
+            long channelsRouted = CHANNELS.stream().filter(c -> invocations(c) > 0).count();
+            return invocations(HeraldFunction.ENRICHMENT) + invocations(HeraldFunction.PROCESSOR) * channelsRouted;
+        }
+
+        /**
          * The traces a notification starts, X-Ray sampling aside: one at each invocation that no traced caller
-         * started. Enrichment (an app's PutEvents carries no trace header unless the app is traced itself), the
-         * processor (Lambda's on-success destination is not documented to carry the trace on, so counted as a new
-         * one), and each status batch (a stream batch starts its own). The channels are not: the processor invokes them
-         * with the AWS SDK, whose TraceIdExecutionInterceptor sends the invocation's trace header along.
+         * started. Enrichment (an app's PutEvents carries no trace header unless the app is traced itself), every
+         * invocation by an event source mapping (the processor, the fan-out, the channels: a batch holds messages of
+         * several traces, so Lambda starts a trace of its own for it and links the senders'), and each status batch
+         * (a stream batch starts its own).
          */
         Map<HeraldFunction, Double> traceRoots() {
             Map<HeraldFunction, Double> roots = new java.util.EnumMap<>(HeraldFunction.class);
-            for (HeraldFunction f : List.of(HeraldFunction.ENRICHMENT, HeraldFunction.PROCESSOR, HeraldFunction.STATUS_EVENTS)) {
-                roots.put(f, invocations(f));
+            for (HeraldFunction f : List.of(HeraldFunction.ENRICHMENT, HeraldFunction.PROCESSOR, HeraldFunction.STATUS_EVENTS,
+                    HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL)) {
+                if (invocations(f) > 0) {
+                    roots.put(f, invocations(f));
+                }
             }
             return roots;
         }
@@ -274,6 +302,9 @@ final class Cost {
             return traceRoots().values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
+        static final List<HeraldFunction> CHANNELS = List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL,
+                HeraldFunction.EMAIL_CHANNEL);
+
         private static double gb(HeraldFunction function) {
             return function.memoryMb() / 1024.0;
         }
@@ -290,21 +321,22 @@ final class Cost {
                 platformEvents += 2 * f.getValue().perNotification();
                 platformBytes += LambdaLogs.platformLineBytes(f.getKey()) * f.getValue().perNotification();
             }
-            // one EMF line per channel per flush: the processor's flush has one per channel it routed to (one dispatch
-            // each), and each channel invocation's flush one for its own channel
-            List<HeraldFunction> channels = List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL);
+            // one EMF line per channel per flush: the processor's flush (one per invocation, whatever its batch) has one
+            // per channel it routed to, and each channel invocation's flush one for its own channel
             Map<HeraldFunction, Long> emfLine = LambdaLogs.emfLineBytes(List.of(HeraldFunction.PROCESSOR, HeraldFunction.WEBSOCKET_CHANNEL,
                     HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL));
-            double channelInvocations = 0;
+            double emfEvents = 0;
             double emfBytes = 0;
-            for (HeraldFunction channel : channels) {
+            for (HeraldFunction channel : Usage.CHANNELS) {
                 double invocations = usage.invocations(channel);
-                channelInvocations += invocations;
-                emfBytes += invocations * (emfLine.get(channel) + emfLine.get(HeraldFunction.PROCESSOR));
+                if (invocations > 0) {
+                    double processorLines = usage.invocations(HeraldFunction.PROCESSOR);
+                    emfEvents += invocations + processorLines;
+                    emfBytes += invocations * emfLine.get(channel) + processorLines * emfLine.get(HeraldFunction.PROCESSOR);
+                }
             }
             double n = MEASURED;
-            return new LogVolume(handlerLogs.events() / n, handlerLogs.bytes() / n, platformEvents, platformBytes,
-                    2 * channelInvocations, emfBytes);
+            return new LogVolume(handlerLogs.events() / n, handlerLogs.bytes() / n, platformEvents, platformBytes, emfEvents, emfBytes);
         }
 
         double bytes() {
@@ -340,6 +372,8 @@ final class Cost {
         System.out.printf("    DynamoDB               %.2f calls, %.2f write units and %.2f read units (tables and indexes)%n",
                 usage.dynamoCalls(), usage.writeUnits(), usage.readUnits());
         System.out.printf("    WebSocket messages     %.3f; emails %.3f; pushes %.3f%n", usage.messages(), usage.emails(), usage.pushes());
+        System.out.printf("    SQS requests           %.3f (sends, the mappings' receives that returned messages, deletes; %.3f SendMessageBatch"
+                + " by the functions)%n", usage.sqsRequests(), usage.queueSends());
 
         LambdaLogs.Count handlerTotal = handlerLogs.values().stream().reduce(new LambdaLogs.Count(0, 0), LambdaLogs.Count::plus);
         LogVolume logs = LogVolume.of(usage, handlerTotal);
@@ -354,10 +388,12 @@ final class Cost {
 
         double sampled = usage.tracesSampled(RATE);
         double all = usage.tracesAll();
-        System.out.printf("  X-Ray: %.2f traces started per notification (enrichment %.2f, processor %.2f, status batches %.2f; channels join the"
-                        + " processor's); recorded: %.3f under the default rule at %d/s (%.3f at sustained high volume), %.2f at 100%% sampling%n",
+        System.out.printf("  X-Ray: %.2f traces started per notification (enrichment %.2f, processor %.2f, channels %.2f, status batches %.2f:"
+                        + " each queue-fed batch starts its own); recorded: %.3f under the default rule at %d/s (%.3f at sustained high volume),"
+                        + " %.2f at 100%% sampling%n",
                 all, usage.invocations(HeraldFunction.ENRICHMENT), usage.invocations(HeraldFunction.PROCESSOR),
-                usage.invocations(HeraldFunction.STATUS_EVENTS), sampled, RATE, all * XRAY_FIXED_RATE, all);
+                Usage.CHANNELS.stream().mapToDouble(usage::invocations).sum(), usage.invocations(HeraldFunction.STATUS_EVENTS), sampled, RATE,
+                all * XRAY_FIXED_RATE, all);
 
         double eventCost = usage.events() * Prices.EVENT;
         double requestCost = usage.lambdaRequests() * Prices.LAMBDA_REQUEST;
@@ -365,6 +401,7 @@ final class Cost {
         double durationNetwork = usage.gbSecondsWith(network) * Prices.LAMBDA_GB_SECOND_ARM;
         double dynamoCost = usage.writeUnits() * Prices.WRITE_UNIT + usage.readUnits() * Prices.READ_UNIT;
         double messageCost = usage.messages() * Prices.WEBSOCKET_MESSAGE;
+        double sqsCost = usage.sqsRequests() * Prices.SQS_REQUEST;
         double logCost = logs.cost();
         double traceCost = sampled * Prices.TRACE;
         double traceCostAll = all * Prices.TRACE;
@@ -373,11 +410,19 @@ final class Cost {
 
         System.out.printf("  per million notifications, us-east-1 list prices: EventBridge $%.2f, Lambda requests $%.2f, Lambda duration $%.2f"
                         + " measured (%.4f GB-s each) or $%.2f with network time (%.4f GB-s: %.0f ms per DynamoDB call, %.0f ms per other AWS call),"
-                        + " DynamoDB $%.2f, API Gateway messages $%.2f, CloudWatch Logs $%.2f, X-Ray $%.2f (default sampling; $%.2f at 100%%)%n",
+                        + " DynamoDB $%.2f, API Gateway messages $%.2f, SQS $%.2f, CloudWatch Logs $%.2f, X-Ray $%.2f (default sampling;"
+                        + " $%.2f at 100%%)%n",
                 eventCost * 1e6, requestCost * 1e6, durationMeasured * 1e6, usage.gbSecondsMeasured(), durationNetwork * 1e6,
                 usage.gbSecondsWith(network), network.dynamoDbMs(), network.awsCallMs(), dynamoCost * 1e6, messageCost * 1e6,
-                logCost * 1e6, traceCost * 1e6, traceCostAll * 1e6);
-        double common = eventCost + requestCost + dynamoCost + messageCost + logCost + traceCost;
+                sqsCost * 1e6, logCost * 1e6, traceCost * 1e6, traceCostAll * 1e6);
+        double common = eventCost + requestCost + dynamoCost + messageCost + sqsCost + logCost + traceCost;
+        Map<String, Double> parts = Map.of("EventBridge", eventCost, "Lambda requests", requestCost, "Lambda duration (with network time)",
+                durationNetwork, "DynamoDB", dynamoCost, "API Gateway messages", messageCost, "SQS", sqsCost, "CloudWatch Logs", logCost,
+                "X-Ray", traceCost);
+        StringBuilder ranked = new StringBuilder();
+        parts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e -> ranked
+                .append(ranked.isEmpty() ? "" : ", ").append(e.getKey()).append(String.format(" $%.2f", e.getValue() * 1e6)));
+        System.out.println("  largest first: " + ranked);
         System.out.printf("  platform overhead, PutEvents direct: $%.2f per million notifications with measured handler times, $%.2f with network time"
                         + " (target $5.00)%n", (common + durationMeasured) * 1e6, (common + durationNetwork) * 1e6);
         System.out.printf("  platform overhead, ingest API (POST /events; + API Gateway request $%.2f and access-log line of %d bytes $%.2f):"

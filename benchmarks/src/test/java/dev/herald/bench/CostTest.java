@@ -102,7 +102,7 @@ class CostTest {
         // when
         double added = usage.gbSecondsWith(new Cost.NetworkTime(5, 20)) - usage.gbSecondsMeasured();
 
-        // then: 10 x 5 ms + (1 post + 1 Invoke) x 20 ms, at 1 GB
+        // then: 10 x 5 ms + (1 post + the processor's 1 SendMessageBatch to the WebSocket queue) x 20 ms, at 1 GB
         assertThat(added).isCloseTo((10 * 5 + 2 * 20) / 1000.0, within(1e-9));
     }
 
@@ -110,6 +110,6 @@ class CostTest {
         Map<HeraldFunction, Cost.Usage.Invocations> each = new java.util.EnumMap<>(HeraldFunction.class);
         invocations.forEach((f, n) -> each.put(f, new Cost.Usage.Invocations(n, 10)));
         double posts = invocations.containsKey(HeraldFunction.WEBSOCKET_CHANNEL) ? 1 : 0;
-        return new Cost.Usage(1, 0, 0, 0, dynamoCalls, posts, 0, 0, each);
+        return new Cost.Usage(1, 0, 0, 0, dynamoCalls, posts, 0, 0, 0, each);
     }
 }
