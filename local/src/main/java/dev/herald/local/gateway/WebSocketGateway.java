@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -70,6 +71,7 @@ public final class WebSocketGateway implements ConnectionSessions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Endpoint> open = new ConcurrentHashMap<>();
+    private final AtomicLong lastPrune = new AtomicLong();
     private final java.util.concurrent.atomic.LongAdder framesPosted = new java.util.concurrent.atomic.LongAdder();
     private volatile String domainName = "127.0.0.1";
 
@@ -150,6 +152,11 @@ public final class WebSocketGateway implements ConnectionSessions {
 
     /** Forgets endpoints whose handshake never completed (the client went away mid-upgrade). */
     private void pruneNeverOpened(Instant now) {
+        // at most once a second: a scan of every session on every upgrade made connecting n sockets cost n²
+        long last = lastPrune.get();
+        if (now.toEpochMilli() - last < 1000 || !lastPrune.compareAndSet(last, now.toEpochMilli())) {
+            return;
+        }
         open.values().removeIf(e -> e.session == null && e.connectedAt.isBefore(now.minus(NEVER_OPENED)));
     }
 
