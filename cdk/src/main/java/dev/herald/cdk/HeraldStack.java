@@ -97,7 +97,8 @@ public final class HeraldStack extends Stack {
                 HeraldFunction.WEBSOCKET_CHANNEL, List.of(HeraldFunction.WEBSOCKET_CHANNEL),
                 HeraldFunction.PUSH_CHANNEL, List.of(HeraldFunction.PUSH_CHANNEL),
                 HeraldFunction.EMAIL_CHANNEL, List.of(HeraldFunction.EMAIL_CHANNEL));
-        sendsTo.forEach((sender, receivers) -> receivers.forEach(receiver -> functions.workQueue(receiver).grantSendMessages(functions.role(sender))));
+        sendsTo.forEach((sender, receivers) -> receivers.forEach(
+                receiver -> functions.workQueue(receiver).grantSendMessages(functions.role(sender))));
         for (HeraldFunction channel : CHANNELS) {
             environment.put(channel, HeraldEnv.SEND_RATE, context.delivery().sendRatePerEnvironment(channel));
         }
