@@ -9,6 +9,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -90,13 +91,14 @@ public final class HeraldStack extends Stack {
                 HeraldFunction.FANOUT, HeraldEnv.FANOUT_QUEUE_URL, HeraldFunction.WEBSOCKET_CHANNEL, HeraldEnv.WEBSOCKET_QUEUE_URL,
                 HeraldFunction.PUSH_CHANNEL, HeraldEnv.PUSH_QUEUE_URL, HeraldFunction.EMAIL_CHANNEL, HeraldEnv.EMAIL_QUEUE_URL);
         queueUrls.forEach((queued, url) -> environment.put(url, functions.workQueue(queued).getQueueUrl()));
-        Map<HeraldFunction, List<HeraldFunction>> sendsTo = Map.of(
+        // in HeraldFunction's order, so that the policies come out the same at every synthesis
+        Map<HeraldFunction, List<HeraldFunction>> sendsTo = new EnumMap<>(Map.of(
                 HeraldFunction.ENRICHMENT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
                 HeraldFunction.FANOUT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
                 HeraldFunction.PROCESSOR, CHANNELS,
                 HeraldFunction.WEBSOCKET_CHANNEL, List.of(HeraldFunction.WEBSOCKET_CHANNEL),
                 HeraldFunction.PUSH_CHANNEL, List.of(HeraldFunction.PUSH_CHANNEL),
-                HeraldFunction.EMAIL_CHANNEL, List.of(HeraldFunction.EMAIL_CHANNEL));
+                HeraldFunction.EMAIL_CHANNEL, List.of(HeraldFunction.EMAIL_CHANNEL)));
         sendsTo.forEach((sender, receivers) -> receivers.forEach(
                 receiver -> functions.workQueue(receiver).grantSendMessages(functions.role(sender))));
         for (HeraldFunction channel : CHANNELS) {
