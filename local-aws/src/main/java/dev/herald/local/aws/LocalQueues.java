@@ -123,6 +123,16 @@ public final class LocalQueues implements AutoCloseable {
         return depths;
     }
 
+    /** The depth of one queue, or of a queue's DLQ by its name ({@code <queue>-dlq}). */
+    public Depth depth(String name) {
+        boolean dlq = name.endsWith(DLQ_SUFFIX);
+        Queue queue = queues.get(dlq ? name.substring(0, name.length() - DLQ_SUFFIX.length()) : name);
+        if (queue == null) {
+            throw new IllegalArgumentException("no queue " + name + "; herald local's queues are " + queues.keySet());
+        }
+        return depth(name, dlq ? queue.dlqUrl() : queue.url());
+    }
+
     private Depth depth(String name, String url) {
         GetQueueAttributesResponse attributes = client().getQueueAttributes(r -> r.queueUrl(url).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
@@ -146,7 +156,7 @@ public final class LocalQueues implements AutoCloseable {
         if (queue == null) {
             throw new IllegalArgumentException("no queue " + queueName + "; herald local's queues are " + queues.keySet());
         }
-        long waiting = depth(queueName + DLQ_SUFFIX, queue.dlqUrl()).visible();
+        long waiting = depth(queueName + DLQ_SUFFIX).visible();
         if (waiting > 0) {
             client().startMessageMoveTask(r -> r.sourceArn(queue.dlqArn()).destinationArn(queue.arn()));
         }

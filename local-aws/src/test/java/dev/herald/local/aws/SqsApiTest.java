@@ -104,6 +104,6 @@ class SqsApiTest {
     }
 
     private LocalQueues.Depth depth(String name) {
-        return aws.queues().depths().stream().filter(d -> d.queue().equals(name)).findFirst().orElseThrow();
+        return aws.queues().depth(name);
     }
 }

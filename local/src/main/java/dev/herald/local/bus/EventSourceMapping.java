@@ -160,16 +160,18 @@ public final class EventSourceMapping implements AutoCloseable {
 
     private void handleCounted(List<Message> batch) {
         messages.addAndGet(batch.size());
+        QueueBatch event = new QueueBatch(batch.stream().map(this::record).toList());
         List<Invocation> invocations = batch.stream().map(this::invocation).toList();
         for (int i = 0; i < batch.size(); i++) {
-            listener.started(invocations.get(i), receiveCount(batch.get(i)));
+            listener.started(invocations.get(i), event.records().get(i).receiveCount());
         }
-        Set<String> first = invoke(batch);
-        Set<String> failed = duplicate.getAsBoolean() ? invoke(batch) : first;
+        byte[] payload = Json.writeBytes(event);
+        Set<String> first = invoke(payload, event);
+        Set<String> failed = duplicate.getAsBoolean() ? invoke(payload, event) : first;
         for (int i = 0; i < batch.size(); i++) {
             Message message = batch.get(i);
             boolean retried = failed.contains(message.messageId());
-            report(invocations.get(i), message, retried);
+            report(invocations.get(i), event.records().get(i).receiveCount(), retried);
             if (retried) {
                 waitingForRetry.put(message.messageId(), message.receiptHandle());
             }
@@ -184,17 +186,16 @@ public final class EventSourceMapping implements AutoCloseable {
         }
     }
 
-    /** Invokes the function with the batch; returns the ids of the messages that failed. */
-    private Set<String> invoke(List<Message> batch) {
+    /** Invokes the function with the batch ({@code payload} is {@code batch} as JSON); returns the ids of the messages that failed. */
+    private Set<String> invoke(byte[] payload, QueueBatch batch) {
         Set<String> all = new HashSet<>();
-        batch.forEach(m -> all.add(m.messageId()));
-        byte[] event = Json.writeBytes(new QueueBatch(batch.stream().map(this::record).toList()));
+        batch.records().forEach(m -> all.add(m.messageId()));
         long started = System.nanoTime();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(event), out, null);
+            handler.handleRequest(new ByteArrayInputStream(payload), out, null);
         } catch (IOException | RuntimeException | Error e) {
-            LOG.error("{} failed on a batch of {} from {}; every message of it is retried: {}", function, batch.size(), queue.name(), e.toString());
+            LOG.error("{} failed on a batch of {} from {}; every message of it is retried: {}", function, all.size(), queue.name(), e.toString());
             return all;
         } finally {
             invocations.incrementAndGet();
@@ -226,8 +227,7 @@ public final class EventSourceMapping implements AutoCloseable {
         return new Invocation(m.messageId(), function, m.body().getBytes(StandardCharsets.UTF_8), eventId(m.body()));
     }
 
-    private void report(Invocation invocation, Message m, boolean failed) {
-        int receives = receiveCount(m);
+    private void report(Invocation invocation, int receives, boolean failed) {
         if (!failed) {
             listener.succeeded(invocation, receives, new byte[0]);
         } else if (receives >= maxReceiveCount) {
@@ -235,14 +235,6 @@ public final class EventSourceMapping implements AutoCloseable {
                     LocalMappings.QUEUE_TARGET + queue.name() + LocalQueues.DLQ_SUFFIX);
         } else {
             listener.retrying(invocation, receives, function + " reported it failed; it comes back after its visibility timeout", 0);
-        }
-    }
-
-    private static int receiveCount(Message m) {
-        try {
-            return Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
-        } catch (NumberFormatException e) {
-            return 1;
         }
     }
 

@@ -114,7 +114,7 @@ public final class LocalMappings implements AutoCloseable {
         while (true) {
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queue.url()).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
             if (messages.isEmpty()) {
-                long pending = queues.depths().stream().filter(d -> d.queue().equals(queue.name())).mapToLong(LocalQueues.Depth::total).sum();
+                long pending = queues.depth(queue.name()).total();
                 if (pending == 0 || System.nanoTime() > deadline) {
                     if (pending > 0) {
                         LOG.warn("{} message(s) of {} were delayed or in flight past the stop and are lost", pending, queue.name());

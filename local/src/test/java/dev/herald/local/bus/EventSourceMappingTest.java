@@ -114,7 +114,7 @@ class EventSourceMappingTest {
     }
 
     private LocalQueues.Depth depth(String name) {
-        return queues.depths().stream().filter(d -> d.queue().equals(name)).findFirst().orElseThrow();
+        return queues.depth(name);
     }
 
     private static BooleanSupplier never() {

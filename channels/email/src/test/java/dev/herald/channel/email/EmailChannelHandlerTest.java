@@ -11,7 +11,6 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.json.Json;
-import dev.herald.local.aws.LocalQueues;
 import dev.herald.queue.BatchResponse;
 import dev.herald.queue.QueueBatch;
 import dev.herald.templates.TemplateSource;
@@ -283,10 +282,8 @@ class EmailChannelHandlerTest {
         // then: nothing is failed (so nothing counts toward the DLQ), and the throttled recipient waits in the queue, delayed
         assertThat(Json.read(out.toString(), BatchResponse.class).batchItemFailures()).isEmpty();
         assertThat(fixture.sent()).hasSize(1);
-        LocalQueues.Depth depth = fixture.aws.queues().depths().stream().filter(d -> d.queue().equals("email")).findFirst().orElseThrow();
-        assertThat(depth.delayed()).isEqualTo(1);
-        assertThat(fixture.aws.queues().depths()).filteredOn(d -> d.queue().equals("email-dlq")).singleElement()
-                .satisfies(d -> assertThat(d.total()).isZero());
+        assertThat(fixture.aws.queues().depth("email").delayed()).isEqualTo(1);
+        assertThat(fixture.aws.queues().depth("email-dlq").total()).isZero();
     }
 
     @Test
