@@ -23,7 +23,7 @@ public final class Faults {
 
     /** Which stand-in a fault applies to. */
     public enum Service {
-        CONNECTIONS, SES, SNS, SQS, INVOCATIONS;
+        CONNECTIONS, SES, SNS, SQS, SCHEDULER, INVOCATIONS;
 
         static Service parse(String name) {
             for (Service s : values()) {
@@ -31,7 +31,8 @@ public final class Faults {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown fault target '" + name + "'; use connections, ses, sns, sqs or invocations");
+            throw new IllegalArgumentException("unknown fault target '" + name
+                    + "'; use connections, ses, sns, sqs, scheduler or invocations");
         }
     }
 
@@ -41,6 +42,7 @@ public final class Faults {
             Service.SES, Set.of("throttle", "5xx", "MessageRejected", "BadRequest"),
             Service.SNS, Set.of("throttle", "5xx", "EndpointDisabled", "NotFound", "InvalidParameter"),
             Service.SQS, Set.of("5xx"),
+            Service.SCHEDULER, Set.of("throttle", "5xx"),
             Service.INVOCATIONS, Set.of("duplicate"));
 
     /**

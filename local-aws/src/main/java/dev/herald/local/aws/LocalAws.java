@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * The SES v2, SNS and API Gateway Management API stand-ins on 127.0.0.1 with a free port, as herald local serves
- * them: strict, SigV4-verified against the function credentials issued here. For tests that run a handler with the
- * real SDK clients:
+ * The SQS, EventBridge Scheduler, SES v2, SNS and API Gateway Management API stand-ins on 127.0.0.1 with a free
+ * port, as herald local serves them: strict, SigV4-verified against the function credentials issued here. For tests
+ * that run a handler with the real SDK clients:
  * <pre>{@code
  * try (LocalAws aws = LocalAws.start()) {
  *     SesV2Client ses = aws.client(SesV2Client.builder());
@@ -50,15 +50,18 @@ public final class LocalAws implements AutoCloseable {
     private final Map<String, List<Exchange>> calls = new ConcurrentHashMap<>();
     private final List<SdkAutoCloseable> clients = new CopyOnWriteArrayList<>();
     private final LocalQueues queues = new LocalQueues();
+    private final LocalSchedules schedules;
     private final HttpServer server;
 
-    private LocalAws(Clock clock) {
+    private LocalAws(Clock clock, ScheduleStore scheduleStore) {
+        this.schedules = new LocalSchedules(queues, scheduleStore);
         String[] keys = LocalCredentials.newAppKeys();
         this.credentials = new LocalCredentials(keys[0], keys[1], clock);
         this.connections = new RecordingConnections(clock);
         SigV4 signatures = new SigV4(credentials, clock);
         List<HttpEndpoint> endpoints = List.of(
                 recorded(SqsApi.SERVICE, new SqsApi(queues, faults, signatures)),
+                recorded(SchedulerApi.SERVICE, new SchedulerApi(schedules, faults, clock, signatures)),
                 recorded(SesApi.SERVICE, new SesApi(outbox, faults, clock, signatures)),
                 recorded(SnsApi.SERVICE, new SnsApi(platformEndpoints, outbox, faults, clock, signatures)),
                 recorded(ManagementApi.SERVICE, new ManagementApi(connections, faults, signatures)));
@@ -73,7 +76,12 @@ public final class LocalAws implements AutoCloseable {
 
     /** Starts the stand-ins on a free port of 127.0.0.1, on the system clock. */
     public static LocalAws start() {
-        return new LocalAws(Clock.systemUTC());
+        return new LocalAws(Clock.systemUTC(), ScheduleStore.inMemory());
+    }
+
+    /** {@link #start()} with EventBridge Scheduler's schedules kept in {@code schedules}, e.g. a {@link DynamoScheduleStore}. */
+    public static LocalAws start(ScheduleStore schedules) {
+        return new LocalAws(Clock.systemUTC(), schedules);
     }
 
     public URI uri() {
@@ -103,6 +111,14 @@ public final class LocalAws implements AutoCloseable {
     /** SQS (ElasticMQ behind the signature check), to create queues in and inspect. */
     public LocalQueues queues() {
         return queues;
+    }
+
+    /**
+     * EventBridge Scheduler's schedules (in memory unless started with a store), delivering to {@link #queues}. Nothing
+     * fires them until a test calls {@link LocalSchedules#runDue} (or starts the runner with {@link LocalSchedules#start}).
+     */
+    public LocalSchedules schedules() {
+        return schedules;
     }
 
     /**
@@ -146,7 +162,8 @@ public final class LocalAws implements AutoCloseable {
     /**
      * Every call a stand-in answered, in order, the SDK's retries and refusals included.
      *
-     * @param service the name requests are signed for: {@link SesApi#SERVICE}, {@link SnsApi#SERVICE} or {@link ManagementApi#SERVICE}
+     * @param service the name requests are signed for: {@link SesApi#SERVICE}, {@link SnsApi#SERVICE}, {@link ManagementApi#SERVICE},
+     *                {@link SqsApi#SERVICE} or {@link SchedulerApi#SERVICE}
      */
     public List<Exchange> calls(String service) {
         return List.copyOf(calls.getOrDefault(service, List.of()));
@@ -181,6 +198,7 @@ public final class LocalAws implements AutoCloseable {
                 failures.add(e);
             }
         }
+        schedules.close();
         server.close();
         queues.close();
         if (!failures.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.herald.queue.QueueLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -161,6 +163,20 @@ public final class LocalQueues implements AutoCloseable {
             client().startMessageMoveTask(r -> r.sourceArn(queue.dlqArn()).destinationArn(queue.arn()));
         }
         return waiting;
+    }
+
+    /**
+     * Sends {@code body} to the queue ElasticMQ holds under {@code queueName} (a DLQ included), with string message
+     * attributes, as a target's sender would; returns the message id. Throws the SDK's {@code QueueDoesNotExistException}
+     * when there is no such queue, and its other exceptions as SQS answers them (e.g. a body over the queue's limit).
+     */
+    public String send(String queueName, String body, Map<String, String> attributes) {
+        SqsClient sqs = client();
+        String url = sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
+        attributes.forEach((name, value) -> values.put(name,
+                MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        return sqs.sendMessage(r -> r.queueUrl(url).messageBody(body).messageAttributes(values)).messageId();
     }
 
     private static <T> T requireStarted(T value) {

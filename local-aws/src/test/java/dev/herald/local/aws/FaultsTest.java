@@ -29,7 +29,7 @@ class FaultsTest {
     @Test
     void add_unknownTargetOrError_saysWhatIsAccepted() {
         Faults faults = new Faults();
-        assertThatThrownBy(() -> faults.add("lambda", "gone", 1)).hasMessageContaining("use connections, ses, sns, sqs or invocations");
+        assertThatThrownBy(() -> faults.add("lambda", "gone", 1)).hasMessageContaining("use connections, ses, sns, sqs, scheduler or invocations");
         assertThatThrownBy(() -> faults.add("sns", "gone", 1)).hasMessageContaining("unknown error 'gone' for sns");
         assertThatThrownBy(() -> faults.add("ses", "throttle", 0)).hasMessageContaining("count must be between 1 and 10000");
     }
