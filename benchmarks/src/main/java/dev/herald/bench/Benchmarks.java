@@ -15,15 +15,18 @@ import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.local.store.CountingDynamo;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.idempotency.IdempotencyKeys;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.observability.RefusalMetrics;
 import dev.herald.processor.ProcessorHandler;
+import dev.herald.processor.Waiting;
 import dev.herald.processor.RateLimiter;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Cancellations;
 import dev.herald.store.HeraldTables;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -142,12 +145,13 @@ public final class Benchmarks {
         // the queues between the handlers are left out: the processor routes what enrichment returns, and the
         // dispatches are only counted
         EnrichmentHandler enrichment = new EnrichmentHandler(catalog, recipients, ExternalEnricher.NONE, RefusalMetrics.NONE,
-                bodies -> { }, bodies -> { }, progress);
+                bodies -> { }, bodies -> { }, progress, new IdempotencyKeys(dynamo, tables.deliveries(), Clock.systemUTC()),
+                new Cancellations(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)), deliveries);
         ProcessorHandler processor = new ProcessorHandler(catalog, deliveries, new RateLimiter(dynamo, tables.recipients()),
                 (List<Dispatch> sent) -> sent.forEach(d -> {
                     dispatches.incrementAndGet();
                     dispatchedRecipients.addAndGet(d.recipients().size());
-                }), Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, progress);
+                }), Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, progress, Waiting.immediate(dynamo, tables.deliveries()));
 
         int users = 1_000;
         for (int i = 0; i < users; i++) {

@@ -120,12 +120,12 @@ public final class HeraldStack extends Stack {
 
     /**
      * What the status function reads from the stream, and nothing else, so that it is not invoked (or billed) for the
-     * rest: inserts and updates whose new image holds a final status (Delivery Status) or an unsubscribe mark
+     * rest: inserts and updates whose new image holds a final status or a wait (Delivery Status) or an unsubscribe mark
      * (Recipient Unsubscribed). TTL's removals and every PENDING or SENDING write are left out. The function still
      * skips a final status that did not change, which no filter can compare.
      */
     static List<Map<String, Object>> statusStreamFilters() {
-        List<String> finalStates = Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isFinal).map(Enum::name).toList();
+        List<String> finalStates = Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isReported).map(Enum::name).toList();
         List<String> writes = List.of("INSERT", "MODIFY");
         return List.of(
                 FilterCriteria.filter(Map.of("eventName", writes,

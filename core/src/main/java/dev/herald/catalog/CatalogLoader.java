@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,10 +37,11 @@ public final class CatalogLoader {
     private static final Pattern TYPE_ID = Pattern.compile("[a-z0-9][a-z0-9_-]*(\\.[a-z0-9][a-z0-9_-]*)*");
     private static final Pattern CATEGORY = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> TOP_LEVEL = Set.of("defaults", "types", "categories");
     private static final Set<String> TYPE_FIELDS = Set.of("description", "pattern", "recipients", "category", "priority",
-            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email", "maxRecipients", "allowedDomains", "sourceRateLimit");
+            "channels", "delivery", "defaultLocale", "enrich", "enrichers", "email", "maxRecipients", "allowedDomains", "sourceRateLimit",
+            "idempotencyKey", "delay", "sendAt", "cancelOn", "digest", "quietHours");
     private static final Set<String> ENRICHER_FIELDS = Set.of("name", "url", "timeout", "retries", "required", "cache");
 
     private CatalogLoader() {
@@ -90,12 +93,14 @@ public final class CatalogLoader {
         if (!types.isObject() || types.isEmpty()) {
             throw new CatalogException(source + ": 'types' must be a mapping with at least one notification type");
         }
+        Map<String, RateLimit> rateLimits = rateLimits(source, root.path("categories"));
+        Map<String, Timing.QuietHoursPolicy> quietHours = categoryQuietHours(source, root.path("categories"));
         List<NotificationType> parsed = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = types.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            parsed.add(type(source, entry.getKey(), entry.getValue(), defaultLocale, defaultEmail));
+            parsed.add(type(source, entry.getKey(), entry.getValue(), defaultLocale, defaultEmail, quietHours));
         }
-        return new Catalog(source, parsed, rateLimits(source, root.path("categories")));
+        return new Catalog(source, parsed, rateLimits);
     }
 
     /** {@code categories: {bookings: {rateLimit: {max: 5, per: 1h}}}} */
@@ -106,11 +111,11 @@ public final class CatalogLoader {
         if (!categories.isObject()) {
             throw new CatalogException(source + ": categories must map a category name to its settings, e.g. {bookings: {rateLimit: {max: 5, per: 1h}}}");
         }
-        Map<String, RateLimit> limits = new java.util.LinkedHashMap<>();
+        Map<String, RateLimit> limits = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = categories.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String where = source + ": categories." + entry.getKey();
-            unknownFields(source, "categories." + entry.getKey(), entry.getValue(), Set.of("rateLimit"));
+            unknownFields(source, "categories." + entry.getKey(), entry.getValue(), Set.of("rateLimit", "quietHours"));
             JsonNode limit = entry.getValue().path("rateLimit");
             if (limit.isMissingNode()) {
                 continue;
@@ -118,6 +123,30 @@ public final class CatalogLoader {
             limits.put(entry.getKey(), rateLimit(where + ".rateLimit", limit));
         }
         return limits;
+    }
+
+    /** {@code categories: {marketing: {quietHours: defer}}}: the policy of the category's types that set none. */
+    private static Map<String, Timing.QuietHoursPolicy> categoryQuietHours(String source, JsonNode categories) {
+        Map<String, Timing.QuietHoursPolicy> policies = new LinkedHashMap<>();
+        if (categories.isObject()) {
+            categories.fields().forEachRemaining(entry -> {
+                JsonNode policy = entry.getValue().path("quietHours");
+                if (!policy.isMissingNode()) {
+                    policies.put(entry.getKey(), quietHoursPolicy(source + ": categories." + entry.getKey(), policy));
+                }
+            });
+        }
+        return policies;
+    }
+
+    static Timing.QuietHoursPolicy quietHoursPolicy(String where, JsonNode node) {
+        for (Timing.QuietHoursPolicy policy : Timing.QuietHoursPolicy.values()) {
+            if (policy.id().equals(node.asText())) {
+                return policy;
+            }
+        }
+        throw new CatalogException(where + ": quietHours must be 'defer' (push and email wait for the end of the recipient's quiet hours) "
+                + "or 'inboxOnly' (they are skipped; the in-app inbox still receives it), got '" + node.asText() + "'");
     }
 
     /** {@code {max: 5, per: 1h}} */
@@ -136,7 +165,8 @@ public final class CatalogLoader {
         return new RateLimit(max, per);
     }
 
-    private static NotificationType type(String source, String id, JsonNode node, String defaultLocale, EmailSettings defaultEmail) {
+    private static NotificationType type(String source, String id, JsonNode node, String defaultLocale, EmailSettings defaultEmail,
+                                         Map<String, Timing.QuietHoursPolicy> categoryQuietHours) {
         String where = source + ": type '" + id + "'";
         if (!TYPE_ID.matcher(id).matches()) {
             throw new CatalogException(where + ": a type id is lower-case words separated by dots, e.g. booking.created");
@@ -157,7 +187,8 @@ public final class CatalogLoader {
             case "critical" -> Priority.CRITICAL;
             default -> throw new CatalogException(where + ": priority must be 'normal' or 'critical', got '" + node.path("priority").asText() + "'");
         };
-        List<Channel> channels = channels(where, node.path("channels"));
+        Map<Channel, Timing.Escalation> escalations = new EnumMap<>(Channel.class);
+        List<Channel> channels = channels(where, node.path("channels"), escalations);
         if (recipients.kind() == RecipientSpec.Kind.EMAIL && !channels.equals(List.of(Channel.EMAIL))) {
             throw new CatalogException(where + ": recipients given as email addresses can only use channels [email]");
         }
@@ -186,9 +217,11 @@ public final class CatalogLoader {
         }
         int maxRecipients = maxRecipients(where, node.path("maxRecipients"));
         List<String> allowedDomains = allowedDomains(where, recipients, node.path("allowedDomains"));
+        Timing timing = TimingLoader.timing(where, node, recipients, priority, channels, delivery, escalations,
+                categoryQuietHours.getOrDefault(category, Timing.QuietHoursPolicy.INBOX_ONLY));
         return new NotificationType(id, text(node.path("description"), ""), pattern, recipients, category, priority,
                 channels, delivery, locale, enrich, enrichers, email, maxRecipients, allowedDomains,
-                node.has("sourceRateLimit") ? rateLimit(where + ": sourceRateLimit", node.path("sourceRateLimit")) : null);
+                node.has("sourceRateLimit") ? rateLimit(where + ": sourceRateLimit", node.path("sourceRateLimit")) : null, timing);
     }
 
     /** How many recipients (ids, addresses or topics) one event may name: a small default, and a ceiling. */
@@ -289,13 +322,23 @@ public final class CatalogLoader {
         }
     }
 
-    private static List<Channel> channels(String where, JsonNode node) {
+    /**
+     * {@code [websocket, push, {email: {after: 30m, unlessRead: true}}]}: channels in order of preference, a channel
+     * written as a mapping waiting (escalating) after the in-app item.
+     */
+    private static List<Channel> channels(String where, JsonNode node, Map<Channel, Timing.Escalation> escalations) {
         if (!node.isArray() || node.isEmpty()) {
             throw new CatalogException(where + ": channels must list at least one of " + Channel.names() + ", in order of preference");
         }
         List<Channel> channels = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            String name = node.get(i).asText();
+            JsonNode entry = node.get(i);
+            String name = entry.isObject() && entry.size() == 1 ? entry.fieldNames().next() : entry.asText();
+            if (entry.isObject()) {
+                Channel escalated = Channel.find(name).orElseThrow(() -> new CatalogException(where + ": channels: unknown channel '" + name
+                        + "'; expected one of " + Channel.names()));
+                escalations.put(escalated, TimingLoader.escalation(where + ": channels." + name, entry.path(name)));
+            }
             Channel channel = Channel.find(name).orElseThrow(() -> new CatalogException(where + ": channels: unknown channel '" + name
                     + "'; expected one of " + Channel.names()));
             if (channels.contains(channel)) {
@@ -336,20 +379,21 @@ public final class CatalogLoader {
         return enrichers;
     }
 
-    private static Duration duration(String where, JsonNode node, Duration fallback) {
+    static Duration duration(String where, JsonNode node, Duration fallback) {
         if (node.isMissingNode()) {
             return fallback;
         }
         var m = DURATION.matcher(node.asText());
         if (!m.matches()) {
-            throw new CatalogException(where + ": '" + node.asText() + "' is not a duration; write e.g. 500ms, 2s, 5m or 1h");
+            throw new CatalogException(where + ": '" + node.asText() + "' is not a duration; write e.g. 500ms, 2s, 5m, 1h or 1d");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
     }
 
@@ -368,7 +412,7 @@ public final class CatalogLoader {
         return new EmailSettings(from, replyTo);
     }
 
-    private static void unknownFields(String source, String where, JsonNode node, Set<String> known) {
+    static void unknownFields(String source, String where, JsonNode node, Set<String> known) {
         node.fieldNames().forEachRemaining(name -> {
             if (!known.contains(name)) {
                 throw new CatalogException(source + ": " + where + ": unknown field '" + name + "'; expected one of " + String.join(", ", known.stream().sorted().toList()));
@@ -376,7 +420,7 @@ public final class CatalogLoader {
         });
     }
 
-    private static String text(JsonNode node, String fallback) {
+    static String text(JsonNode node, String fallback) {
         return node.isMissingNode() || node.isNull() ? fallback : node.asText();
     }
 }

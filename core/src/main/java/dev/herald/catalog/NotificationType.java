@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One entry of the catalog: which events it matches, who receives it, and how.
  *
  * @param sourceRateLimit at most this many events of the type per publishing source (the event's {@code source}) in
  *                        each window, or null for no limit
+ * @param timing          idempotency key, delay, cancellation, digest, quiet hours and escalation
  */
 public record NotificationType(
         String id,
@@ -27,7 +30,8 @@ public record NotificationType(
         EmailSettings email,
         int maxRecipients,
         List<String> allowedDomains,
-        RateLimit sourceRateLimit) {
+        RateLimit sourceRateLimit,
+        Timing timing) {
 
     /** Recipients an event may name when the catalog type does not say ({@code maxRecipients}). */
     public static final int DEFAULT_MAX_RECIPIENTS = 50;
@@ -39,6 +43,7 @@ public record NotificationType(
         channels = List.copyOf(channels);
         enrichers = List.copyOf(enrichers);
         allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+        timing = timing == null ? Timing.IMMEDIATE : timing;
     }
 
     /**
@@ -60,6 +65,24 @@ public record NotificationType(
     }
 
     /**
+     * The pattern of the events that withdraw this type's waiting notifications ({@code cancelOn}), if it has one:
+     * their detail-type, from the sources the type's own pattern allows (any but Herald when it names none).
+     */
+    public Optional<String> cancelPattern() {
+        if (timing.cancelOn() == null) {
+            return Optional.empty();
+        }
+        ObjectNode rule = Json.object();
+        if (pattern.has("source")) {
+            rule.set("source", pattern.get("source").deepCopy());
+        } else {
+            rule.putArray("source").addObject().putArray("anything-but").add(EventEnvelope.HERALD_SOURCE);
+        }
+        rule.putArray("detail-type").add(timing.cancelOn().detailType());
+        return Optional.of(Json.write(rule));
+    }
+
+    /**
      * Whether an address named in an event may be emailed: any address when {@code allowedDomains} is empty,
      * otherwise one whose domain is listed (case-insensitive, exact domain).
      */
@@ -67,7 +90,7 @@ public record NotificationType(
         if (allowedDomains.isEmpty()) {
             return true;
         }
-        String domain = address.substring(address.lastIndexOf('@') + 1).strip().toLowerCase(java.util.Locale.ROOT);
+        String domain = address.substring(address.lastIndexOf('@') + 1).strip().toLowerCase(Locale.ROOT);
         return allowedDomains.contains(domain);
     }
 

@@ -18,6 +18,12 @@ public enum HeraldEnv {
     WEBSOCKET_QUEUE_URL("HERALD_WEBSOCKET_QUEUE_URL", "URL of the SQS queue of the WebSocket channel's dispatches"),
     PUSH_QUEUE_URL("HERALD_PUSH_QUEUE_URL", "URL of the SQS queue of the push channel's dispatches"),
     EMAIL_QUEUE_URL("HERALD_EMAIL_QUEUE_URL", "URL of the SQS queue of the email channel's dispatches"),
+    DUE_QUEUE_URL("HERALD_DUE_QUEUE_URL", "URL of the SQS queue of wake-ups for what waits (delays, digests, deferrals, escalations), "
+            + "consumed by the due function"),
+    DUE_QUEUE_ARN("HERALD_DUE_QUEUE_ARN", "ARN of the due queue: the target of EventBridge Scheduler's one-time schedules"),
+    SCHEDULER_ROLE_ARN("HERALD_SCHEDULER_ROLE_ARN", "ARN of the role EventBridge Scheduler assumes to send a wake-up to the due queue"),
+    SCHEDULER_DLQ_ARN("HERALD_SCHEDULER_DLQ_ARN", "ARN of the SQS queue where EventBridge Scheduler puts a wake-up it could not deliver"),
+    SCHEDULE_GROUP("HERALD_SCHEDULE_GROUP", "EventBridge Scheduler schedule group of Herald's one-time schedules (default: default)"),
     SEND_RATE("HERALD_SEND_RATE", "sends per second one execution environment of a channel function may make to its provider; "
             + "unset or 0 for no pacing (the stack sets the channel's rate divided by its mapping's maximum concurrency)"),
     RETRY_BASE_SECONDS("HERALD_RETRY_BASE_SECONDS", "seconds a failed queue message first waits before its retry; each later retry waits twice as long"),

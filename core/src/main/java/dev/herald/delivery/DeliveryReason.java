@@ -6,6 +6,7 @@ public final class DeliveryReason {
     public static final String NO_DEVICE = "no_device";
     public static final String NO_PROFILE = "no_profile";
     public static final String OPTED_OUT = "opted_out";
+    /** SKIPPED during quiet hours ({@code quietHours: inboxOnly}), or SCHEDULED until they end ({@code defer}). */
     public static final String QUIET_HOURS = "quiet_hours";
     public static final String RATE_LIMITED = "rate_limited";
     /** The publishing source sent more events of the type than its {@code sourceRateLimit} allows. */
@@ -34,6 +35,18 @@ public final class DeliveryReason {
     public static final String RETRIES_EXHAUSTED = "retries_exhausted";
     /** The email was sent, and then bounced permanently (SES bounce event). */
     public static final String BOUNCED = "bounced";
+    /** SCHEDULED: the type's {@code delay} or {@code sendAt} holds the delivery until its due time. */
+    public static final String DELAYED = "delayed";
+    /** SCHEDULED: the channel waits ({@code after}) behind the in-app item. */
+    public static final String ESCALATION = "escalation";
+    /** SKIPPED: an event named by the type's {@code cancelOn} withdrew the delivery while it waited. */
+    public static final String CANCELLED = "cancelled";
+    /** SKIPPED: the recipient read the in-app item before the channel's escalation was due ({@code unlessRead}). */
+    public static final String READ_IN_APP = "read_in_app";
+    /** SKIPPED: an earlier event of the type with the same idempotency key was already notified. */
+    public static final String DUPLICATE = "duplicate";
+    /** SKIPPED: the event went into a digest, whose own notification carries it. */
+    public static final String DIGESTED = "digested";
     /** The email was delivered, and the recipient marked it as spam (SES complaint event). */
     public static final String COMPLAINED = "complained";
 

@@ -39,6 +39,8 @@ public final class DeliveryRepository {
     /** When the delivery's unsubscribe link was used (last), and for which category: see {@link #unsubscribeMark}. */
     public static final String UNSUBSCRIBED_AT = "unsubscribedAt";
     public static final String UNSUBSCRIBED_CATEGORY = "unsubscribedCategory";
+    /** When a SCHEDULED delivery is due. */
+    public static final String DUE_AT = "dueAt";
     private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
     private static final int BATCH_GET_LIMIT = 100;
     /** Room in a page for the fan-out items that sort before the deliveries and are skipped. */
@@ -224,6 +226,45 @@ public final class DeliveryRepository {
         }
     }
 
+    /**
+     * Moves a SCHEDULED delivery that is due to PENDING, for a channel to claim. False, changing nothing, when it no
+     * longer waits: withdrawn, or released by an earlier run.
+     */
+    public boolean releaseScheduled(DeliveryKey key) {
+        return update(key, "SET #status = :to, #updatedAt = :now REMOVE #reason, #dueAt", DeliveryStatus.SCHEDULED, DeliveryStatus.PENDING, Map.of());
+    }
+
+    /** Withdraws a SCHEDULED delivery: SKIPPED with the reason. False, changing nothing, when it no longer waits. */
+    public boolean withdraw(DeliveryKey key, String reason) {
+        return update(key, "SET #status = :to, #updatedAt = :now, #reason = :reason REMOVE #dueAt", DeliveryStatus.SCHEDULED, DeliveryStatus.SKIPPED,
+                Map.of(":reason", Items.s(reason)));
+    }
+
+    /** Moves a SCHEDULED delivery's due time, e.g. when the recipient's quiet hours changed. False when it no longer waits. */
+    public boolean reschedule(DeliveryKey key, Instant dueAt) {
+        return update(key, "SET #status = :to, #updatedAt = :now, #dueAt = :due", DeliveryStatus.SCHEDULED, DeliveryStatus.SCHEDULED,
+                Map.of(":due", Items.s(dueAt.toString())));
+    }
+
+    private boolean update(DeliveryKey key, String expression, DeliveryStatus from, DeliveryStatus to, Map<String, AttributeValue> extra) {
+        Map<String, AttributeValue> values = new HashMap<>(extra);
+        values.putAll(Map.of(":to", Items.s(to.name()), ":from", Items.s(from.name()), ":now", Items.s(clock.instant().toString())));
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt"));
+        if (expression.contains("#reason")) {
+            names.put("#reason", "reason");
+        }
+        if (expression.contains("#dueAt")) {
+            names.put("#dueAt", DUE_AT);
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(expression).conditionExpression("#status = :from")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
+            return false;
+        }
+    }
+
     /** Skips a delivery that was created PENDING but must not be sent after all (e.g. over its rate limit). */
     public void skip(DeliveryKey key, String reason) {
         transition(key, DeliveryStatus.PENDING, DeliveryStatus.SKIPPED, reason, null);
@@ -346,7 +387,8 @@ public final class DeliveryRepository {
     }
 
     private Map<String, AttributeValue> toItem(Delivery d) {
-        Instant expires = d.createdAt().plus(retention);
+        // a delivery that waits is kept for the retention after it is due, however long it waits
+        Instant expires = (d.dueAt() != null && d.dueAt().isAfter(d.createdAt()) ? d.dueAt() : d.createdAt()).plus(retention);
         var item = Items.item()
                 .s(PK, d.notificationId())
                 .s(SK, d.key().sortKey())
@@ -359,6 +401,7 @@ public final class DeliveryRepository {
                 .s("createdAt", d.createdAt())
                 .s("updatedAt", d.updatedAt())
                 .s("payload", d.payload())
+                .s(DUE_AT, d.dueAt())
                 .n(HeraldTables.TTL, expires.getEpochSecond());
         return item.build();
     }
@@ -367,6 +410,6 @@ public final class DeliveryRepository {
         DeliveryKey key = DeliveryKey.fromSortKey(Items.string(item, PK), Items.string(item, SK));
         return new Delivery(key, DeliveryStatus.valueOf(Items.string(item, "status")), Items.string(item, "reason"),
                 (int) Items.number(item, "attempts", 0), Items.instant(item, "createdAt"), Items.instant(item, "updatedAt"),
-                Items.string(item, "payload"));
+                Items.string(item, "payload"), Items.instant(item, DUE_AT));
     }
 }

@@ -8,12 +8,15 @@ import dev.herald.config.HeraldEnv;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.idempotency.IdempotencyKeys;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.queue.TokenBucket;
 import dev.herald.queue.WorkQueue;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.Waits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,6 +117,21 @@ public final class Wiring {
     /** Topic fan-outs' progress, kept beside their deliveries for as long. */
     public FanOutProgress fanOutProgress() {
         return new FanOutProgress(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    /** Deliveries waiting for their time, kept beside their deliveries. */
+    public Waits waits() {
+        return new Waits(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    /** The index and tombstones of types' {@code cancelOn}. */
+    public Cancellations cancellations() {
+        return new Cancellations(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    /** Idempotency keys' claims, in the deliveries table. */
+    public IdempotencyKeys idempotencyKeys() {
+        return new IdempotencyKeys(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock);
     }
 
     public RecipientRepository recipients() {

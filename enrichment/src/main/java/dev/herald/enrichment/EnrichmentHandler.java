@@ -7,12 +7,15 @@ import dev.herald.catalog.NotificationType;
 import dev.herald.catalog.RecipientSpec;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.MatchedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.event.InvalidEventException;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.idempotency.IdempotencyKeys;
+import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
@@ -22,7 +25,9 @@ import dev.herald.queue.MessageSender;
 import dev.herald.queue.MessageSplitter;
 import dev.herald.queue.QueueLimits;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Cancellations;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +55,8 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
     private final HandOff handOff;
     private final MessageSender fanOutQueue;
     private final FanOutProgress progress;
+    private final IdempotencyKeys idempotencyKeys;
+    private final CancelEvents cancels;
 
     /** Lambda entry point: everything from the environment. */
     public EnrichmentHandler() {
@@ -59,16 +66,21 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public EnrichmentHandler(Wiring wiring) {
         this(wiring.catalog(), wiring.recipients(), HttpEnricher.create(), new EmfRefusalMetrics(SERVICE),
-                wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL), wiring.queue(HeraldEnv.FANOUT_QUEUE_URL), wiring.fanOutProgress());
+                wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL), wiring.queue(HeraldEnv.FANOUT_QUEUE_URL), wiring.fanOutProgress(),
+                wiring.idempotencyKeys(), wiring.cancellations(), wiring.deliveries());
     }
 
     /**
      * @param processorQueue where units of recipients go
      * @param fanOutQueue    where a topic's first page goes, for the fan-out function
+     * @param cancellations  what types' {@code cancelOn} events record, and the waiting deliveries they withdraw
      */
     public EnrichmentHandler(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher, RefusalMetrics refusals,
-                             MessageSender processorQueue, MessageSender fanOutQueue, FanOutProgress progress) {
+                             MessageSender processorQueue, MessageSender fanOutQueue, FanOutProgress progress, IdempotencyKeys idempotencyKeys,
+                             Cancellations cancellations, DeliveryRepository deliveries) {
         super(MatchedEvent.class);
+        this.idempotencyKeys = idempotencyKeys;
+        this.cancels = new CancelEvents(cancellations, deliveries);
         this.handOff = new HandOff(processorQueue);
         this.fanOutQueue = fanOutQueue;
         this.progress = progress;
@@ -91,6 +103,12 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
      */
     @Override
     public EnrichedEvent handle(MatchedEvent matched) {
+        if (matched.isCancel()) {
+            // nothing is sent for a cancel: it withdraws what waits, and what comes later with its key
+            catalog.find(matched.type()).ifPresentOrElse(type -> cancels.cancel(type, matched.event()),
+                    () -> LOG.warn("cancel for unknown type {}; the catalog's types are {}", matched.type(), catalog.typeIds()));
+            return null;
+        }
         Enriched result = enrich(matched);
         EnrichedEvent enriched = result.event();
         try {
@@ -143,6 +161,15 @@ public final class EnrichmentHandler extends JsonHandler<MatchedEvent, EnrichedE
             event.validate();
         } catch (InvalidEventException e) {
             return Enriched.of(reject(type.id(), event, DeliveryReason.INVALID_EVENT + ": " + e.getMessage()));
+        }
+        var idempotency = type.timing().idempotencyKey();
+        var key = idempotency.of(Json.tree(event));
+        if (key.isPresent()) {
+            var owner = idempotencyKeys.claim(type.id(), key.get(), event.id(), idempotency.window());
+            if (owner.isPresent()) {
+                return Enriched.of(reject(type.id(), event, DeliveryReason.DUPLICATE + ": event " + owner.get() + " with the same "
+                        + idempotency.path() + " ('" + key.get() + "') was notified within " + idempotency.window().toString().substring(2).toLowerCase(Locale.ROOT) + "; this one is skipped"));
+            }
         }
         boolean topic = type.recipients().kind() == RecipientSpec.Kind.TOPIC;
         List<ResolvedRecipient> recipients;

@@ -1,13 +1,16 @@
 package dev.herald.enrichment;
 
 import dev.herald.catalog.Catalog;
+import dev.herald.delivery.DeliveryRepository;
 import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.idempotency.IdempotencyKeys;
 import dev.herald.json.Json;
 import dev.herald.observability.RefusalMetrics;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Cancellations;
 import dev.herald.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,15 +26,18 @@ final class HandedOff {
 
     final List<String> units = new CopyOnWriteArrayList<>();
     final List<String> pages = new CopyOnWriteArrayList<>();
-    final FanOutProgress progress = new FanOutProgress(LocalDynamo.client(), LocalDynamo.freshTables().deliveries(), Clock.systemUTC(),
-            Duration.ofDays(30));
+    final String deliveriesTable = LocalDynamo.freshTables().deliveries();
+    final FanOutProgress progress = new FanOutProgress(LocalDynamo.client(), deliveriesTable, Clock.systemUTC(), Duration.ofDays(30));
+    final DeliveryRepository deliveries = new DeliveryRepository(LocalDynamo.client(), deliveriesTable, Clock.systemUTC(), Duration.ofDays(30));
 
     EnrichmentHandler enrichment(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher) {
         return enrichment(catalog, recipients, enricher, () -> { });
     }
 
     EnrichmentHandler enrichment(Catalog catalog, RecipientRepository recipients, ExternalEnricher enricher, RefusalMetrics refusals) {
-        return new EnrichmentHandler(catalog, recipients, enricher, refusals, units::addAll, pages::addAll, progress);
+        return new EnrichmentHandler(catalog, recipients, enricher, refusals, units::addAll, pages::addAll, progress,
+                new IdempotencyKeys(LocalDynamo.client(), deliveriesTable, Clock.systemUTC()),
+                new Cancellations(LocalDynamo.client(), deliveriesTable, Clock.systemUTC(), Duration.ofDays(30)), deliveries);
     }
 
     FanOutHandler fanOutHandler(Catalog catalog, RecipientRepository recipients) {

@@ -16,10 +16,12 @@ import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.dispatch.ResolvedRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.json.Json;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
 import dev.herald.observability.NotificationMetrics.Outcome;
 import dev.herald.observability.NotificationMetrics;
+import dev.herald.processor.due.ScheduledWaker;
 import dev.herald.queue.QueueBatch;
 import dev.herald.queue.QueueHandler;
 import dev.herald.queue.RetryBackoff;
@@ -58,6 +60,7 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
     private final RateLimiter rateLimiter;
     private final FanOutProgress progress;
     private final Router router = new Router();
+    private final Waiting waiting;
 
     /** Lambda entry point: everything from the environment. */
     public ProcessorHandler() {
@@ -71,7 +74,7 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
     public ProcessorHandler(Wiring wiring) {
         this(wiring.catalog(), wiring.deliveries(), new RateLimiter(wiring.dynamo(), wiring.config().require(HeraldEnv.RECIPIENTS_TABLE)),
                 QueuedDispatchSink.of(wiring), wiring.clock(), wiring.metrics("processor"), wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL),
-                wiring.retryBackoff(), wiring.fanOutProgress());
+                wiring.retryBackoff(), wiring.fanOutProgress(), new Waiting(wiring.waits(), ScheduledWaker.of(wiring), wiring.cancellations()));
     }
 
     /**
@@ -79,8 +82,9 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
      *              caller that only {@link #route}s units itself
      */
     public ProcessorHandler(Catalog catalog, DeliveryRepository deliveries, RateLimiter rateLimiter, DispatchSink sink, Clock clock,
-                            NotificationMetrics metrics, WorkQueue queue, RetryBackoff backoff, FanOutProgress progress) {
+                            NotificationMetrics metrics, WorkQueue queue, RetryBackoff backoff, FanOutProgress progress, Waiting waiting) {
         super(EnrichedEvent.class, queue, backoff);
+        this.waiting = waiting;
         this.progress = progress;
         this.catalog = catalog;
         this.deliveries = deliveries;
@@ -109,11 +113,18 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
             return recordRejection(enriched, enriched.rejection(), now);
         }
         NotificationType type = catalog.require(enriched.typeId());
+        Instant due;
+        try {
+            due = type.timing().dueAt(Json.tree(enriched.event()), now);
+        } catch (IllegalArgumentException e) {
+            return recordRejection(enriched, DeliveryReason.INVALID_EVENT + ": " + e.getMessage(), now);
+        }
 
         List<Route> routes = new ArrayList<>();
         for (ResolvedRecipient recipient : enriched.recipients()) {
-            routes.addAll(router.route(type, recipient, now));
+            routes.addAll(router.route(type, recipient, now, due));
         }
+        routes = waiting.withdrawIfCancelled(type, enriched, routes);
         List<Delivery> records = routes.stream().map(r -> record(eventId, type, r, now)).toList();
         // a key DynamoDB can never store fails every retry alike: the event is refused before anything is written
         Optional<String> keyProblem = records.stream().map(d -> d.key().sizeProblem()).flatMap(Optional::stream).findFirst();
@@ -157,11 +168,12 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
             }
         });
         sink.sendAll(dispatches);
+        int held = waiting.hold(type, enriched, routes, route -> dispatchRecipient(type, route.recipient()));
         byChannel.forEach((channel, recipients) -> metrics.count(Outcome.ROUTED, channel, recipients.size()));
         int skipped = rateLimited + (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
                 .peek(d -> metrics.count(Outcome.SKIPPED, d.channel(), 1)).count();
         metrics.flush();
-        LOG.info("routed {}: {} to send, {} skipped, {} already recorded", type.id(), toSend.size(), skipped, duplicates);
+        LOG.info("routed {}: {} to send, {} skipped, {} already recorded, {} wait(s) held", type.id(), toSend.size(), skipped, duplicates, held);
         return new RoutingResult(eventId, type.id(), toSend.size(), skipped, duplicates, null);
     }
 
@@ -233,8 +245,9 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
     }
 
     /**
-     * Records an event that can never be delivered as one FAILED delivery with the reason. Deliveries that an
-     * earlier, partly refused write created stay PENDING and are never dispatched; they expire with their TTL.
+     * Records an event that can never be delivered as one FAILED delivery with the reason, or, for a duplicate of an
+     * event already notified (its idempotency key), one SKIPPED delivery. Deliveries that an earlier, partly refused
+     * write created stay PENDING and are never dispatched; they expire with their TTL.
      */
     private RoutingResult recordRejection(EnrichedEvent enriched, String reason, Instant now) {
         String eventId = enriched.event().id();
@@ -242,15 +255,19 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
         Channel channel = type == null ? Channel.WEBSOCKET : type.channels().getFirst();
         // no recipient could be named, so the event's outcome is recorded under a placeholder recipient
         DeliveryKey key = new DeliveryKey(eventId, enriched.typeId(), channel, "-");
-        boolean created = deliveries.create(Delivery.outcome(key, DeliveryStatus.FAILED, reason, now));
-        metrics.count(Outcome.FAILED, channel, created ? 1 : 0);
+        boolean duplicate = reason.startsWith(DeliveryReason.DUPLICATE + ":");
+        boolean created = deliveries.create(Delivery.outcome(key, duplicate ? DeliveryStatus.SKIPPED : DeliveryStatus.FAILED, reason, now));
+        metrics.count(duplicate ? Outcome.SKIPPED : Outcome.FAILED, channel, created ? 1 : 0);
         metrics.flush();
-        LOG.warn("event rejected: {}", reason);
+        LOG.warn("event {}: {}", duplicate ? "skipped" : "rejected", reason);
         return new RoutingResult(eventId, enriched.typeId(), 0, 0, created ? 0 : 1, reason);
     }
 
     private static Delivery record(String eventId, NotificationType type, Route route, Instant now) {
         DeliveryKey key = new DeliveryKey(eventId, type.id(), route.channel(), route.recipient().id());
+        if (route.waits()) {
+            return Delivery.scheduled(key, route.waitReason(), now, route.dueAt());
+        }
         return route.sends() ? Delivery.pending(key, now, null) : Delivery.outcome(key, DeliveryStatus.SKIPPED, route.reason(), now);
     }
 

@@ -55,7 +55,7 @@ class InvalidEventsTest {
 
     private ProcessorHandler processorOver(DynamoDbClient dynamo) {
         return new ProcessorHandler(CATALOG, new DeliveryRepository(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)),
-                new RateLimiter(dynamo, tables.recipients()), dispatched::addAll, Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
+                new RateLimiter(dynamo, tables.recipients()), dispatched::addAll, Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(dynamo, tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)), Waiting.immediate(dynamo, tables.deliveries()));
     }
 
     private static EnrichedEvent bookingFor(String... recipientIds) {

@@ -53,7 +53,7 @@ class ProcessorHandlerTest {
 
     private ProcessorHandler processorFor(Catalog catalog) {
         return new ProcessorHandler(catalog, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::addAll,
-                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
+                Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT, new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)), Waiting.immediate(LocalDynamo.client(), tables.deliveries()));
     }
 
     private static EnrichedEvent bookingFor(List<ResolvedRecipient> recipients) {

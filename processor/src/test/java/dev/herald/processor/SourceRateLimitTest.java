@@ -48,7 +48,7 @@ class SourceRateLimitTest {
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30));
         processor = new ProcessorHandler(CATALOG, deliveries, new RateLimiter(LocalDynamo.client(), tables.recipients()), dispatched::addAll,
                 Clock.systemUTC(), NotificationMetrics.NONE, null, RetryBackoff.DEFAULT,
-                new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)));
+                new FanOutProgress(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(30)), Waiting.immediate(LocalDynamo.client(), tables.deliveries()));
     }
 
     private static EnrichedEvent mailFrom(String source, String... addresses) {

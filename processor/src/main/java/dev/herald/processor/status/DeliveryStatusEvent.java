@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The detail of a {@code Delivery Status} event ({@code source: herald}). One event carries the final states that
  * one notification reached together (usually all its channels), which keeps status events to about one per
- * notification. Subscribers can match on any delivery, e.g. {@code {"detail": {"deliveries": {"status": ["FAILED"]}}}}.
+ * notification; a delivery that starts to wait is reported too, {@code SCHEDULED} with its {@code dueAt}. Subscribers can match on any delivery, e.g. {@code {"detail": {"deliveries": {"status": ["FAILED"]}}}}.
  * Recipient ids are included; addresses and message bodies never are.
  */
 public record DeliveryStatusEvent(String notificationId, String type, List<Outcome> deliveries) {
@@ -20,7 +20,7 @@ public record DeliveryStatusEvent(String notificationId, String type, List<Outco
         deliveries = List.copyOf(deliveries);
     }
 
-    /** One delivery's final state. */
-    public record Outcome(String channel, String recipientId, String status, String reason, int attempts, Instant at) {
+    /** One delivery's final state, or its wait ({@code dueAt} set only for {@code SCHEDULED}). */
+    public record Outcome(String channel, String recipientId, String status, String reason, int attempts, Instant at, Instant dueAt) {
     }
 }

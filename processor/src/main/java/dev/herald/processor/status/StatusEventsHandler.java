@@ -100,19 +100,21 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     private record Notification(String id, String type) {
     }
 
-    /** A final status that this write introduced; other writes (retries, payload updates) publish nothing. */
+    /** A final status, or a wait, that this write introduced; other writes (retries, payload updates) publish nothing. */
     private static Optional<Change> statusChange(JsonNode change) {
         String status = attribute(change.path("NewImage"), "status");
         String before = attribute(change.path("OldImage"), "status");
-        if (status == null || status.equals(before) || !DeliveryStatus.valueOf(status).isFinal()) {
+        if (status == null || status.equals(before) || !DeliveryStatus.valueOf(status).isReported()) {
             return Optional.empty();
         }
         JsonNode image = change.path("NewImage");
         DeliveryKey key = DeliveryKey.fromSortKey(attribute(image, "pk"), attribute(image, "sk"));
         String attempts = image.path("attempts").path("N").asText("0");
         String updatedAt = attribute(image, "updatedAt");
+        String dueAt = attribute(image, DeliveryRepository.DUE_AT);
         return Optional.of(new Change(key, new DeliveryStatusEvent.Outcome(key.channel().id(), key.recipientId(), status,
-                attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt))));
+                attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt),
+                dueAt == null ? null : Instant.parse(dueAt))));
     }
 
     /** An unsubscribe link used anew on this delivery: a changed mark (a repeat of the same link writes none). */

@@ -1,0 +1,104 @@
+package dev.herald.schedule;
+
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * What a type's {@code cancelOn} needs: an index from a match value (e.g. a booking id) to the events that wait on
+ * it, and a tombstone for a value that was cancelled. Both live in the deliveries table under
+ * {@code pk} = {@code #cancel#type#value}: one item per waiting event ({@code sk} = its event id) and the tombstone
+ * ({@code sk} = {@code #cancelled}, with the cancelling event's time).
+ *
+ * <p>The processor registers an event and then reads the tombstone; a cancel writes the tombstone and then reads the
+ * registrations. Every read is strongly consistent, so whichever comes second sees the other: no waiting event escapes
+ * a cancel that arrived in time.
+ */
+public final class Cancellations {
+
+    private static final String PK = HeraldTables.DELIVERIES.partitionKey();
+    private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
+    private static final String TOMBSTONE = "#cancelled";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final Duration retention;
+
+    public Cancellations(DynamoDbClient dynamo, String table, Clock clock, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.retention = retention;
+    }
+
+    /** Records that {@code eventId} (of {@code eventTime}) waits until {@code dueAt} and can be cancelled by {@code value}. */
+    public void register(String typeId, String value, String eventId, Instant eventTime, Instant dueAt) {
+        dynamo.putItem(r -> r.tableName(table).item(Items.item()
+                .s(PK, pk(typeId, value)).s(SK, eventId).s("eventTime", eventTime)
+                .n(HeraldTables.TTL, dueAt.plus(retention).getEpochSecond()).build()));
+    }
+
+    /** Whether a cancel for {@code value} arrived that is not older than the event, so withdraws it. */
+    public boolean isCancelled(String typeId, String value, Instant eventTime) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(Map.of(PK, Items.s(pk(typeId, value)),
+                SK, Items.s(TOMBSTONE))).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return false;
+        }
+        Instant cancelledAt = Items.instant(item, "cancelTime");
+        return eventTime == null || cancelledAt == null || !cancelledAt.isBefore(eventTime);
+    }
+
+    /**
+     * Records the cancel of {@code value} at {@code cancelTime} (the cancelling event's time), and returns the ids of
+     * the events registered as waiting on it, whose scheduled deliveries the caller withdraws.
+     */
+    public List<String> cancel(String typeId, String value, Instant cancelTime) {
+        Instant at = cancelTime == null ? clock.instant() : cancelTime;
+        // a later cancel keeps the latest time, so that an event between two cancels is still withdrawn
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(Map.of(PK, Items.s(pk(typeId, value)), SK, Items.s(TOMBSTONE)))
+                    .updateExpression("SET #t = :t, #ttl = :ttl")
+                    .conditionExpression("attribute_not_exists(#t) OR #t < :t")
+                    .expressionAttributeNames(Map.of("#t", "cancelTime", "#ttl", HeraldTables.TTL))
+                    .expressionAttributeValues(Map.of(":t", Items.s(at.toString()),
+                            ":ttl", Items.n(clock.instant().plus(retention).getEpochSecond()))));
+        } catch (ConditionalCheckFailedException laterCancelRecorded) {
+            // the tombstone already holds a later time, which withdraws all this one would
+        }
+        return registered(typeId, value);
+    }
+
+    /** The ids of the events registered under {@code value}. */
+    private List<String> registered(String typeId, String value) {
+        List<String> events = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(pk(typeId, value))))
+                    .exclusiveStartKey(exclusiveStart));
+            page.items().stream().map(i -> Items.string(i, SK)).filter(sk -> !sk.startsWith("#")).forEach(events::add);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return events;
+    }
+
+    private static String pk(String typeId, String value) {
+        String stored = value.getBytes(StandardCharsets.UTF_8).length > 512 ? "sha256:" + Waits.hash(value) : value;
+        return "#cancel#" + typeId + "#" + stored;
+    }
+}

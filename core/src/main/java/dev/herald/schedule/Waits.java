@@ -1,0 +1,111 @@
+package dev.herald.schedule;
+
+import dev.herald.dispatch.Dispatch;
+import dev.herald.json.Json;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * Stored {@link Wait}s, beside their notification's deliveries ({@code pk} = notification id, {@code sk} =
+ * {@code #wait#...}, which the deliveries' own reads skip). A wait is written once (conditionally), read when its
+ * wake-up arrives, and deleted once its deliveries are released; TTL removes any left over after the retention.
+ */
+public final class Waits {
+
+    static final String PREFIX = "#wait#";
+    private static final String PK = HeraldTables.DELIVERIES.partitionKey();
+    private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration retention;
+
+    public Waits(DynamoDbClient dynamo, String table, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retention = retention;
+    }
+
+    /**
+     * The wait for these recipients of a dispatch: its id is derived from the channel, due time and recipients, so the
+     * same unit scheduled again yields the same wait.
+     */
+    public static Wait of(String reason, Instant dueAt, Dispatch dispatch, String cancelKey) {
+        StringBuilder identity = new StringBuilder(dispatch.typeId()).append('\n').append(reason);
+        dispatch.recipients().forEach(r -> identity.append('\n').append(r.id()));
+        String id = PREFIX + dispatch.channel().id() + "#" + dueAt.getEpochSecond() + "#" + hash(identity.toString());
+        return new Wait(dispatch.notificationId(), id, reason, dueAt, dispatch, cancelKey);
+    }
+
+    /** Stores the wait unless it is stored already; true when this call stored it. */
+    public boolean put(Wait wait) {
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(Items.item()
+                    .s(PK, wait.notificationId())
+                    .s(SK, wait.id())
+                    .s("reason", wait.reason())
+                    .s("dueAt", wait.dueAt())
+                    .s("dispatch", Json.write(wait.dispatch()))
+                    .s("cancelKey", wait.cancelKey())
+                    .n(HeraldTables.TTL, wait.dueAt().plus(retention).getEpochSecond())
+                    .build())
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK)));
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    public Optional<Wait> find(String notificationId, String id) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(notificationId, id)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Wait(notificationId, id, Items.string(item, "reason"), Items.instant(item, "dueAt"),
+                Json.read(Items.string(item, "dispatch"), Dispatch.class), Items.string(item, "cancelKey")));
+    }
+
+    /** Moves a stored wait's due time; false when it is gone (handled meanwhile). */
+    public boolean moveDue(Wait wait, Instant newDue) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(wait.notificationId(), wait.id()))
+                    .updateExpression("SET #due = :due, #ttl = :ttl")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#due", "dueAt", "#ttl", HeraldTables.TTL, "#pk", PK))
+                    .expressionAttributeValues(Map.of(":due", Items.s(newDue.toString()), ":ttl", Items.n(newDue.plus(retention).getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
+        }
+    }
+
+    public void delete(String notificationId, String id) {
+        dynamo.deleteItem(r -> r.tableName(table).key(key(notificationId, id)));
+    }
+
+    private static Map<String, AttributeValue> key(String notificationId, String id) {
+        return Map.of(PK, Items.s(notificationId), SK, Items.s(id));
+    }
+
+    /** A short, stable digest of {@code text}, for ids and names that must stay within a length limit. */
+    public static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

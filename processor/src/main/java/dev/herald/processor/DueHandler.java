@@ -1,0 +1,185 @@
+package dev.herald.processor;
+
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.NotificationType;
+import dev.herald.catalog.Timing;
+import dev.herald.config.HeraldEnv;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.DispatchSink;
+import dev.herald.lambda.Wiring;
+import dev.herald.processor.due.ScheduledWaker;
+import dev.herald.queue.QueueBatch;
+import dev.herald.queue.QueueHandler;
+import dev.herald.queue.RetryBackoff;
+import dev.herald.queue.WorkQueue;
+import dev.herald.recipient.RecipientProfile;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.Wait;
+import dev.herald.schedule.WakeUp;
+import dev.herald.schedule.Waker;
+import dev.herald.schedule.Waits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The due function: takes wake-ups from the due queue (sent there by EventBridge Scheduler, or delayed in the queue
+ * itself) and releases what waited. For each recipient of a due {@link Wait} it decides once more, with what is true
+ * now:
+ * <ul>
+ *   <li>withdrawn ({@code SKIPPED(cancelled)}) when a cancel for the event's {@code cancelOn} key arrived;</li>
+ *   <li>withdrawn ({@code SKIPPED(read_in_app)}) when the channel escalates {@code unlessRead} and the in-app item was
+ *       read;</li>
+ *   <li>held again when it waits for quiet hours that, by the recipient's current settings, have not ended;</li>
+ *   <li>released otherwise: {@code SCHEDULED → PENDING}, and handed to the channel's queue.</li>
+ * </ul>
+ * Every step is a conditional write, so a repeated or late wake-up does nothing twice: a delivery already released or
+ * withdrawn is left alone, and one released but never handed over (a crash between the two) is handed over again,
+ * for the channel's claim to send once. A wake-up whose due time is not the wait's (it was rescheduled) is stale and
+ * does nothing.
+ */
+public final class DueHandler extends QueueHandler<WakeUp> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DueHandler.class);
+
+    private final Catalog catalog;
+    private final DeliveryRepository deliveries;
+    private final RecipientRepository recipients;
+    private final Waits waits;
+    private final Cancellations cancellations;
+    private final Waker waker;
+    private final DispatchSink sink;
+    private final Clock clock;
+
+    /** Lambda entry point: everything from the environment. */
+    public DueHandler() {
+        this(Wiring.fromEnvironment());
+    }
+
+    /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
+    public DueHandler(Wiring wiring) {
+        this(wiring.catalog(), wiring.deliveries(), wiring.recipients(), wiring.waits(), wiring.cancellations(), ScheduledWaker.of(wiring),
+                QueuedDispatchSink.of(wiring), wiring.clock(), wiring.queue(HeraldEnv.DUE_QUEUE_URL), wiring.retryBackoff());
+    }
+
+    public DueHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients, Waits waits, Cancellations cancellations,
+                      Waker waker, DispatchSink sink, Clock clock, WorkQueue queue, RetryBackoff backoff) {
+        super(WakeUp.class, queue, backoff);
+        this.catalog = catalog;
+        this.deliveries = deliveries;
+        this.recipients = recipients;
+        this.waits = waits;
+        this.cancellations = cancellations;
+        this.waker = waker;
+        this.sink = sink;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void process(WakeUp wakeUp, QueueBatch.Message received) {
+        wake(wakeUp);
+    }
+
+    /** Acts on one wake-up; returns how many deliveries it handed to their channel. */
+    public int wake(WakeUp wakeUp) {
+        if (wakeUp.kind() != WakeUp.Kind.WAIT) {
+            throw new IllegalArgumentException("the due function takes wake-ups of waits; got " + wakeUp.kind());
+        }
+        Optional<Wait> found = waits.find(wakeUp.pk(), wakeUp.sk());
+        if (found.isEmpty()) {
+            return 0; // handled by an earlier wake-up
+        }
+        Wait wait = found.get();
+        Instant now = clock.instant();
+        if (wakeUp.due() == null && !DeliveryReason.QUIET_HOURS.equals(wait.reason())) {
+            return 0; // "check again now" is for quiet hours, whose end the recipient may have moved; a delay keeps its time
+        }
+        if (wakeUp.due() != null && !wakeUp.due().equals(wait.dueAt())) {
+            return 0; // stale: the wait was moved, and a wake-up for its new time exists
+        }
+        if (wakeUp.due() != null && wait.dueAt().isAfter(now)) {
+            // clock skew between Scheduler and here: the message's backoff brings it back after its time
+            throw new IllegalStateException("wake-up for " + wait.id() + " arrived " + Duration.between(now, wait.dueAt()).toMillis()
+                    + " ms before its time; it is retried");
+        }
+        Dispatch dispatch = wait.dispatch();
+        NotificationType type = catalog.find(dispatch.typeId()).orElse(null);
+        boolean cancelled = wait.cancelKey() != null && cancellations.isCancelled(dispatch.typeId(), wait.cancelKey(), dispatch.eventTime());
+        List<DispatchRecipient> released = new ArrayList<>();
+        for (DispatchRecipient recipient : dispatch.recipients()) {
+            DeliveryKey key = dispatch.keyFor(recipient);
+            String withdrawal = type == null ? DeliveryReason.UNKNOWN_TYPE : cancelled ? DeliveryReason.CANCELLED
+                    : readInApp(type, wait, key) ? DeliveryReason.READ_IN_APP : null;
+            if (withdrawal != null) {
+                deliveries.withdraw(key, withdrawal);
+                continue;
+            }
+            if (DeliveryReason.QUIET_HOURS.equals(wait.reason()) && holdAgain(type, wait, recipient, key, now)) {
+                return 0; // a quiet-hours wait holds one recipient
+            }
+            if (deliveries.releaseScheduled(key) || neverHandedOver(key)) {
+                released.add(recipient);
+            }
+        }
+        if (!released.isEmpty()) {
+            sink.sendAll(List.of(dispatch.withRecipients(released)));
+        }
+        waits.delete(wait.notificationId(), wait.id());
+        LOG.info("{} wait of {} on {} due: {} of {} released{}", wait.reason(), dispatch.typeId(), dispatch.channel().id(), released.size(),
+                dispatch.recipients().size(), cancelled ? " (cancelled)" : "");
+        return released.size();
+    }
+
+    /** Whether the channel escalates unless read, and the recipient has read the in-app item. */
+    private boolean readInApp(NotificationType type, Wait wait, DeliveryKey key) {
+        Timing.Escalation escalation = type.timing().escalations().get(key.channel());
+        if (!DeliveryReason.ESCALATION.equals(wait.reason()) || escalation == null || !escalation.unlessRead()) {
+            return false;
+        }
+        DeliveryKey inApp = new DeliveryKey(key.notificationId(), key.typeId(), Channel.WEBSOCKET, key.recipientId());
+        return deliveries.find(inApp).map(d -> d.status() == DeliveryStatus.READ).orElse(false);
+    }
+
+    /**
+     * Quiet hours decided by the recipient's settings now, which may have changed since the wait began: still quiet
+     * moves the wait (and its delivery) to their new end, and wakes it then.
+     */
+    private boolean holdAgain(NotificationType type, Wait wait, DispatchRecipient recipient, DeliveryKey key, Instant now) {
+        if (type.isCritical() || type.timing().quietHours() != Timing.QuietHoursPolicy.DEFER) {
+            return false;
+        }
+        RecipientProfile profile = recipients.find(recipient.id()).orElse(null);
+        if (!Router.inQuietHours(profile, now)) {
+            return false;
+        }
+        Instant end = Router.quietHoursEnd(profile, now);
+        if (!deliveries.reschedule(key, end) || !waits.moveDue(wait, end)) {
+            return false;
+        }
+        waker.wake(wait.dueAt(end).wakeUp());
+        LOG.info("recipient {} is in quiet hours until {}; {} held until then", recipient.id(), end, type.id());
+        return true;
+    }
+
+    /** A delivery an earlier wake-up released, and that stopped before handing it over: never attempted. */
+    private boolean neverHandedOver(DeliveryKey key) {
+        return deliveries.find(key).map(d -> d.status() == DeliveryStatus.PENDING && d.attempts() == 0).orElse(false);
+    }
+
+    @Override
+    protected String correlationIdOf(WakeUp wakeUp) {
+        return wakeUp.pk();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.herald.processor;
+
+import dev.herald.catalog.Channel;
+import dev.herald.catalog.NotificationType;
+import dev.herald.catalog.Timing;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
+import dev.herald.dispatch.EnrichedEvent;
+import dev.herald.json.Json;
+import dev.herald.queue.MessageSplitter;
+import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.Wait;
+import dev.herald.schedule.Waits;
+import dev.herald.schedule.Waker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The processor's side of what waits: withdraws the waiting routes of an event that was cancelled already, and holds
+ * the rest as {@link Wait}s with a wake-up for their due time. Waits are grouped by channel, due time and reason, at
+ * most one dispatch's worth each, the same way every time the same unit is routed, so that a retried unit stores
+ * nothing twice. A quiet-hours wait holds one recipient, whose own time zone and quiet hours decide when it is due.
+ */
+public final class Waiting {
+
+    private final Waits waits;
+    private final Waker waker;
+    private final Cancellations cancellations;
+
+    public Waiting(Waits waits, Waker waker, Cancellations cancellations) {
+        this.waits = waits;
+        this.waker = waker;
+        this.cancellations = cancellations;
+    }
+
+    /**
+     * For a processor whose catalog has no type that waits (benchmarks, tests of routing): holding a wait fails with a
+     * clear error instead of waiting for a wake-up that nothing would send.
+     */
+    public static Waiting immediate(DynamoDbClient dynamo, String deliveriesTable) {
+        Duration retention = Duration.ofDays(30);
+        return new Waiting(new Waits(dynamo, deliveriesTable, retention), wakeUp -> {
+            throw new IllegalStateException("this processor has no waker, but " + wakeUp.pk() + " waits until " + wakeUp.due()
+                    + "; build it with Waiting(waits, waker, cancellations)");
+        }, new Cancellations(dynamo, deliveriesTable, Clock.systemUTC(), retention));
+    }
+
+    /** The event's value at its type's {@code cancelOn.match}, if the type has one and the event carries it. */
+    static Optional<String> cancelKey(NotificationType type, EnrichedEvent enriched) {
+        Timing.CancelOn cancelOn = type.timing().cancelOn();
+        if (cancelOn == null) {
+            return Optional.empty();
+        }
+        var value = cancelOn.match().read(Json.tree(enriched.event()));
+        return value.isValueNode() && !value.isNull() && !value.asText().isBlank() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    /**
+     * Registers the event's waiting routes under its cancel key and, when a cancel for that key has arrived already,
+     * returns them withdrawn ({@code cancelled}); the routes unchanged otherwise.
+     */
+    List<Route> withdrawIfCancelled(NotificationType type, EnrichedEvent enriched, List<Route> routes) {
+        Optional<String> key = cancelKey(type, enriched);
+        Optional<Instant> lastDue = routes.stream().filter(Route::waits).map(Route::dueAt).max(Instant::compareTo);
+        if (key.isEmpty() || lastDue.isEmpty()) {
+            return routes;
+        }
+        var event = enriched.event();
+        cancellations.register(type.id(), key.get(), event.id(), event.time(), lastDue.get());
+        if (!cancellations.isCancelled(type.id(), key.get(), event.time())) {
+            return routes;
+        }
+        return routes.stream().map(r -> r.waits() ? r.skipped(DeliveryReason.CANCELLED) : r).toList();
+    }
+
+    /** Stores a wait for every waiting route, and a wake-up for each; returns how many waits. */
+    int hold(NotificationType type, EnrichedEvent enriched, List<Route> routes, Function<Route, DispatchRecipient> recipientOf) {
+        record Group(Channel channel, Instant due, String reason, String recipient) {
+        }
+        Map<Group, List<DispatchRecipient>> groups = new LinkedHashMap<>();
+        for (Route route : routes) {
+            if (route.waits()) {
+                boolean alone = DeliveryReason.QUIET_HOURS.equals(route.waitReason());
+                groups.computeIfAbsent(new Group(route.channel(), route.dueAt(), route.waitReason(), alone ? route.recipient().id() : null),
+                        g -> new ArrayList<>()).add(recipientOf.apply(route));
+            }
+        }
+        String cancelKey = cancelKey(type, enriched).orElse(null);
+        var event = enriched.event();
+        List<Wait> held = new ArrayList<>();
+        groups.forEach((group, recipients) -> {
+            Dispatch all = new Dispatch(event.id(), type.id(), group.channel(), event.time(), enriched.data(), recipients, enriched.fanOut());
+            // each wait holds what one queue message can carry, since that is how it travels when it is due
+            for (String body : MessageSplitter.split(recipients, Dispatch.MAX_RECIPIENTS, all::withRecipients)) {
+                held.add(Waits.of(group.reason(), group.due(), Json.read(body, Dispatch.class), cancelKey));
+            }
+        });
+        for (Wait wait : held) {
+            waits.put(wait);
+            waker.wake(wait.wakeUp());
+        }
+        return held.size();
+    }
+}
