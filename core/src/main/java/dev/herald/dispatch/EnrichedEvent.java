@@ -8,12 +8,25 @@ import java.util.List;
  * What enrichment hands to the processor, one queue message per unit of recipients: the event, the catalog type it
  * matched, resolved recipients and the data the templates render with (the event's detail plus whatever the type's
  * enrichers added). A rejected event carries a reason instead of recipients.
+ *
+ * @param digest whether this is a digest's own notification (its events collected), which is routed as it is and never
+ *               digested again
  */
 public record EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients, String rejection,
-                            boolean fanOut) {
+                            boolean fanOut, boolean digest) {
 
     public EnrichedEvent {
         recipients = recipients == null ? List.of() : List.copyOf(recipients);
+    }
+
+    public EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, List<ResolvedRecipient> recipients, String rejection,
+                         boolean fanOut) {
+        this(typeId, event, data, recipients, rejection, fanOut, false);
+    }
+
+    /** A digest's notification: the collected events' data, for the recipient whose digest it is. */
+    public static EnrichedEvent digestOf(String typeId, EventEnvelope event, JsonNode data, ResolvedRecipient recipient) {
+        return new EnrichedEvent(typeId, event, data, List.of(recipient), null, false, true);
     }
 
     /** Not part of a topic's fan-out. */
@@ -35,12 +48,12 @@ public record EnrichedEvent(String typeId, EventEnvelope event, JsonNode data, L
 
     /** The same event and data for some of its recipients: one unit of work for the processor. */
     public EnrichedEvent withRecipients(List<ResolvedRecipient> some) {
-        return new EnrichedEvent(typeId, event, data, some, rejection, fanOut);
+        return new EnrichedEvent(typeId, event, data, some, rejection, fanOut, digest);
     }
 
     /** A unit of a topic's fan-out, whose progress the processor counts. */
     public EnrichedEvent asFanOut() {
-        return new EnrichedEvent(typeId, event, data, recipients, rejection, true);
+        return new EnrichedEvent(typeId, event, data, recipients, rejection, true, digest);
     }
 
     public boolean isRejected() {

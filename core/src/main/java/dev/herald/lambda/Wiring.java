@@ -16,6 +16,7 @@ import dev.herald.queue.TokenBucket;
 import dev.herald.queue.WorkQueue;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.DigestBuckets;
 import dev.herald.schedule.Waits;
 import java.net.URI;
 import java.nio.file.Path;
@@ -127,6 +128,11 @@ public final class Wiring {
     /** The index and tombstones of types' {@code cancelOn}. */
     public Cancellations cancellations() {
         return new Cancellations(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    /** Digests' buckets, entries and memberships, in the deliveries table. */
+    public DigestBuckets digestBuckets() {
+        return new DigestBuckets(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, Duration.ofDays(config.deliveryRetentionDays()));
     }
 
     /** Idempotency keys' claims, in the deliveries table. */

@@ -16,6 +16,7 @@ import dev.herald.local.bus.EventLog;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
+import dev.herald.schedule.DigestBuckets;
 import dev.herald.templates.TemplatePreview;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,6 +102,7 @@ final class DevApi implements HttpEndpoint {
             case "GET queues" -> HttpReply.json(200, local.queueDepths());
             case "POST queues/redrive" -> redriveQueues(call);
             case "GET fanouts" -> HttpReply.json(200, local.recentFanOuts(RECENT));
+            case "GET schedules" -> HttpReply.json(200, local.schedules());
             case "GET faults" -> HttpReply.json(200, local.faults().list());
             case "POST faults" -> addFault(call);
             case "DELETE faults" -> {
@@ -195,7 +197,8 @@ final class DevApi implements HttpEndpoint {
     private HttpReply status(String eventId) {
         Optional<EventLog.Entry> entry = local.events().find(eventId);
         List<Delivery> deliveries = local.deliveries().forNotification(eventId, STATUS_DELIVERIES);
-        if (entry.isEmpty() && deliveries.isEmpty()) {
+        List<DigestBuckets.Membership> digests = local.digests().memberships(eventId);
+        if (entry.isEmpty() && deliveries.isEmpty() && digests.isEmpty()) {
             return HttpReply.error(404, "herald local knows no event " + eventId
                     + " (the events log keeps the last 1000 events of this run; deliveries are kept in the store)");
         }
@@ -204,6 +207,9 @@ final class DevApi implements HttpEndpoint {
         status.put("state", entry.map(EventLog.Entry::state).orElse("RECORDED"));
         status.put("event", entry.orElse(null));
         status.put("deliveries", deliveries);
+        if (!digests.isEmpty()) {
+            status.put("digests", digests);
+        }
         local.fanOutProgress(eventId).ifPresent(progress -> status.put("fanOut", progress));
         return HttpReply.json(200, status);
     }

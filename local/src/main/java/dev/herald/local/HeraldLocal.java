@@ -4,6 +4,7 @@ import dev.herald.aws.AwsClients;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
+import dev.herald.catalog.NotificationType;
 import dev.herald.catalog.RecipientSpec;
 import dev.herald.channel.email.EmailChannelHandler;
 import dev.herald.channel.email.UnsubscribeHandler;
@@ -25,13 +26,16 @@ import dev.herald.enrichment.recipients.RecipientEventsHandler;
 import dev.herald.fanout.FanOutProgress;
 import dev.herald.lambda.Wiring;
 import dev.herald.local.aws.ContainerCredentialsApi;
+import dev.herald.local.aws.DynamoScheduleStore;
 import dev.herald.local.aws.EventBridgeApi;
 import dev.herald.local.aws.Faults;
 import dev.herald.local.aws.LambdaApi;
 import dev.herald.local.aws.LocalCredentials;
 import dev.herald.local.aws.LocalQueues;
+import dev.herald.local.aws.LocalSchedules;
 import dev.herald.local.aws.ManagementApi;
 import dev.herald.local.aws.Outbox;
+import dev.herald.local.aws.SchedulerApi;
 import dev.herald.local.aws.SesApi;
 import dev.herald.local.aws.SigV4;
 import dev.herald.local.aws.SnsApi;
@@ -57,10 +61,12 @@ import dev.herald.local.http.HttpServer;
 import dev.herald.local.store.LocalSecrets;
 import dev.herald.local.store.LocalStore;
 import dev.herald.local.store.LocalTable;
+import dev.herald.processor.DueHandler;
 import dev.herald.processor.ProcessorHandler;
 import dev.herald.processor.status.StatusEventsHandler;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.DigestBuckets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,6 +99,8 @@ public final class HeraldLocal implements AutoCloseable {
     public static final String ENRICHMENT = "herald-enrichment";
     public static final String PROCESSOR = "herald-processor";
     public static final String FANOUT = "herald-fanout";
+    /** The due function: wake-ups of what waits (delays, digests, quiet hours, escalations). */
+    public static final String DUE = "herald-due";
     public static final String RECIPIENTS = "herald-recipients";
     public static final String DEVICES = "herald-devices";
     public static final String STATUS_EVENTS = "herald-status-events";
@@ -104,7 +112,13 @@ public final class HeraldLocal implements AutoCloseable {
     public static final String UNSUBSCRIBE_PATH = "/unsubscribe";
     /** The functions fed from an SQS queue of their own, each named after its function. */
     public static final List<String> QUEUED_FUNCTIONS = List.of(FANOUT, PROCESSOR, CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET),
-            CHANNEL_FUNCTIONS.get(Channel.PUSH), CHANNEL_FUNCTIONS.get(Channel.EMAIL));
+            CHANNEL_FUNCTIONS.get(Channel.PUSH), CHANNEL_FUNCTIONS.get(Channel.EMAIL), DUE);
+    /** The role EventBridge Scheduler assumes to send wake-ups, as the stack names it. */
+    static final String SCHEDULER_ROLE = "arn:aws:iam::" + LocalQueues.ACCOUNT + ":role/herald-scheduler";
+    /** Where herald local keeps its one-time schedules, in its store (so across restarts with --data). */
+    static final String SCHEDULES_TABLE = "herald-local-schedules";
+    /** How often the scheduler looks for schedules that are due. */
+    static final Duration SCHEDULER_TICK = Duration.ofMillis(500);
     /** The queues' visibility timeout: how long a batch may take before its messages are handed out again. */
     static final Duration QUEUE_VISIBILITY = Duration.ofSeconds(30);
     /** The event source mappings, as the stack sets them (see HeraldQueues in the CDK app). */
@@ -136,6 +150,7 @@ public final class HeraldLocal implements AutoCloseable {
     private final DeliveryRepository deliveries;
     private final RecipientRepository recipients;
     private final FanOutProgress fanOuts;
+    private final DigestBuckets digests;
     private final HttpServer server;
     private StreamPoller statusStream;
     private HeraldConfig config;
@@ -144,11 +159,16 @@ public final class HeraldLocal implements AutoCloseable {
     private final ContainerCredentialsApi containerCredentials;
     private final long startMillis;
     private int resumed;
+    /** Signatures, credentials and logs run on the system clock, as AWS's do, whatever {@link #businessClock} says. */
     private final Clock clock = Clock.systemUTC();
+    /** The time the handlers and the scheduler see: {@link LocalOptions#clock()}, driven in tests. */
+    private final Clock businessClock;
+    private final LocalSchedules schedules;
 
     private HeraldLocal(LocalOptions options, long startedAt) {
         this.options = options;
         this.startMillis = startedAt;
+        this.businessClock = options.clock();
         Path catalogFile = options.templatesDir().resolve(CatalogLoader.FILE_NAME);
         this.catalog = CatalogLoader.load(catalogFile);
         this.store = LocalStore.open(options.dataDir());
@@ -162,6 +182,7 @@ public final class HeraldLocal implements AutoCloseable {
             this.deliveries = storeWiring.deliveries();
             this.recipients = storeWiring.recipients();
             this.fanOuts = storeWiring.fanOutProgress();
+            this.digests = storeWiring.digestBuckets();
             ConnectionRepository connections = storeWiring.connections();
             LocalTable localTable = new LocalTable(dynamo);
             this.events = new EventLog(1000, clock);
@@ -186,6 +207,8 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new ManagementApi(gateway, faults, signatures));
             endpoints.add(new SesApi(outbox, faults, clock, signatures));
             endpoints.add(new SnsApi(localTable.platformEndpoints(SnsApi.PARTITION), outbox, faults, clock, signatures));
+            this.schedules = new LocalSchedules(queues, new DynamoScheduleStore(dynamo, SCHEDULES_TABLE));
+            endpoints.add(new SchedulerApi(schedules, faults, businessClock, signatures));
             this.unsubscribe = new UnsubscribeHandler(storeWiring);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
             endpoints.add(new DevApi(this, intake));
@@ -213,6 +236,8 @@ public final class HeraldLocal implements AutoCloseable {
                     queued.get(CHANNEL_FUNCTIONS.get(Channel.PUSH)), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
             mappings.map(CHANNEL_FUNCTIONS.get(Channel.EMAIL), new EmailChannelHandler(channelWiring(Channel.EMAIL)),
                     queued.get(CHANNEL_FUNCTIONS.get(Channel.EMAIL)), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
+            mappings.map(DUE, new DueHandler(wiring), queued.get(DUE), CHANNEL_MAPPING, queueSettings.maxReceiveCount());
+            schedules.start(businessClock, SCHEDULER_TICK);
             this.statusStream = new StreamPoller(dynamo, store.streams(), tables.deliveries(), invoker, STATUS_EVENTS, Duration.ofMillis(500));
             resumeInterrupted();
         } catch (RuntimeException e) {
@@ -263,7 +288,7 @@ public final class HeraldLocal implements AutoCloseable {
      */
     private Wiring wiring(HeraldConfig config) {
         return Wiring.builder(config).dynamo(store.dynamo()).credentials(credentials.functionProvider()).catalog(catalog)
-                .templatesDir(options.templatesDir()).clock(clock).metrics(service -> metrics).build();
+                .templatesDir(options.templatesDir()).clock(businessClock).metrics(service -> metrics).build();
     }
 
     /** A client for an app or a test, signed with the app credentials herald local issued, e.g. {@code client(SnsClient.builder())}. */
@@ -303,6 +328,10 @@ public final class HeraldLocal implements AutoCloseable {
                 .with(HeraldEnv.WEBSOCKET_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET)).url())
                 .with(HeraldEnv.PUSH_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.PUSH)).url())
                 .with(HeraldEnv.EMAIL_QUEUE_URL, queues.get(CHANNEL_FUNCTIONS.get(Channel.EMAIL)).url())
+                .with(HeraldEnv.DUE_QUEUE_URL, queues.get(DUE).url())
+                .with(HeraldEnv.DUE_QUEUE_ARN, queues.get(DUE).arn())
+                .with(HeraldEnv.SCHEDULER_ROLE_ARN, SCHEDULER_ROLE)
+                .with(HeraldEnv.SCHEDULER_DLQ_ARN, queues.get(DUE).dlqArn())
                 .with(HeraldEnv.RETRY_BASE_SECONDS, Double.toString(firstRetry.toMillis() / 1000.0));
     }
 
@@ -346,6 +375,10 @@ public final class HeraldLocal implements AutoCloseable {
     static List<LocalBus.Rule> rules(Catalog catalog) {
         List<LocalBus.Rule> rules = new ArrayList<>();
         catalog.rulePatterns().forEach((type, pattern) -> rules.add(new LocalBus.Rule(type, pattern, ENRICHMENT, LocalBus.Input.MATCHED_EVENT)));
+        for (NotificationType type : catalog.types()) {
+            type.cancelPattern().ifPresent(pattern -> rules.add(new LocalBus.Rule(LocalBus.CANCEL_PREFIX + type.id(), pattern, ENRICHMENT,
+                    LocalBus.Input.CANCEL_EVENT)));
+        }
         rules.add(new LocalBus.Rule(RECIPIENTS, ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS), RECIPIENTS, LocalBus.Input.EVENT));
         rules.add(new LocalBus.Rule(DEVICES, ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), DEVICES, LocalBus.Input.EVENT));
         return rules;
@@ -444,6 +477,10 @@ public final class HeraldLocal implements AutoCloseable {
         return recipients;
     }
 
+    DigestBuckets digests() {
+        return digests;
+    }
+
     public LocalStore store() {
         return store;
     }
@@ -490,6 +527,16 @@ public final class HeraldLocal implements AutoCloseable {
         return queues.isStarted() ? queues.depths() : List.of();
     }
 
+    /** The one-time schedules waiting to wake Herald, soonest first. */
+    public List<LocalSchedules.Due> schedules() {
+        return schedules.list();
+    }
+
+    /** Fires every schedule due by the clock now, without waiting for the scheduler's next tick; returns how many fired. */
+    public int runDueSchedules() {
+        return schedules.runDue(businessClock.instant());
+    }
+
     /** Invocations queued, running or waiting for a retry, and queue messages not handled yet. */
     public long inFlight() {
         return invoker.inFlight() + mappings.inFlight();
@@ -513,6 +560,9 @@ public final class HeraldLocal implements AutoCloseable {
                         ? "{} invocation(s) interrupted: kept in the DLQ of --data, and run again at the next start"
                         : "{} invocation(s) interrupted and lost with the in-memory store; use --data to keep them", interrupted);
             }
+        }
+        if (schedules != null) {
+            schedules.close();
         }
         if (mappings != null) {
             int kept = mappings.stop(AsyncInvoker.STOP_GRACE, options.dataDir().isPresent());

@@ -3,6 +3,7 @@ package dev.herald.local;
 import dev.herald.catalog.Channel;
 import dev.herald.local.bus.RetryPolicy;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +19,11 @@ import java.util.Optional;
  * @param retries      the asynchronous invocations' retry delays
  * @param workers      invocations running at once
  * @param sendRates    each channel's sends per second, and its provider stand-in's limit; 0 for none
+ * @param clock        the time the handlers and the scheduler see; tests drive one to make delays, digests and quiet
+ *                     hours come due
  */
 public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, String jwtSecret, String apiKey, RetryPolicy retries,
-                           int workers, Map<Channel, Double> sendRates) {
+                           int workers, Map<Channel, Double> sendRates, Clock clock) {
 
     /**
      * As a new AWS account starts: SES sends 14 emails per second in production; API Gateway's account throttle is
@@ -36,19 +39,19 @@ public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, 
     public static final String HOST = "127.0.0.1";
 
     public static LocalOptions defaults(Path templatesDir) {
-        return new LocalOptions(DEFAULT_PORT, Optional.empty(), templatesDir, null, null, RetryPolicy.LOCAL_DEFAULT, 16, DEFAULT_SEND_RATES);
+        return new LocalOptions(DEFAULT_PORT, Optional.empty(), templatesDir, null, null, RetryPolicy.LOCAL_DEFAULT, 16, DEFAULT_SEND_RATES, Clock.systemUTC());
     }
 
     public LocalOptions withPort(int port) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
     }
 
     public LocalOptions withDataDir(Path dir) {
-        return new LocalOptions(port, Optional.ofNullable(dir), templatesDir, jwtSecret, apiKey, retries, workers, sendRates);
+        return new LocalOptions(port, Optional.ofNullable(dir), templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
     }
 
     public LocalOptions withSecrets(String jwtSecret, String apiKey) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
     }
 
     /** Paces {@code channel} (and limits its provider's stand-in) to {@code perSecond}; 0 for no limit. */
@@ -56,10 +59,15 @@ public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, 
         Map<Channel, Double> rates = new EnumMap<>(Channel.class);
         rates.putAll(sendRates);
         rates.put(channel, perSecond);
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, rates);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, rates, clock);
+    }
+
+    /** Runs on {@code clock}: what waits comes due when it says so. */
+    public LocalOptions withClock(Clock clock) {
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
     }
 
     public LocalOptions withRetries(RetryPolicy retries) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
     }
 }

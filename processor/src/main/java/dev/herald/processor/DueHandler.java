@@ -14,6 +14,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchSink;
 import dev.herald.lambda.Wiring;
 import dev.herald.processor.due.ScheduledWaker;
+import dev.herald.queue.MessageSender;
 import dev.herald.queue.QueueBatch;
 import dev.herald.queue.QueueHandler;
 import dev.herald.queue.RetryBackoff;
@@ -21,6 +22,7 @@ import dev.herald.queue.WorkQueue;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.DigestBuckets;
 import dev.herald.schedule.Wait;
 import dev.herald.schedule.WakeUp;
 import dev.herald.schedule.Waker;
@@ -35,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The due function: takes wake-ups from the due queue (sent there by EventBridge Scheduler, or delayed in the queue
- * itself) and releases what waited. For each recipient of a due {@link Wait} it decides once more, with what is true
+ * The due function: takes wake-ups from the due queue (sent there by EventBridge Scheduler, or at once when due
+ * already) and releases what waited. A digest's wake-up sends the digest ({@link DigestFlush}). For each recipient of a due {@link Wait} it decides once more, with what is true
  * now:
  * <ul>
  *   <li>withdrawn ({@code SKIPPED(cancelled)}) when a cancel for the event's {@code cancelOn} key arrived;</li>
@@ -62,6 +64,7 @@ public final class DueHandler extends QueueHandler<WakeUp> {
     private final Waker waker;
     private final DispatchSink sink;
     private final Clock clock;
+    private final DigestFlush digests;
 
     /** Lambda entry point: everything from the environment. */
     public DueHandler() {
@@ -71,12 +74,19 @@ public final class DueHandler extends QueueHandler<WakeUp> {
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public DueHandler(Wiring wiring) {
         this(wiring.catalog(), wiring.deliveries(), wiring.recipients(), wiring.waits(), wiring.cancellations(), ScheduledWaker.of(wiring),
-                QueuedDispatchSink.of(wiring), wiring.clock(), wiring.queue(HeraldEnv.DUE_QUEUE_URL), wiring.retryBackoff());
+                QueuedDispatchSink.of(wiring), wiring.clock(), wiring.queue(HeraldEnv.DUE_QUEUE_URL), wiring.retryBackoff(),
+                wiring.digestBuckets(), wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL));
     }
 
+    /**
+     * @param sink           where released deliveries go: their channels' queues
+     * @param processorQueue where a digest's notification goes, to be routed like any unit
+     */
     public DueHandler(Catalog catalog, DeliveryRepository deliveries, RecipientRepository recipients, Waits waits, Cancellations cancellations,
-                      Waker waker, DispatchSink sink, Clock clock, WorkQueue queue, RetryBackoff backoff) {
+                      Waker waker, DispatchSink sink, Clock clock, WorkQueue queue, RetryBackoff backoff, DigestBuckets digestBuckets,
+                      MessageSender processorQueue) {
         super(WakeUp.class, queue, backoff);
+        this.digests = new DigestFlush(digestBuckets, processorQueue);
         this.catalog = catalog;
         this.deliveries = deliveries;
         this.recipients = recipients;
@@ -92,27 +102,34 @@ public final class DueHandler extends QueueHandler<WakeUp> {
         wake(wakeUp);
     }
 
-    /** Acts on one wake-up; returns how many deliveries it handed to their channel. */
+    /**
+     * Acts on one wake-up; returns how many deliveries it handed to their channel, or, for a digest, how many events
+     * its notification carries.
+     */
     public int wake(WakeUp wakeUp) {
-        if (wakeUp.kind() != WakeUp.Kind.WAIT) {
-            throw new IllegalArgumentException("the due function takes wake-ups of waits; got " + wakeUp.kind());
+        Instant now = clock.instant();
+        if (wakeUp.due() != null && wakeUp.due().isAfter(now)) {
+            // clock skew between Scheduler and here: the message's backoff brings it back after its time
+            throw new IllegalStateException("wake-up for " + wakeUp.sk() + " arrived " + Duration.between(now, wakeUp.due()).toMillis()
+                    + " ms before its time; it is retried");
         }
+        return switch (wakeUp.kind()) {
+            case DIGEST -> digests.flush(wakeUp.pk(), Long.parseLong(wakeUp.sk()));
+            case WAIT -> release(wakeUp, now);
+        };
+    }
+
+    private int release(WakeUp wakeUp, Instant now) {
         Optional<Wait> found = waits.find(wakeUp.pk(), wakeUp.sk());
         if (found.isEmpty()) {
             return 0; // handled by an earlier wake-up
         }
         Wait wait = found.get();
-        Instant now = clock.instant();
         if (wakeUp.due() == null && !DeliveryReason.QUIET_HOURS.equals(wait.reason())) {
             return 0; // "check again now" is for quiet hours, whose end the recipient may have moved; a delay keeps its time
         }
         if (wakeUp.due() != null && !wakeUp.due().equals(wait.dueAt())) {
             return 0; // stale: the wait was moved, and a wake-up for its new time exists
-        }
-        if (wakeUp.due() != null && wait.dueAt().isAfter(now)) {
-            // clock skew between Scheduler and here: the message's backoff brings it back after its time
-            throw new IllegalStateException("wake-up for " + wait.id() + " arrived " + Duration.between(now, wait.dueAt()).toMillis()
-                    + " ms before its time; it is retried");
         }
         Dispatch dispatch = wait.dispatch();
         NotificationType type = catalog.find(dispatch.typeId()).orElse(null);

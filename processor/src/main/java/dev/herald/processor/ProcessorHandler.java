@@ -74,7 +74,7 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
     public ProcessorHandler(Wiring wiring) {
         this(wiring.catalog(), wiring.deliveries(), new RateLimiter(wiring.dynamo(), wiring.config().require(HeraldEnv.RECIPIENTS_TABLE)),
                 QueuedDispatchSink.of(wiring), wiring.clock(), wiring.metrics("processor"), wiring.queue(HeraldEnv.PROCESSOR_QUEUE_URL),
-                wiring.retryBackoff(), wiring.fanOutProgress(), new Waiting(wiring.waits(), ScheduledWaker.of(wiring), wiring.cancellations()));
+                wiring.retryBackoff(), wiring.fanOutProgress(), new Waiting(wiring.waits(), ScheduledWaker.of(wiring), wiring.cancellations(), wiring.digestBuckets()));
     }
 
     /**
@@ -113,6 +113,11 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
             return recordRejection(enriched, enriched.rejection(), now);
         }
         NotificationType type = catalog.require(enriched.typeId());
+        if (type.timing().digest() != null && !enriched.digest()) {
+            int added = waiting.digest(type, enriched);
+            LOG.info("{} event {} added to {} recipient(s)' digests", type.id(), eventId, added);
+            return new RoutingResult(eventId, type.id(), 0, 0, enriched.recipients().size() - added, null);
+        }
         Instant due;
         try {
             due = type.timing().dueAt(Json.tree(enriched.event()), now);

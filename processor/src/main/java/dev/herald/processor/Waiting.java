@@ -10,6 +10,8 @@ import dev.herald.dispatch.EnrichedEvent;
 import dev.herald.json.Json;
 import dev.herald.queue.MessageSplitter;
 import dev.herald.schedule.Cancellations;
+import dev.herald.schedule.DigestBuckets;
+import dev.herald.schedule.WakeUp;
 import dev.herald.schedule.Wait;
 import dev.herald.schedule.Waits;
 import dev.herald.schedule.Waker;
@@ -25,8 +27,9 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The processor's side of what waits: withdraws the waiting routes of an event that was cancelled already, and holds
- * the rest as {@link Wait}s with a wake-up for their due time. Waits are grouped by channel, due time and reason, at
+ * The processor's side of what waits: puts the events of a digest type into their recipients' digests, withdraws the
+ * waiting routes of an event that was cancelled already, and holds the rest as {@link Wait}s with a wake-up for their
+ * due time. Waits are grouped by channel, due time and reason, at
  * most one dispatch's worth each, the same way every time the same unit is routed, so that a retried unit stores
  * nothing twice. A quiet-hours wait holds one recipient, whose own time zone and quiet hours decide when it is due.
  */
@@ -35,11 +38,36 @@ public final class Waiting {
     private final Waits waits;
     private final Waker waker;
     private final Cancellations cancellations;
+    private final DigestBuckets digests;
 
-    public Waiting(Waits waits, Waker waker, Cancellations cancellations) {
+    public Waiting(Waits waits, Waker waker, Cancellations cancellations, DigestBuckets digests) {
         this.waits = waits;
         this.waker = waker;
         this.cancellations = cancellations;
+        this.digests = digests;
+    }
+
+    /**
+     * Puts the unit's event into each recipient's digest of the type and key: a bucket it opens gets a wake-up at the
+     * end of its window, one it fills a wake-up now. Returns how many recipients it was added for (a repeated event
+     * is added for none).
+     */
+    int digest(NotificationType type, EnrichedEvent enriched) {
+        Timing.Digest digest = type.timing().digest();
+        var event = enriched.event();
+        String key = digest.keyOf(Json.tree(event));
+        int added = 0;
+        for (var recipient : enriched.recipients()) {
+            DigestBuckets.Join join = digests.join(type.id(), key, recipient, event.id(), event.time(), enriched.data(), digest.window(), digest.max());
+            switch (join.joined()) {
+                case OPENED -> waker.wake(join.wakeUp());
+                case FILLED -> waker.wake(new WakeUp(WakeUp.Kind.DIGEST, join.digest(), Long.toString(join.seq()), null));
+                case ADDED, ALREADY -> {
+                }
+            }
+            added += join.joined() == DigestBuckets.Joined.ALREADY ? 0 : 1;
+        }
+        return added;
     }
 
     /**
@@ -50,8 +78,8 @@ public final class Waiting {
         Duration retention = Duration.ofDays(30);
         return new Waiting(new Waits(dynamo, deliveriesTable, retention), wakeUp -> {
             throw new IllegalStateException("this processor has no waker, but " + wakeUp.pk() + " waits until " + wakeUp.due()
-                    + "; build it with Waiting(waits, waker, cancellations)");
-        }, new Cancellations(dynamo, deliveriesTable, Clock.systemUTC(), retention));
+                    + "; build it with Waiting(waits, waker, cancellations, digests)");
+        }, new Cancellations(dynamo, deliveriesTable, Clock.systemUTC(), retention), new DigestBuckets(dynamo, deliveriesTable, Clock.systemUTC(), retention));
     }
 
     /** The event's value at its type's {@code cancelOn.match}, if the type has one and the event carries it. */

@@ -19,8 +19,14 @@ import software.amazon.event.ruler.Machine;
  */
 public final class LocalBus {
 
-    /** What a rule's target receives: the event itself, or (catalog rules) the event wrapped with its type. */
-    public enum Input { EVENT, MATCHED_EVENT }
+    /**
+     * What a rule's target receives: the event itself, or (catalog rules) the event wrapped with its type, or (a
+     * type's {@code cancelOn} rule, named {@link #CANCEL_PREFIX} + the type) wrapped as a cancel of that type.
+     */
+    public enum Input { EVENT, MATCHED_EVENT, CANCEL_EVENT }
+
+    /** The name of a type's cancel rule is this and the type's id. */
+    public static final String CANCEL_PREFIX = "cancel:";
 
     /** A rule: its EventBridge pattern, its target and the input it sends. */
     public record Rule(String name, String pattern, String target, Input input) {
@@ -61,9 +67,11 @@ public final class LocalBus {
         log.received(event, via, matched, matched.isEmpty() && !EventEnvelope.HERALD_SOURCE.equals(event.source()) ? noMatch(event) : null);
         for (String name : matched) {
             Rule rule = rules.get(name);
-            byte[] payload = rule.input() == Input.MATCHED_EVENT
-                    ? Json.writeBytes(new MatchedEvent(name, event))
-                    : Json.writeBytes(event);
+            byte[] payload = switch (rule.input()) {
+                case MATCHED_EVENT -> Json.writeBytes(new MatchedEvent(name, event));
+                case CANCEL_EVENT -> Json.writeBytes(new MatchedEvent(name.substring(CANCEL_PREFIX.length()), event, MatchedEvent.CANCEL));
+                case EVENT -> Json.writeBytes(event);
+            };
             invoker.invoke(rule.target(), payload, event.id());
         }
         return matched;
