@@ -1,5 +1,6 @@
 package dev.herald.schedule;
 
+import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.json.Json;
 import dev.herald.store.HeraldTables;
@@ -9,21 +10,28 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Stored {@link Wait}s, beside their notification's deliveries ({@code pk} = notification id, {@code sk} =
  * {@code #wait#...}, which the deliveries' own reads skip). A wait is written once (conditionally), read when its
  * wake-up arrives, and deleted once its deliveries are released; TTL removes any left over after the retention.
+ *
+ * <p>A quiet-hours wait holds one recipient, and is also listed under that recipient ({@code pk} =
+ * {@code #deferred#<recipient>}), so that a change to their quiet hours or time zone can wake it to be decided again.
  */
 public final class Waits {
 
     static final String PREFIX = "#wait#";
+    private static final String DEFERRED = "#deferred#";
     private static final String PK = HeraldTables.DELIVERIES.partitionKey();
     private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
 
@@ -50,6 +58,9 @@ public final class Waits {
 
     /** Stores the wait unless it is stored already; true when this call stored it. */
     public boolean put(Wait wait) {
+        deferredRecipient(wait).ifPresent(recipient -> dynamo.putItem(r -> r.tableName(table).item(Items.item()
+                .s(PK, DEFERRED + recipient).s(SK, wait.notificationId() + "\n" + wait.id()).s("dueAt", wait.dueAt())
+                .n(HeraldTables.TTL, wait.dueAt().plus(retention).getEpochSecond()).build())));
         try {
             dynamo.putItem(r -> r.tableName(table).item(Items.item()
                     .s(PK, wait.notificationId())
@@ -91,8 +102,37 @@ public final class Waits {
         }
     }
 
-    public void delete(String notificationId, String id) {
-        dynamo.deleteItem(r -> r.tableName(table).key(key(notificationId, id)));
+    /** Deletes a handled wait, and its listing under its recipient. */
+    public void delete(Wait wait) {
+        dynamo.deleteItem(r -> r.tableName(table).key(key(wait.notificationId(), wait.id())));
+        deferredRecipient(wait).ifPresent(recipient -> dynamo.deleteItem(r -> r.tableName(table)
+                .key(Map.of(PK, Items.s(DEFERRED + recipient), SK, Items.s(wait.notificationId() + "\n" + wait.id())))));
+    }
+
+    /** Wake-ups that have a recipient's quiet-hours waits decided again now ({@link WakeUp#due()} null). */
+    public List<WakeUp> deferredFor(String recipientId) {
+        List<WakeUp> wakeUps = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusiveStart = start;
+            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", Items.s(DEFERRED + recipientId)))
+                    .exclusiveStartKey(exclusiveStart));
+            for (Map<String, AttributeValue> item : page.items()) {
+                String[] waitKey = Items.string(item, SK).split("\n", 2);
+                wakeUps.add(new WakeUp(WakeUp.Kind.WAIT, waitKey[0], waitKey[1], null));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return wakeUps;
+    }
+
+    /** The one recipient of a quiet-hours wait. */
+    private static Optional<String> deferredRecipient(Wait wait) {
+        return DeliveryReason.QUIET_HOURS.equals(wait.reason()) && wait.dispatch().recipients().size() == 1
+                ? Optional.of(wait.dispatch().recipients().getFirst().id()) : Optional.empty();
     }
 
     private static Map<String, AttributeValue> key(String notificationId, String id) {

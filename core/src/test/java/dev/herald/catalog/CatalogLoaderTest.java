@@ -47,6 +47,8 @@ class CatalogLoaderTest {
         assertThat(categories).containsExactly(
                 java.util.Map.entry("account", java.util.Set.of(Channel.EMAIL)),
                 java.util.Map.entry("bookings", java.util.Set.of(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL)),
+                java.util.Map.entry("messages", java.util.Set.of(Channel.WEBSOCKET, Channel.EMAIL)),
+                java.util.Map.entry("reviews", java.util.Set.of(Channel.WEBSOCKET, Channel.EMAIL)),
                 java.util.Map.entry("transactional", java.util.Set.of(Channel.EMAIL)));
         assertThat(categories.get("bookings")).containsExactly(Channel.WEBSOCKET, Channel.PUSH, Channel.EMAIL);
     }

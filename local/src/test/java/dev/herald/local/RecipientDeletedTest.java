@@ -14,6 +14,7 @@ import dev.herald.local.store.LocalStore;
 import dev.herald.recipient.Device;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.RecipientProfile;
+import dev.herald.schedule.Waits;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
 import java.time.Clock;
@@ -73,7 +74,8 @@ class RecipientDeletedTest {
         // given
         String user = "user-order-" + first;
         List<String> endpoints = recipientWithEverything(user);
-        RecipientEventsHandler recipients = new RecipientEventsHandler(local.catalog(), local.recipients(), Clock.systemUTC());
+        RecipientEventsHandler recipients = new RecipientEventsHandler(local.catalog(), local.recipients(), Clock.systemUTC(),
+                new Waits(local.store().dynamo(), LocalStore.TABLES.deliveries(), Duration.ofDays(30)), bodies -> { });
         DeviceEventsHandler devices = new DeviceEventsHandler(new DeviceRegistrar(sns, local.recipients(),
                 DeviceRegistrar.applicationArns(local.config()), Clock.systemUTC()));
         EventEnvelope deleted = EventEnvelope.create("crm.app", ManagementEvents.RECIPIENT_DELETED, Json.object().put("recipientId", user));

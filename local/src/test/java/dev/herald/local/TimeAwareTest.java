@@ -212,6 +212,31 @@ class TimeAwareTest {
     }
 
     @Test
+    void quietHoursShortenedOrDropped_releaseWhatWaitedAtTheirNewEnd() throws Exception {
+        // given: two recipients deferred until 07:00 Paris
+        upsert("early-riser", "Europe/Paris", "22:00", "07:00");
+        upsert("night-owl", "Europe/Paris", "22:00", "07:00");
+        clock.set(Instant.parse("2026-12-01T22:30:00Z"));
+        String early = LocalFixture.publish(local, "demo.app", "booking.created", booking("early-riser", "BK-E", "2026-12-02", null));
+        String owl = LocalFixture.publish(local, "demo.app", "booking.created", booking("night-owl", "BK-O", "2026-12-02", null));
+        settle("the bookings");
+
+        // when: one now wakes at 06:00, the other drops quiet hours altogether
+        upsert("early-riser", "Europe/Paris", "22:00", "06:00");
+        upsert("night-owl", "Europe/Paris", null, null);
+        settle("the waits decided again");
+
+        // then: the night owl's email goes now; the early riser's is held until 06:00 Paris (05:00 UTC), and sent then
+        LocalFixture.await("the night owl's email", Duration.ofSeconds(10), () -> emailsTo("night-owl@example.com", "Check-in tomorrow") == 1);
+        assertThat(deliveriesOf(owl, "booking.checkin-reminder").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        Delivery held = deliveriesOf(early, "booking.checkin-reminder").get("email");
+        assertThat(held.status()).isEqualTo(DeliveryStatus.SCHEDULED);
+        assertThat(held.dueAt()).isEqualTo(Instant.parse("2026-12-02T05:00:00Z"));
+        at(Instant.parse("2026-12-02T05:00:02Z"));
+        LocalFixture.await("the early riser's email", Duration.ofSeconds(10), () -> emailsTo("early-riser@example.com", "Check-in tomorrow") == 1);
+    }
+
+    @Test
     void escalation_emailSkippedWhenTheInAppItemWasRead_andSentWhenItWasNot() throws Exception {
         // given
         upsert("reader", "Europe/Paris", null, null);

@@ -153,7 +153,7 @@ public final class DueHandler extends QueueHandler<WakeUp> {
         if (!released.isEmpty()) {
             sink.sendAll(List.of(dispatch.withRecipients(released)));
         }
-        waits.delete(wait.notificationId(), wait.id());
+        waits.delete(wait);
         LOG.info("{} wait of {} on {} due: {} of {} released{}", wait.reason(), dispatch.typeId(), dispatch.channel().id(), released.size(),
                 dispatch.recipients().size(), cancelled ? " (cancelled)" : "");
         return released.size();

@@ -3,15 +3,20 @@ package dev.herald.enrichment.recipients;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.Channel;
+import dev.herald.config.HeraldEnv;
 import dev.herald.event.EventEnvelope;
+import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
+import dev.herald.queue.MessageSender;
 import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.QuietHours;
 import dev.herald.recipient.RecipientLimits;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Waits;
+import dev.herald.schedule.WakeUp;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalTime;
@@ -20,8 +25,11 @@ import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +52,8 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     private final Catalog catalog;
     private final RecipientRepository recipients;
     private final Clock clock;
+    private final Waits waits;
+    private final MessageSender dueQueue;
 
     public RecipientEventsHandler() {
         this(Wiring.fromEnvironment());
@@ -51,15 +61,23 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
 
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public RecipientEventsHandler(Wiring wiring) {
-        this(wiring.catalog(), wiring.recipients(), wiring.clock());
+        this(wiring.catalog(), wiring.recipients(), wiring.clock(), wiring.waits(), wiring.queue(HeraldEnv.DUE_QUEUE_URL));
     }
 
-    /** Everything given: for tests and herald local. The catalog's categories and channels are what a resubscribe may name. */
-    public RecipientEventsHandler(Catalog catalog, RecipientRepository recipients, Clock clock) {
+    /**
+     * Everything given: for tests and herald local. The catalog's categories and channels are what a resubscribe may
+     * name.
+     *
+     * @param waits    the recipient's quiet-hours waits, to be decided again when their quiet hours or time zone change
+     * @param dueQueue where those waits' wake-ups go
+     */
+    public RecipientEventsHandler(Catalog catalog, RecipientRepository recipients, Clock clock, Waits waits, MessageSender dueQueue) {
         super(EventEnvelope.class);
         this.catalog = catalog;
         this.recipients = recipients;
         this.clock = clock;
+        this.waits = waits;
+        this.dueQueue = dueQueue;
     }
 
     @Override
@@ -73,7 +91,7 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
         try {
             JsonNode d = event.validate().detail();
             switch (event.detailType()) {
-                case ManagementEvents.RECIPIENT_UPSERTED -> recipients.put(profile(d));
+                case ManagementEvents.RECIPIENT_UPSERTED -> upsert(profile(d));
                 case ManagementEvents.RECIPIENT_DELETED -> recipients.deleteExceptDevices(id(d, "recipientId"));
                 case ManagementEvents.RECIPIENT_RESUBSCRIBED -> resubscribe(d);
                 case ManagementEvents.TOPIC_SUBSCRIBED -> recipients.subscribe(id(d, "topic"), id(d, "recipientId"));
@@ -86,6 +104,25 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
         } catch (IllegalArgumentException | dev.herald.event.InvalidEventException e) {
             LOG.warn("refused {}: {}", event.detailType(), e.getMessage());
             return new Result(event.id(), event.detailType(), false, event.detailType() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Writes the profile. When it changes the recipient's quiet hours or time zone, what waits for the end of their quiet
+     * hours is decided again at once: released if they have ended, held until the new end if not.
+     */
+    private void upsert(RecipientProfile profile) {
+        Optional<RecipientProfile> before = recipients.find(profile.id());
+        recipients.put(profile);
+        boolean quietChanged = before.map(b -> !Objects.equals(b.quietHours(), profile.quietHours())
+                || !Objects.equals(b.timeZone(), profile.timeZone())).orElse(false);
+        if (!quietChanged) {
+            return;
+        }
+        List<WakeUp> deferred = waits.deferredFor(profile.id());
+        if (!deferred.isEmpty()) {
+            dueQueue.sendAll(deferred.stream().map(Json::write).toList());
+            LOG.info("recipient {} changed their quiet hours or time zone; {} deferred wait(s) decided again", profile.id(), deferred.size());
         }
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
+import dev.herald.delivery.DeliveryReason;
+import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.recipient.Device;
@@ -12,28 +15,67 @@ import dev.herald.recipient.ManagementEvents;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Waits;
+import dev.herald.schedule.WakeUp;
+import dev.herald.store.HeraldTables;
 import dev.herald.testing.LocalDynamo;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecipientEventsHandlerTest {
 
-    /** bookings (websocket, push, email), account (email), transactional (email). */
+    /** bookings (websocket, push, email), account (email), messages and reviews (websocket, email), transactional (email). */
     private static final Catalog SHIPPED = CatalogLoader.load(Path.of("../templates/catalog.yaml"));
 
     private RecipientRepository recipients;
     private RecipientEventsHandler handler;
+    private Waits waits;
+    private final List<String> wakeUps = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
-        recipients = new RecipientRepository(LocalDynamo.client(), LocalDynamo.freshTables().recipients(), Clock.systemUTC());
-        handler = new RecipientEventsHandler(SHIPPED, recipients, Clock.systemUTC());
+        HeraldTables.Names tables = LocalDynamo.freshTables();
+        recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), Clock.systemUTC());
+        waits = new Waits(LocalDynamo.client(), tables.deliveries(), Duration.ofDays(30));
+        handler = new RecipientEventsHandler(SHIPPED, recipients, Clock.systemUTC(), waits, wakeUps::addAll);
+    }
+
+    /** A reminder's email held until the end of {@code recipientId}'s quiet hours. */
+    private void deferredEmailFor(String recipientId) {
+        Dispatch dispatch = new Dispatch("ev-1", "booking.checkin-reminder", Channel.EMAIL, Instant.now(), Json.object(),
+                List.of(new DispatchRecipient(recipientId, "en", "Europe/Paris", null, recipientId + "@example.com", List.of())));
+        waits.put(Waits.of(DeliveryReason.QUIET_HOURS, Instant.now().plus(Duration.ofHours(8)), dispatch, null));
+    }
+
+    @Test
+    void handle_upsertThatChangesQuietHours_wakesTheRecipientsDeferredWaitsToBeDecidedAgain() {
+        // given
+        handler.handle(event("Recipient Upserted", "{\"recipientId\":\"u-q\",\"timeZone\":\"Europe/Paris\","
+                + "\"quietHours\":{\"start\":\"22:00\",\"end\":\"07:00\"}}"));
+        deferredEmailFor("u-q");
+
+        // when: the same settings again, then an earlier end
+        handler.handle(event("Recipient Upserted", "{\"recipientId\":\"u-q\",\"timeZone\":\"Europe/Paris\","
+                + "\"quietHours\":{\"start\":\"22:00\",\"end\":\"07:00\"}}"));
+        assertThat(wakeUps).isEmpty();
+        handler.handle(event("Recipient Upserted", "{\"recipientId\":\"u-q\",\"timeZone\":\"Europe/Paris\","
+                + "\"quietHours\":{\"start\":\"22:00\",\"end\":\"06:00\"}}"));
+
+        // then: one wake-up, to decide now
+        assertThat(wakeUps).singleElement().satisfies(body -> {
+            WakeUp wakeUp = Json.read(body, WakeUp.class);
+            assertThat(wakeUp.pk()).isEqualTo("ev-1");
+            assertThat(wakeUp.due()).isNull();
+        });
     }
 
     private static EventEnvelope event(String detailType, String detail) {
@@ -248,14 +290,14 @@ class RecipientEventsHandlerTest {
         // then
         assertThat(result.applied()).isFalse();
         assertThat(result.error()).isEqualTo("Recipient Resubscribed: detail.category 'booking' is not a category of the catalog; "
-                + "expected one of [account, bookings, transactional]");
+                + "expected one of [account, bookings, messages, reviews, transactional]");
         assertThat(recipients.load("u1").unsubscribed()).containsKey("bookings");
     }
 
     @Test
     void handle_recipientResubscribedWithoutCategory_isRefused() {
         assertThat(handler.handle(event(ManagementEvents.RECIPIENT_RESUBSCRIBED, "{\"recipientId\":\"u1\"}")).error())
-                .isEqualTo("Recipient Resubscribed: detail.category is required: one of the catalog's categories [account, bookings, transactional]");
+                .isEqualTo("Recipient Resubscribed: detail.category is required: one of the catalog's categories [account, bookings, messages, reviews, transactional]");
     }
 
     @Test
