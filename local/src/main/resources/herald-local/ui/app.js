@@ -28,6 +28,7 @@ function language(m) {
 }
 
 function time(iso) { return iso ? new Date(iso).toLocaleTimeString() : ''; }
+function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
 function short(id) { return id ? String(id).slice(0, 8) : ''; }
 
 function button(label, onClick) {
@@ -58,7 +59,8 @@ async function refresh() {
     cell(e.steps.map(st => st.target.replace('herald-', '') + ' ' + st.status + (st.attempts > 1 ? ' ×' + st.attempts : '')
       + (st.error ? ' (' + st.error + ')' : '')).join(' → '))]);
   fill('#deliveries', s.deliveries, d => [cell(short(d.key.notificationId), 'id'), cell(d.key.typeId), cell(d.key.channel),
-    cell(d.key.recipientId), cell(d.status, d.status), cell(d.reason), cell(d.attempts)]);
+    cell(d.key.recipientId), cell(d.status, d.status), cell((d.reason || '') + (d.dueAt ? ' (due ' + when(d.dueAt) + ')' : '')),
+    cell(d.attempts)]);
   fill('#connections', s.connections, c => [cell(c.connectionId, 'id'), cell(c.userId), cell(time(c.connectedAt)), cell(time(c.lastActiveAt))]);
   fill('#emails', s.emails, m => [cell(time(m.at)), cell((m.to || []).join(', ')),
     cell(language(m)), cell(m.subject),
@@ -72,6 +74,8 @@ async function refresh() {
   fill('#fanouts', s.fanOuts || [], f => [cell(short(f.eventId), 'id'), cell(f.typeId), cell((f.topics || []).join(', ')),
     cell(f.pages), cell(f.membersResolved), cell(f.deliveriesCreated), cell(f.sent),
     cell(f.complete ? 'read' : 'reading', f.complete ? 'SENT' : 'PENDING')]);
+  fill('#schedules', s.schedules || [], w => [cell(when(w.dueAt)), cell(w.name, 'id'), cell(w.targetArn.split(':').pop()),
+    cell(w.attempts), cell(w.lastError || '', w.lastError ? 'FAILED' : '')]);
   fill('#dlq', s.dlq, l => [cell(time(l.failedAt)), cell(l.target), cell(short(l.eventId), 'id'), cell(l.attempts), cell(l.error),
     button('redrive', () => post('/local/dlq/redrive', {id: l.id}).then(refresh))]);
 }

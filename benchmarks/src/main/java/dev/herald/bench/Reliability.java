@@ -315,7 +315,9 @@ final class Reliability {
             int sent = emails.getOrDefault(booking.getKey(), new AtomicInteger()).get();
             emailMissing += sent == 0 ? 1 : 0;
             emailTwice += sent > 1 ? 1 : 0;
-            List<Delivery> records = deliveries.forNotification(eventIdOf.get(booking.getKey()));
+            // the booking's confirmation; its check-in reminder waits for the day before check-in
+            List<Delivery> records = deliveries.forNotification(eventIdOf.get(booking.getKey())).stream()
+                    .filter(d -> d.typeId().equals("booking.created")).toList();
             for (Channel channel : Channel.values()) {
                 Optional<Delivery> record = records.stream().filter(d -> d.channel() == channel).findFirst();
                 String state = record.map(d -> d.status() + (d.reason() == null ? "" : "(" + d.reason() + ")")).orElse("MISSING");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.catalog.Catalog;
 import dev.herald.catalog.NotificationType;
 import dev.herald.config.HeraldEnv;
+import dev.herald.dispatch.MatchedEvent;
 import dev.herald.json.Json;
 import dev.herald.recipient.ManagementEvents;
 import java.util.LinkedHashMap;
@@ -67,6 +68,13 @@ public final class HeraldEvents extends Construct {
             Rule rule = rule(typeScope, bus, "Herald notification type " + type.id(), type.rulePattern());
             target(typeScope, rule, functions.alias(HeraldFunction.ENRICHMENT), new MatchedEventInput(type.id()), "type " + type.id());
             catalogRules.put(type.id(), rule);
+            // the events that withdraw what the type holds back (cancelOn) go to enrichment as cancels of the type
+            type.cancelPattern().ifPresent(pattern -> {
+                Construct cancelScope = new Construct(typeScope, "Cancel");
+                Rule cancel = rule(cancelScope, bus, "Herald cancels of notification type " + type.id(), pattern);
+                target(cancelScope, cancel, functions.alias(HeraldFunction.ENRICHMENT), new MatchedEventInput(type.id(), MatchedEvent.CANCEL),
+                        "cancels of type " + type.id());
+            });
         }
 
         // Management events rewrite profiles, preferences, topics and devices, so only the sources the context lists

@@ -3,6 +3,8 @@ package dev.herald.cdk;
 import static dev.herald.config.HeraldEnv.CONNECTIONS_TABLE;
 import static dev.herald.config.HeraldEnv.DELIVERIES_TABLE;
 import static dev.herald.config.HeraldEnv.DELIVERY_RETENTION_DAYS;
+import static dev.herald.config.HeraldEnv.DUE_QUEUE_ARN;
+import static dev.herald.config.HeraldEnv.DUE_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.EMAIL_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.EVENT_BUS;
 import static dev.herald.config.HeraldEnv.FANOUT_QUEUE_URL;
@@ -14,6 +16,9 @@ import static dev.herald.config.HeraldEnv.PROCESSOR_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.PUSH_QUEUE_URL;
 import static dev.herald.config.HeraldEnv.RECIPIENTS_TABLE;
 import static dev.herald.config.HeraldEnv.RETRY_BASE_SECONDS;
+import static dev.herald.config.HeraldEnv.SCHEDULER_DLQ_ARN;
+import static dev.herald.config.HeraldEnv.SCHEDULER_ROLE_ARN;
+import static dev.herald.config.HeraldEnv.SCHEDULE_GROUP;
 import static dev.herald.config.HeraldEnv.SEND_RATE;
 import static dev.herald.config.HeraldEnv.SES_CONFIGURATION_SET;
 import static dev.herald.config.HeraldEnv.SNS_APNS_APPLICATION_ARN;
@@ -53,12 +58,21 @@ public enum HeraldFunction {
     /** Recipient management events: one or two DynamoDB writes per event (a delete, one query and a batch per 25 items).
      *  The jar's catalog says which categories and channels a {@code Recipient Resubscribed} may name. */
     RECIPIENT_EVENTS("RecipientEvents", LambdaModule.ENRICHMENT, "dev.herald.enrichment.recipients.RecipientEventsHandler", 512,
-            Duration.ofSeconds(10), Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
+            Duration.ofSeconds(10), Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, DUE_QUEUE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** Work units of at most 100 recipients, up to ten per invocation, each recipient's deliveries a conditional
      *  put (16 at once), handed on to the channels' queues in dispatches of 50; 60 s covers a full batch. */
     PROCESSOR("Processor", LambdaModule.PROCESSOR, "dev.herald.processor.ProcessorHandler", 1024, Duration.ofSeconds(60),
             Invocation.QUEUE, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, PROCESSOR_QUEUE_URL, WEBSOCKET_QUEUE_URL, PUSH_QUEUE_URL,
-                    EMAIL_QUEUE_URL), EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
+                    EMAIL_QUEUE_URL, DUE_QUEUE_URL, DUE_QUEUE_ARN, SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS, SCHEDULE_GROUP)),
+    /** Wake-ups of what waits, up to ten per invocation: a wait's deliveries released (a conditional update each, and
+     *  a read of the in-app item or the recipient's profile where it decides) and handed to their channel's queue, or
+     *  a digest's bucket closed and read (a query) and its notification handed to the processor's queue. */
+    DUE("Due", LambdaModule.PROCESSOR, "dev.herald.processor.DueHandler", 1024, Duration.ofSeconds(60),
+            Invocation.QUEUE, EnumSet.of(DELIVERIES_TABLE, RECIPIENTS_TABLE, PROCESSOR_QUEUE_URL, WEBSOCKET_QUEUE_URL, PUSH_QUEUE_URL,
+                    EMAIL_QUEUE_URL, DUE_QUEUE_URL, DUE_QUEUE_ARN, SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN),
+            EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS, SCHEDULE_GROUP)),
     /** Reads the deliveries table's stream and publishes Herald's events from it, ten per PutEvents call: Delivery
      *  Status for final states, Recipient Unsubscribed for deliveries whose unsubscribe link was used. */
     STATUS_EVENTS("StatusEvents", LambdaModule.PROCESSOR, "dev.herald.processor.status.StatusEventsHandler", 512, Duration.ofSeconds(30),

@@ -58,12 +58,12 @@ public final class HeraldFunctions extends Construct {
     }
 
     /**
-     * The processor: up to ten units at once, as soon as they come. The fan-out: one page per invocation, its unit of
+     * The processor: up to ten units at once, as soon as they come; the due function likewise, ten wake-ups. The fan-out: one page per invocation, its unit of
      * work. The channels: ten dispatches, gathered for up to a second, so that a burst is sent in few invocations.
      */
     static Mapping mapping(HeraldFunction spec) {
         return switch (spec) {
-            case PROCESSOR -> new Mapping(10, Duration.seconds(0));
+            case PROCESSOR, DUE -> new Mapping(10, Duration.seconds(0));
             case FANOUT -> new Mapping(1, Duration.seconds(0));
             case WEBSOCKET_CHANNEL, PUSH_CHANNEL, EMAIL_CHANNEL -> new Mapping(10, Duration.seconds(1));
             default -> throw new IllegalArgumentException(spec + " is not fed by a queue");

@@ -48,6 +48,7 @@ public final class HeraldStack extends Stack {
     private final HeraldContext context;
     private final HeraldStorage storage;
     private final HeraldFunctions functions;
+    private final HeraldScheduling scheduling;
     private final HeraldEvents events;
     private final HeraldWebSocketApi webSocket;
     private final HeraldIngestApi ingest;
@@ -66,6 +67,8 @@ public final class HeraldStack extends Stack {
 
         storage = new HeraldStorage(this, "Storage", environment);
         functions = new HeraldFunctions(this, "Functions", context, repositoryRoot);
+        scheduling = new HeraldScheduling(this, "Scheduling", context.envName(), functions.workQueue(HeraldFunction.DUE),
+                functions.failureQueue(HeraldFunction.DUE).orElseThrow());
         events = new HeraldEvents(this, "Events", context, catalog, functions, environment);
         messaging = new HeraldMessaging(this, "Messaging", context, catalog, environment);
         events.routeSesEvents(messaging.configurationSet().getConfigurationSetName(), functions);
@@ -89,13 +92,18 @@ public final class HeraldStack extends Stack {
     private void handOffs(FunctionEnvironment environment) {
         Map<HeraldFunction, HeraldEnv> queueUrls = Map.of(HeraldFunction.PROCESSOR, HeraldEnv.PROCESSOR_QUEUE_URL,
                 HeraldFunction.FANOUT, HeraldEnv.FANOUT_QUEUE_URL, HeraldFunction.WEBSOCKET_CHANNEL, HeraldEnv.WEBSOCKET_QUEUE_URL,
-                HeraldFunction.PUSH_CHANNEL, HeraldEnv.PUSH_QUEUE_URL, HeraldFunction.EMAIL_CHANNEL, HeraldEnv.EMAIL_QUEUE_URL);
+                HeraldFunction.PUSH_CHANNEL, HeraldEnv.PUSH_QUEUE_URL, HeraldFunction.EMAIL_CHANNEL, HeraldEnv.EMAIL_QUEUE_URL,
+                HeraldFunction.DUE, HeraldEnv.DUE_QUEUE_URL);
         queueUrls.forEach((queued, url) -> environment.put(url, functions.workQueue(queued).getQueueUrl()));
         // in HeraldFunction's order, so that the policies come out the same at every synthesis
         Map<HeraldFunction, List<HeraldFunction>> sendsTo = new EnumMap<>(Map.of(
                 HeraldFunction.ENRICHMENT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
                 HeraldFunction.FANOUT, List.of(HeraldFunction.PROCESSOR, HeraldFunction.FANOUT),
-                HeraldFunction.PROCESSOR, CHANNELS,
+                HeraldFunction.RECIPIENT_EVENTS, List.of(HeraldFunction.DUE),
+                HeraldFunction.PROCESSOR, List.of(HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL,
+                        HeraldFunction.DUE),
+                HeraldFunction.DUE, List.of(HeraldFunction.PROCESSOR, HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL,
+                        HeraldFunction.EMAIL_CHANNEL, HeraldFunction.DUE),
                 HeraldFunction.WEBSOCKET_CHANNEL, List.of(HeraldFunction.WEBSOCKET_CHANNEL),
                 HeraldFunction.PUSH_CHANNEL, List.of(HeraldFunction.PUSH_CHANNEL),
                 HeraldFunction.EMAIL_CHANNEL, List.of(HeraldFunction.EMAIL_CHANNEL)));
@@ -103,6 +111,14 @@ public final class HeraldStack extends Stack {
                 receiver -> functions.workQueue(receiver).grantSendMessages(functions.role(sender))));
         for (HeraldFunction channel : CHANNELS) {
             environment.put(channel, HeraldEnv.SEND_RATE, context.delivery().sendRatePerEnvironment(channel));
+        }
+        // what waits: one-time schedules in Herald's group, sent to the due queue (or its DLQ) as Herald's scheduler role
+        environment.put(HeraldEnv.DUE_QUEUE_ARN, functions.workQueue(HeraldFunction.DUE).getQueueArn());
+        environment.put(HeraldEnv.SCHEDULER_ROLE_ARN, scheduling.roleArn());
+        environment.put(HeraldEnv.SCHEDULER_DLQ_ARN, functions.failureQueue(HeraldFunction.DUE).orElseThrow().getQueueArn());
+        environment.put(HeraldEnv.SCHEDULE_GROUP, scheduling.groupName());
+        for (HeraldFunction scheduler : List.of(HeraldFunction.PROCESSOR, HeraldFunction.DUE)) {
+            scheduling.grantSchedule(functions.role(scheduler));
         }
         // Delivery Status and Recipient Unsubscribed events: every final state and unsubscribe mark written to the
         // deliveries table, in order per delivery.
@@ -145,6 +161,10 @@ public final class HeraldStack extends Stack {
         recipients.grantReadData(functions.role(HeraldFunction.FANOUT));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.FANOUT));
         recipients.grantReadWriteData(functions.role(HeraldFunction.RECIPIENT_EVENTS));
+        // a recipient's deferred waits, listed to be decided again when their quiet hours change
+        deliveries.grantReadData(functions.role(HeraldFunction.RECIPIENT_EVENTS));
+        deliveries.grantReadWriteData(functions.role(HeraldFunction.DUE));
+        recipients.grantReadData(functions.role(HeraldFunction.DUE));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.PROCESSOR));
         // Rate-limit counters live in the recipients table.
         recipients.grantReadWriteData(functions.role(HeraldFunction.PROCESSOR));
@@ -278,6 +298,9 @@ public final class HeraldStack extends Stack {
                 return "SNS creates an endpoint per device at run time, so the grant covers the endpoints of the configured platform "
                         + "application " + application.substring(application.lastIndexOf(":app/") + 1) + " only.";
             }
+        }
+        if (resource.contains(":scheduler:") && resource.endsWith(":schedule/" + HeraldScheduling.groupName(context.envName()) + "/*")) {
+            return "Herald names a one-time schedule per wait at run time, so CreateSchedule covers Herald's own schedule group only.";
         }
         if (spec == HeraldFunction.WEBSOCKET_CHANNEL && resource.endsWith("/" + context.envName() + "/*/@connections/*")) {
             return "API Gateway assigns connection ids at run time, so ManageConnections covers this stage's @connections/* only.";

@@ -41,6 +41,8 @@ public record QueuedDelivery(double sesMaxSendRate, double apiGatewayAccountRps,
     /** The processor and the fan-out: fixed, since their work is bounded per message and paced by nobody. */
     public static final int PROCESSOR_CONCURRENCY = 5;
     public static final int FANOUT_CONCURRENCY = 5;
+    /** Wake-ups are small, and a burst of them (a digest window ending for many) is smoothed by the queue. */
+    public static final int DUE_CONCURRENCY = 2;
     /** SQS event source mappings take a maximum concurrency from 2 to 1,000. */
     static final int MIN_MAPPING_CONCURRENCY = 2;
     static final int MAX_MAPPING_CONCURRENCY = 1000;
@@ -84,6 +86,7 @@ public record QueuedDelivery(double sesMaxSendRate, double apiGatewayAccountRps,
             case PUSH_CHANNEL -> pushConcurrency;
             case PROCESSOR -> PROCESSOR_CONCURRENCY;
             case FANOUT -> FANOUT_CONCURRENCY;
+            case DUE -> DUE_CONCURRENCY;
             default -> throw new IllegalArgumentException(queued + " is not fed by a queue");
         };
     }
@@ -98,7 +101,8 @@ public record QueuedDelivery(double sesMaxSendRate, double apiGatewayAccountRps,
 
     /** How many of the account's concurrent executions the queued and asynchronous functions can take at most. */
     int cappedConcurrency() {
-        return webSocketConcurrency + pushConcurrency + emailConcurrency + PROCESSOR_CONCURRENCY + FANOUT_CONCURRENCY + enrichmentConcurrency;
+        return webSocketConcurrency + pushConcurrency + emailConcurrency + PROCESSOR_CONCURRENCY + FANOUT_CONCURRENCY + DUE_CONCURRENCY
+                + enrichmentConcurrency;
     }
 
     private static void positive(List<String> problems, String key, double value) {

@@ -10,6 +10,7 @@ import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.Dispatch;
@@ -27,6 +28,8 @@ import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.schedule.Wait;
+import dev.herald.schedule.Waits;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
 import dev.herald.store.StreamRecords;
@@ -73,7 +76,7 @@ class HandlerInvocationTest {
     private static final String TYPE = "booking.created";
     /** The queues handlers hand work on through: in the local cloud, queues no function reads, so the test reads them. */
     private static final List<HeraldEnv> HAND_OFF_QUEUES = List.of(HeraldEnv.PROCESSOR_QUEUE_URL, HeraldEnv.FANOUT_QUEUE_URL,
-            HeraldEnv.WEBSOCKET_QUEUE_URL, HeraldEnv.PUSH_QUEUE_URL, HeraldEnv.EMAIL_QUEUE_URL);
+            HeraldEnv.WEBSOCKET_QUEUE_URL, HeraldEnv.PUSH_QUEUE_URL, HeraldEnv.EMAIL_QUEUE_URL, HeraldEnv.DUE_QUEUE_URL);
 
     private static SynthesizedHerald herald;
     private static HeraldTables.Names tables;
@@ -218,6 +221,19 @@ class HandlerInvocationTest {
                         assertThat(cloud.handedOff(channelQueue)).as("dispatches on " + channelQueue.variable()).singleElement()
                                 .satisfies(dispatch -> assertThat(Json.read(dispatch, Dispatch.class).notificationId()).isEqualTo(eventId));
                     }
+                });
+            }
+            case DUE -> {
+                // an email that waited (its delay) and is due: released, and handed to the email channel's queue
+                DispatchRecipient recipient = new DispatchRecipient(user, "en", "UTC", null, email, List.of());
+                Dispatch waiting = dispatch(eventId, Channel.EMAIL, recipient);
+                deliveries.create(Delivery.scheduled(waiting.keyFor(recipient), DeliveryReason.DELAYED, now, now.minusSeconds(1)));
+                Wait wait = Waits.of(DeliveryReason.DELAYED, now.minusSeconds(1), waiting, null);
+                new Waits(cloud.dynamo(), tables.deliveries(), Duration.ofDays(1)).put(wait);
+                yield queued(Json.write(wait.wakeUp()), eventId, response -> {
+                    assertThat(deliveries.find(waiting.keyFor(recipient))).hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING));
+                    assertThat(cloud.handedOff(HeraldEnv.EMAIL_QUEUE_URL)).as("the released email's dispatch").singleElement()
+                            .satisfies(dispatch -> assertThat(Json.read(dispatch, Dispatch.class).notificationId()).isEqualTo(eventId));
                 });
             }
             case STATUS_EVENTS -> {

@@ -239,7 +239,7 @@ class HeraldStackTest {
 
     /** Optional variables the test deployment provides: every SNS platform application. */
     private static final Set<HeraldEnv> SET_BY_THIS_DEPLOYMENT = Set.of(HeraldEnv.SNS_APNS_APPLICATION_ARN,
-            HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, HeraldEnv.SNS_GCM_APPLICATION_ARN);
+            HeraldEnv.SNS_APNS_SANDBOX_APPLICATION_ARN, HeraldEnv.SNS_GCM_APPLICATION_ARN, HeraldEnv.SCHEDULE_GROUP);
 
     @Test
     @SuppressWarnings("unchecked")
@@ -295,7 +295,7 @@ class HeraldStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void statusEventsMapping_passesOnlyFinalStatesAndUnsubscribeMarks() {
+    void statusEventsMapping_passesOnlyFinalStatesWaitsAndUnsubscribeMarks() {
         // given
         Map<String, Object> mapping = herald.resources("AWS::Lambda::EventSourceMapping").values().stream().map(SynthesizedHerald::properties)
                 .filter(m -> Json.write(m.get("EventSourceArn")).contains("StreamArn")).findFirst().orElseThrow();
@@ -304,7 +304,7 @@ class HeraldStackTest {
         // then: the status function publishes from these and nothing else (PENDING, SENDING and TTL removals stay out)
         assertThat(filters).extracting(f -> Json.read((String) f.get("Pattern"), JsonNode.class)).containsExactlyInAnyOrder(
                 Json.read("""
-                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SENT","FAILED","SKIPPED","READ"]}}}}""",
+                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SCHEDULED","SENT","FAILED","SKIPPED","READ"]}}}}""",
                         JsonNode.class),
                 Json.read("""
                         {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"unsubscribedAt":{"S":[{"exists":true}]}}}}""",
@@ -378,12 +378,12 @@ class HeraldStackTest {
     }
 
     @Test
-    void processor_sendsToTheChannelQueuesOnly_andInvokesNoFunction() {
+    void processor_sendsToTheChannelQueuesAndTheDueQueueOnly_andInvokesNoFunction() {
         List<Map<String, Object>> statements = herald.statementsOf(herald.roleOf(HeraldFunction.PROCESSOR));
         assertThat(statements).noneSatisfy(s -> assertThat(actions(s)).contains("lambda:InvokeFunction"));
         List<Object> sendsTo = statements.stream().filter(s -> actions(s).contains("sqs:SendMessage")).flatMap(s -> resourcesOf(s).stream()).toList();
         assertThat(sendsTo).containsExactlyInAnyOrder(queueArn(HeraldFunction.WEBSOCKET_CHANNEL), queueArn(HeraldFunction.PUSH_CHANNEL),
-                queueArn(HeraldFunction.EMAIL_CHANNEL));
+                queueArn(HeraldFunction.EMAIL_CHANNEL), queueArn(HeraldFunction.DUE));
     }
 
     private static Object queueArn(HeraldFunction spec) {

@@ -22,14 +22,14 @@ class QueuedDeliveryStackTest {
 
     private static final SynthesizedHerald herald = SynthesizedHerald.get();
     private static final List<HeraldFunction> QUEUE_FED = List.of(HeraldFunction.FANOUT, HeraldFunction.PROCESSOR,
-            HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL);
+            HeraldFunction.WEBSOCKET_CHANNEL, HeraldFunction.PUSH_CHANNEL, HeraldFunction.EMAIL_CHANNEL, HeraldFunction.DUE);
 
     @Test
     void everyQueueFedFunction_readsItsOwnQueue_withPartialBatchFailures_inBatchesAndConcurrencyAsConfigured() {
         Map<HeraldFunction, Integer> concurrency = Map.of(HeraldFunction.FANOUT, 5, HeraldFunction.PROCESSOR, 5,
-                HeraldFunction.WEBSOCKET_CHANNEL, 10, HeraldFunction.PUSH_CHANNEL, 5, HeraldFunction.EMAIL_CHANNEL, 2);
+                HeraldFunction.WEBSOCKET_CHANNEL, 10, HeraldFunction.PUSH_CHANNEL, 5, HeraldFunction.EMAIL_CHANNEL, 2, HeraldFunction.DUE, 2);
         Map<HeraldFunction, Integer> batchSize = Map.of(HeraldFunction.FANOUT, 1, HeraldFunction.PROCESSOR, 10,
-                HeraldFunction.WEBSOCKET_CHANNEL, 10, HeraldFunction.PUSH_CHANNEL, 10, HeraldFunction.EMAIL_CHANNEL, 10);
+                HeraldFunction.WEBSOCKET_CHANNEL, 10, HeraldFunction.PUSH_CHANNEL, 10, HeraldFunction.EMAIL_CHANNEL, 10, HeraldFunction.DUE, 10);
         for (HeraldFunction spec : QUEUE_FED) {
             Map<String, Object> mapping = mappingOf(spec);
             assertThat(mapping.get("FunctionResponseTypes")).as(spec.id()).isEqualTo(List.of("ReportBatchItemFailures"));

@@ -45,8 +45,6 @@ public final class DeliveryReason {
     public static final String READ_IN_APP = "read_in_app";
     /** SKIPPED: an earlier event of the type with the same idempotency key was already notified. */
     public static final String DUPLICATE = "duplicate";
-    /** SKIPPED: the event went into a digest, whose own notification carries it. */
-    public static final String DIGESTED = "digested";
     /** The email was delivered, and the recipient marked it as spam (SES complaint event). */
     public static final String COMPLAINED = "complained";
 

@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *       which names the bucket the event went into.</li>
  * </ul>
  * An event joins in one transaction that writes its membership (only if it has none), its entry, and the pointer's
- * count (only if the bucket it read is still the open one and not full). So an event is in exactly one bucket however
+ * count (only if the bucket it read is still the open one, with the count it read, below the max); so exactly one event
+ * fills a bucket, and it has the bucket sent at once. So an event is in exactly one bucket however
  * often it arrives, and nothing joins a bucket once it is closed: the flush closes the pointer first, then reads the
  * entries, which are all there is.
  */
@@ -113,7 +114,8 @@ public final class DigestBuckets {
             Instant due = open ? Items.instant(pointer, "dueAt") : now.plus(window);
             long target = open ? seq : seq + 1;
             List<TransactWriteItem> writes = new ArrayList<>();
-            writes.add(open ? addTo(digest, seq, max) : openNext(digest, exists, seq, max, typeId, key, recipient, due));
+            long count = exists ? Items.number(pointer, "count", 0) : 0;
+            writes.add(open ? addTo(digest, seq, count) : openNext(digest, exists, seq, max, typeId, key, recipient, due));
             writes.add(membership(eventId, typeId, recipient.id(), digest, target, due));
             writes.add(entry(digest, target, eventId, eventTime, data, due));
             try {
@@ -128,8 +130,8 @@ public final class DigestBuckets {
             if (!open) {
                 return new Join(Joined.OPENED, digest, target, due);
             }
-            long count = Items.number(pointer, "count", 0) + 1;
-            return new Join(count >= max ? Joined.FILLED : Joined.ADDED, digest, target, due);
+            // the count was the one read, so this event knows whether it filled the bucket: exactly one event does
+            return new Join(count + 1 >= max ? Joined.FILLED : Joined.ADDED, digest, target, due);
         }
         throw new IllegalStateException("digest " + digest + " kept changing while event " + eventId + " joined it; the event is retried");
     }
@@ -195,12 +197,14 @@ public final class DigestBuckets {
         return entries;
     }
 
-    private TransactWriteItem addTo(String digest, long seq, int max) {
+    /** One more event in the open bucket, only if nothing changed it since it was read (its count below the max). */
+    private TransactWriteItem addTo(String digest, long seq, long count) {
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(digest, POINTER))
-                .updateExpression("SET #count = #count + :one")
-                .conditionExpression("#seq = :seq AND #state = :open AND #count < :max")
+                .updateExpression("SET #count = :next")
+                .conditionExpression("#seq = :seq AND #state = :open AND #count = :count")
                 .expressionAttributeNames(Map.of("#count", "count", "#seq", "seq", "#state", "state"))
-                .expressionAttributeValues(Map.of(":one", Items.n(1), ":seq", Items.n(seq), ":open", Items.s("open"), ":max", Items.n(max))))
+                .expressionAttributeValues(Map.of(":next", Items.n(count + 1), ":seq", Items.n(seq), ":open", Items.s("open"),
+                        ":count", Items.n(count))))
                 .build();
     }
 

@@ -371,6 +371,7 @@ final class DevApi implements HttpEndpoint {
         snapshot.put("dlq", local.deadLetters().list());
         snapshot.put("queues", local.queueDepths());
         snapshot.put("fanOuts", local.recentFanOuts(5));
+        snapshot.put("schedules", local.schedules().stream().limit(RECENT).toList());
         snapshot.put("faults", local.faults().list());
         snapshot.put("metrics", local.metrics().snapshot());
         snapshot.put("inFlight", local.inFlight());

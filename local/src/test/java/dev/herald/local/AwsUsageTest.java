@@ -29,10 +29,13 @@ class AwsUsageTest {
                                 && local.inFlight() == 0);
                 AwsUsage after = local.usage();
 
-                // then: the event and Herald's status event; one attempt of each function on the way; one message, one email
+                // then: the event and Herald's status event; one enrichment per type it matched (the confirmation, and the
+                // check-in reminder, which waits); one attempt of each channel on the way; one message, one email
                 assertThat(after.events() - before.events()).isGreaterThanOrEqualTo(2);
                 assertThat(after.heraldEvents() - before.heraldEvents()).isPositive();
-                for (String function : new String[] {"herald-enrichment", "herald-processor", "herald-websocket", "herald-email"}) {
+                assertThat(after.invocations().get("herald-enrichment").attempts() - attempts(before, "herald-enrichment")).isEqualTo(2);
+                assertThat(after.invocations().get("herald-processor").attempts() - attempts(before, "herald-processor")).isBetween(1L, 2L);
+                for (String function : new String[] {"herald-websocket", "herald-email"}) {
                     assertThat(after.invocations().get(function).attempts() - attempts(before, function)).as(function).isEqualTo(1);
                     assertThat(after.invocations().get(function).handlerNanos()).as(function).isPositive();
                 }

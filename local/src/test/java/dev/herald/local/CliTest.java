@@ -93,7 +93,7 @@ class CliTest {
 
         // then
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.out()).contains("published ").contains("(demo.app / booking.created)").contains("matched [\"booking.created\"]");
+        assertThat(run.out()).contains("published ").contains("(demo.app / booking.created)").contains("matched [\"booking.created\",\"booking.checkin-reminder\"]");
         String eventId = run.out().lines().filter(l -> l.startsWith("published ")).findFirst().orElseThrow().split(" ")[1];
         Run status = herald("status", eventId, "--port", Integer.toString(local.port()));
         assertThat(status.out()).contains("event " + eventId).contains("demo.app / booking.created").contains("matched: booking.created")

@@ -48,7 +48,8 @@ class OneNotificationEndToEndTest {
 
         try (var socket = LocalFixture.Client.connect(local, local.token(USER, Duration.ofMinutes(5)))) {
             // when
-            assertThat(local.bus().put(event, "test")).containsExactly("booking.created");
+            // the confirmation, and the check-in reminder, which waits for the day before check-in
+            assertThat(local.bus().put(event, "test")).containsExactly("booking.created", "booking.checkin-reminder");
 
             // then: the frame the browser receives
             JsonNode frame = json(socket.next());

@@ -101,7 +101,7 @@ class RestartTest {
                     .anyMatch(d -> d.channel() == Channel.EMAIL && d.status() == DeliveryStatus.SENT));
             assertThat(second.outbox().emails()).singleElement().satisfies(email -> assertThat(email.to()).containsExactly("i@example.com"));
             assertThat(second.deadLetters().list()).as("nothing left in the DLQ").isEmpty();
-            assertThat(second.deliveries().forNotification(id)).hasSize(3);
+            assertThat(second.deliveries().forNotification(id)).filteredOn(d -> d.typeId().equals("booking.created")).hasSize(3);
         }
     }
 }

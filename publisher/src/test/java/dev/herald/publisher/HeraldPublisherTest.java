@@ -75,6 +75,23 @@ class HeraldPublisherTest {
     }
 
     @Test
+    void withIdempotencyKey_putsTheKeyWhereTheCatalogReadsIt() {
+        // when
+        publisher(1).publish(List.of(booking(1).withIdempotencyKey("booking-b1")));
+
+        // then: the catalog's default idempotency path reads what was sent
+        var detail = Json.parse(bus.calls().getFirst().getFirst().path("Detail").asText());
+        assertThat(detail.path(Notification.IDEMPOTENCY_KEY_FIELD).asText()).isEqualTo("booking-b1");
+        assertThat(CATALOG.require("booking.created").timing().idempotencyKey().of(Json.parse("{\"detail\":" + detail + "}")))
+                .contains("booking-b1");
+    }
+
+    @Test
+    void withIdempotencyKey_blank_isRefused() {
+        assertThatThrownBy(() -> booking(1).withIdempotencyKey(" ")).hasMessageContaining("must not be blank");
+    }
+
+    @Test
     void publish_25Notifications_sendsBatchesOfTen() {
         // when
         PublishResult result = publisher(3).publish(IntStream.range(0, 25).mapToObj(HeraldPublisherTest::booking).toList());

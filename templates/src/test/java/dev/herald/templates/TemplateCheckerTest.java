@@ -218,7 +218,7 @@ class TemplateCheckerTest {
                         + "email.subject.mustache, email.html.mustache, email.txt.mustache, push.title.mustache, push.body.mustache, inbox.mustache",
                 dir.resolve("booking.created/fr_CA") + ": 'fr_CA' is not a BCP 47 language tag in canonical form; rename the folder to fr-CA",
                 dir.resolve("booking.cancelled") + ": templates for 'booking.cancelled', which catalog.yaml does not define; "
-                        + "add the type to catalog.yaml or delete the folder (types: booking.created, user.signup, email.send)");
+                        + "add the type to catalog.yaml or delete the folder (types: booking.created, booking.checkin-reminder, review.posted, message.received, user.signup, email.send)");
     }
 
     @Test

@@ -47,8 +47,9 @@ class TemplateRendererTest {
         // when
         int rendered = renderer.warmUp();
 
-        // then: booking.created has all six parts; user.signup and email.send the three email parts
-        assertThat(rendered).isEqualTo(6 + 3 + 3);
+        // then: booking.created and booking.checkin-reminder have all six parts; review.posted and message.received
+        // the in-app part and the three email parts; user.signup and email.send the three email parts
+        assertThat(rendered).isEqualTo(6 + 6 + 4 + 4 + 3 + 3);
     }
 
     @Test

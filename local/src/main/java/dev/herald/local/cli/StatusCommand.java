@@ -64,8 +64,14 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("deliveries:" + (deliveries.isEmpty() ? " none" : ""));
         for (JsonNode delivery : deliveries) {
             JsonNode key = delivery.path("key");
-            out.printf("  %-24s %-10s %-8s %s%n", text(key.path("recipientId")), text(key.path("channel")), text(delivery.path("status")),
-                    delivery.path("reason").isTextual() ? delivery.path("reason").asText() : "");
+            String reason = delivery.path("reason").isTextual() ? delivery.path("reason").asText() : "";
+            String due = delivery.path("dueAt").isTextual() ? " (due " + delivery.path("dueAt").asText() + ")" : "";
+            out.printf("  %-24s %-24s %-10s %-9s %s%s%n", text(key.path("typeId")), text(key.path("recipientId")), text(key.path("channel")),
+                    text(delivery.path("status")), reason, due);
+        }
+        for (JsonNode digest : status.path("digests")) {
+            out.printf("digest: %s for %s, in %s, due %s%n", text(digest.path("typeId")), text(digest.path("recipientId")),
+                    text(digest.path("digestNotificationId")), text(digest.path("dueAt")));
         }
     }
 

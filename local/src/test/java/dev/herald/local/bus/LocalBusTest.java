@@ -31,7 +31,8 @@ class LocalBusTest {
 
     @Test
     void catalogType_fromItsSource_matchesItsRule() {
-        assertThat(match("demo.app", "booking.created")).containsExactly("booking.created");
+        // a booking is confirmed at once, and its check-in reminder scheduled: two types match it
+        assertThat(match("demo.app", "booking.created")).containsExactly("booking.created", "booking.checkin-reminder");
     }
 
     @Test
