@@ -408,7 +408,7 @@ final class AtScale {
         }
     }
 
-    private static void copy(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
+    static void copy(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.filter(keep).toList()) {
                 Path target = to.resolve(from.relativize(file).toString());

@@ -46,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       notification; then a topic-style fan-out to 1,000 recipients;</li>
  *   <li>{@code store}: the raw put rate of the same store, the ceiling the processor is measured against;</li>
  *   <li>{@code local}: herald local end to end, from PutEvents to the WebSocket frame (see {@link LocalEndToEnd});</li>
- *   <li>{@code sockets}, {@code audience}, {@code pacing}: herald local at scale (see {@link AtScale}).</li>
+ *   <li>{@code sockets}, {@code audience}, {@code pacing}: herald local at scale (see {@link AtScale});</li>
+ *   <li>{@code timing}: what each time-aware feature costs (see {@link TimingCost}).</li>
  * </ul>
  */
 public final class Benchmarks {
@@ -97,8 +98,12 @@ public final class Benchmarks {
                 logToFile(which);
                 Cost.run(templates());
             }
+            case "timing" -> {
+                logToFile(which);
+                TimingCost.run(templates());
+            }
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local, reliability, cost, sockets, audience or pacing");
+                System.err.println("unknown benchmark '" + which + "'; choose processor, store, local, reliability, cost, timing, sockets, audience or pacing");
                 System.exit(2);
             }
         }

@@ -112,10 +112,11 @@ public final class DigestBuckets {
             boolean open = exists && "open".equals(Items.string(pointer, "state")) && Items.number(pointer, "count", 0) < max;
             Instant now = clock.instant();
             Instant due = open ? Items.instant(pointer, "dueAt") : now.plus(window);
-            long target = open ? seq : seq + 1;
+            // a digest whose pointer TTL removed starts again from the clock, so that no bucket number is ever used twice
+            long target = open ? seq : exists ? seq + 1 : now.getEpochSecond();
             List<TransactWriteItem> writes = new ArrayList<>();
             long count = exists ? Items.number(pointer, "count", 0) : 0;
-            writes.add(open ? addTo(digest, seq, count) : openNext(digest, exists, seq, max, typeId, key, recipient, due));
+            writes.add(open ? addTo(digest, seq, count) : openNext(digest, exists, seq, target, max, typeId, key, recipient, due));
             writes.add(membership(eventId, typeId, recipient.id(), digest, target, due));
             writes.add(entry(digest, target, eventId, eventTime, data, due));
             try {
@@ -208,9 +209,9 @@ public final class DigestBuckets {
                 .build();
     }
 
-    private TransactWriteItem openNext(String digest, boolean exists, long seq, int max, String typeId, String key, ResolvedRecipient recipient,
-                                       Instant due) {
-        Map<String, AttributeValue> item = Items.item().s(PK, digest).s(SK, POINTER).n("seq", seq + 1).s("state", "open").n("count", 1)
+    private TransactWriteItem openNext(String digest, boolean exists, long seq, long next, int max, String typeId, String key,
+                                       ResolvedRecipient recipient, Instant due) {
+        Map<String, AttributeValue> item = Items.item().s(PK, digest).s(SK, POINTER).n("seq", next).s("state", "open").n("count", 1)
                 .s("dueAt", due).s("type", typeId).s("key", key).s("recipient", Json.write(recipient))
                 .n(HeraldTables.TTL, due.plus(retention).getEpochSecond()).build();
         Map<String, String> names = new HashMap<>(Map.of("#pk", PK));

@@ -2,6 +2,7 @@ package dev.herald.schedule;
 
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.dispatch.Dispatch;
+import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.json.Json;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
@@ -15,13 +16,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Stored {@link Wait}s, beside their notification's deliveries ({@code pk} = notification id, {@code sk} =
+ * Stored {@link Wait}s (at most {@link #MAX_DISPATCH_BYTES} of dispatches each, within DynamoDB's 400 KB item), beside their notification's deliveries ({@code pk} = notification id, {@code sk} =
  * {@code #wait#...}, which the deliveries' own reads skip). A wait is written once (conditionally), read when its
  * wake-up arrives, and deleted once its deliveries are released; TTL removes any left over after the retention.
  *
@@ -31,6 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public final class Waits {
 
     static final String PREFIX = "#wait#";
+    /** The dispatches one wait may hold: one queue message's worth, so that a wait item stays within DynamoDB's 400 KB. */
+    public static final int MAX_DISPATCH_BYTES = 256 * 1024;
     private static final String DEFERRED = "#deferred#";
     private static final String PK = HeraldTables.DELIVERIES.partitionKey();
     private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
@@ -46,14 +51,23 @@ public final class Waits {
     }
 
     /**
-     * The wait for these recipients of a dispatch: its id is derived from the channel, due time and recipients, so the
-     * same unit scheduled again yields the same wait.
+     * The wait for these dispatches of one notification: its id is derived from the due time, the channels and the
+     * recipients, so the same unit scheduled again yields the same wait.
      */
+    public static Wait of(String reason, Instant dueAt, List<Dispatch> dispatches, String cancelKey) {
+        Dispatch first = dispatches.getFirst();
+        StringBuilder identity = new StringBuilder(first.typeId()).append('\n').append(reason);
+        for (Dispatch dispatch : dispatches) {
+            identity.append('\n').append(dispatch.channel().id());
+            dispatch.recipients().forEach(r -> identity.append('\n').append(r.id()));
+        }
+        String id = PREFIX + dueAt.getEpochSecond() + "#" + hash(identity.toString());
+        return new Wait(first.notificationId(), id, reason, dueAt, dispatches, cancelKey);
+    }
+
+    /** A wait of one dispatch. */
     public static Wait of(String reason, Instant dueAt, Dispatch dispatch, String cancelKey) {
-        StringBuilder identity = new StringBuilder(dispatch.typeId()).append('\n').append(reason);
-        dispatch.recipients().forEach(r -> identity.append('\n').append(r.id()));
-        String id = PREFIX + dispatch.channel().id() + "#" + dueAt.getEpochSecond() + "#" + hash(identity.toString());
-        return new Wait(dispatch.notificationId(), id, reason, dueAt, dispatch, cancelKey);
+        return of(reason, dueAt, List.of(dispatch), cancelKey);
     }
 
     /** Stores the wait unless it is stored already; true when this call stored it. */
@@ -67,7 +81,7 @@ public final class Waits {
                     .s(SK, wait.id())
                     .s("reason", wait.reason())
                     .s("dueAt", wait.dueAt())
-                    .s("dispatch", Json.write(wait.dispatch()))
+                    .s("dispatches", Json.write(wait.dispatches()))
                     .s("cancelKey", wait.cancelKey())
                     .n(HeraldTables.TTL, wait.dueAt().plus(retention).getEpochSecond())
                     .build())
@@ -85,7 +99,7 @@ public final class Waits {
             return Optional.empty();
         }
         return Optional.of(new Wait(notificationId, id, Items.string(item, "reason"), Items.instant(item, "dueAt"),
-                Json.read(Items.string(item, "dispatch"), Dispatch.class), Items.string(item, "cancelKey")));
+                List.of(Json.read(Items.string(item, "dispatches"), Dispatch[].class)), Items.string(item, "cancelKey")));
     }
 
     /** Moves a stored wait's due time; false when it is gone (handled meanwhile). */
@@ -131,8 +145,9 @@ public final class Waits {
 
     /** The one recipient of a quiet-hours wait. */
     private static Optional<String> deferredRecipient(Wait wait) {
-        return DeliveryReason.QUIET_HOURS.equals(wait.reason()) && wait.dispatch().recipients().size() == 1
-                ? Optional.of(wait.dispatch().recipients().getFirst().id()) : Optional.empty();
+        Set<String> recipients = wait.dispatches().stream().flatMap(d -> d.recipients().stream()).map(DispatchRecipient::id)
+                .collect(Collectors.toSet());
+        return DeliveryReason.QUIET_HOURS.equals(wait.reason()) && recipients.size() == 1 ? Optional.of(recipients.iterator().next()) : Optional.empty();
     }
 
     private static Map<String, AttributeValue> key(String notificationId, String id) {

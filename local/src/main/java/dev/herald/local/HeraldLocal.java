@@ -408,7 +408,7 @@ public final class HeraldLocal implements AutoCloseable {
     /** The one line printed when the runtime is ready, with every URL. */
     public String readyLine() {
         return "herald local ready in " + (System.currentTimeMillis() - startMillis) + " ms: ui " + baseUrl() + "/"
-                + " · aws endpoint (EventBridge, SQS, SES v2, SNS, @connections) " + baseUrl()
+                + " · aws endpoint (EventBridge, SQS, Scheduler, SES v2, SNS, @connections) " + baseUrl()
                 + " · websocket " + webSocketUrl() + "?token=JWT"
                 + " · ingest POST " + baseUrl() + "/events (x-api-key: " + apiKey() + ")"
                 + " · AWS credentials: AWS_ACCESS_KEY_ID=" + credentials.app().accessKeyId() + " (`./herald credentials` prints both)"

@@ -131,32 +131,37 @@ public final class DueHandler extends QueueHandler<WakeUp> {
         if (wakeUp.due() != null && !wakeUp.due().equals(wait.dueAt())) {
             return 0; // stale: the wait was moved, and a wake-up for its new time exists
         }
-        Dispatch dispatch = wait.dispatch();
-        NotificationType type = catalog.find(dispatch.typeId()).orElse(null);
-        boolean cancelled = wait.cancelKey() != null && cancellations.isCancelled(dispatch.typeId(), wait.cancelKey(), dispatch.eventTime());
-        List<DispatchRecipient> released = new ArrayList<>();
-        for (DispatchRecipient recipient : dispatch.recipients()) {
-            DeliveryKey key = dispatch.keyFor(recipient);
-            String withdrawal = type == null ? DeliveryReason.UNKNOWN_TYPE : cancelled ? DeliveryReason.CANCELLED
-                    : readInApp(type, wait, key) ? DeliveryReason.READ_IN_APP : null;
-            if (withdrawal != null) {
-                deliveries.withdraw(key, withdrawal);
-                continue;
+        NotificationType type = catalog.find(wait.typeId()).orElse(null);
+        Instant eventTime = wait.dispatches().getFirst().eventTime();
+        boolean cancelled = wait.cancelKey() != null && cancellations.isCancelled(wait.typeId(), wait.cancelKey(), eventTime);
+        List<Dispatch> released = new ArrayList<>();
+        int waiting = 0;
+        for (Dispatch dispatch : wait.dispatches()) {
+            List<DispatchRecipient> ready = new ArrayList<>();
+            for (DispatchRecipient recipient : dispatch.recipients()) {
+                waiting++;
+                DeliveryKey key = dispatch.keyFor(recipient);
+                String withdrawal = type == null ? DeliveryReason.UNKNOWN_TYPE : cancelled ? DeliveryReason.CANCELLED
+                        : readInApp(type, wait, key) ? DeliveryReason.READ_IN_APP : null;
+                if (withdrawal != null) {
+                    deliveries.withdraw(key, withdrawal);
+                } else if (DeliveryReason.QUIET_HOURS.equals(wait.reason()) && holdAgain(type, wait, recipient, now)) {
+                    return 0; // a quiet-hours wait holds one recipient: all of it waits on
+                } else if (deliveries.releaseScheduled(key) || neverHandedOver(key)) {
+                    ready.add(recipient);
+                }
             }
-            if (DeliveryReason.QUIET_HOURS.equals(wait.reason()) && holdAgain(type, wait, recipient, key, now)) {
-                return 0; // a quiet-hours wait holds one recipient
-            }
-            if (deliveries.releaseScheduled(key) || neverHandedOver(key)) {
-                released.add(recipient);
+            if (!ready.isEmpty()) {
+                released.add(dispatch.withRecipients(ready));
             }
         }
         if (!released.isEmpty()) {
-            sink.sendAll(List.of(dispatch.withRecipients(released)));
+            sink.sendAll(released);
         }
         waits.delete(wait);
-        LOG.info("{} wait of {} on {} due: {} of {} released{}", wait.reason(), dispatch.typeId(), dispatch.channel().id(), released.size(),
-                dispatch.recipients().size(), cancelled ? " (cancelled)" : "");
-        return released.size();
+        int sent = released.stream().mapToInt(d -> d.recipients().size()).sum();
+        LOG.info("{} wait of {} due: {} of {} deliveries released{}", wait.reason(), wait.typeId(), sent, waiting, cancelled ? " (cancelled)" : "");
+        return sent;
     }
 
     /** Whether the channel escalates unless read, and the recipient has read the in-app item. */
@@ -171,9 +176,9 @@ public final class DueHandler extends QueueHandler<WakeUp> {
 
     /**
      * Quiet hours decided by the recipient's settings now, which may have changed since the wait began: still quiet
-     * moves the wait (and its delivery) to their new end, and wakes it then.
+     * moves the wait (and its deliveries) to their new end, and wakes it then.
      */
-    private boolean holdAgain(NotificationType type, Wait wait, DispatchRecipient recipient, DeliveryKey key, Instant now) {
+    private boolean holdAgain(NotificationType type, Wait wait, DispatchRecipient recipient, Instant now) {
         if (type.isCritical() || type.timing().quietHours() != Timing.QuietHoursPolicy.DEFER) {
             return false;
         }
@@ -182,7 +187,11 @@ public final class DueHandler extends QueueHandler<WakeUp> {
             return false;
         }
         Instant end = Router.quietHoursEnd(profile, now);
-        if (!deliveries.reschedule(key, end) || !waits.moveDue(wait, end)) {
+        boolean moved = false;
+        for (Dispatch dispatch : wait.dispatches()) {
+            moved |= deliveries.reschedule(dispatch.keyFor(recipient), end);
+        }
+        if (!moved || !waits.moveDue(wait, end)) {
             return false;
         }
         waker.wake(wait.dueAt(end).wakeUp());

@@ -18,7 +18,9 @@ import dev.herald.schedule.Waker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,27 +112,43 @@ public final class Waiting {
         return routes.stream().map(r -> r.waits() ? r.skipped(DeliveryReason.CANCELLED) : r).toList();
     }
 
-    /** Stores a wait for every waiting route, and a wake-up for each; returns how many waits. */
+    /**
+     * Stores a wait for every waiting route, and a wake-up for each; returns how many waits. Routes due at the same time
+     * for the same reason share a wait, whatever their channel, so a delayed notification costs one wake-up.
+     */
     int hold(NotificationType type, EnrichedEvent enriched, List<Route> routes, Function<Route, DispatchRecipient> recipientOf) {
-        record Group(Channel channel, Instant due, String reason, String recipient) {
+        record Group(Instant due, String reason, String recipient) {
         }
-        Map<Group, List<DispatchRecipient>> groups = new LinkedHashMap<>();
+        Map<Group, Map<Channel, List<DispatchRecipient>>> groups = new LinkedHashMap<>();
         for (Route route : routes) {
             if (route.waits()) {
                 boolean alone = DeliveryReason.QUIET_HOURS.equals(route.waitReason());
-                groups.computeIfAbsent(new Group(route.channel(), route.dueAt(), route.waitReason(), alone ? route.recipient().id() : null),
-                        g -> new ArrayList<>()).add(recipientOf.apply(route));
+                groups.computeIfAbsent(new Group(route.dueAt(), route.waitReason(), alone ? route.recipient().id() : null), g -> new EnumMap<>(Channel.class))
+                        .computeIfAbsent(route.channel(), c -> new ArrayList<>()).add(recipientOf.apply(route));
             }
         }
         String cancelKey = cancelKey(type, enriched).orElse(null);
         var event = enriched.event();
         List<Wait> held = new ArrayList<>();
-        groups.forEach((group, recipients) -> {
-            Dispatch all = new Dispatch(event.id(), type.id(), group.channel(), event.time(), enriched.data(), recipients, enriched.fanOut());
-            // each wait holds what one queue message can carry, since that is how it travels when it is due
-            for (String body : MessageSplitter.split(recipients, Dispatch.MAX_RECIPIENTS, all::withRecipients)) {
-                held.add(Waits.of(group.reason(), group.due(), Json.read(body, Dispatch.class), cancelKey));
+        groups.forEach((group, byChannel) -> {
+            // each dispatch is what one queue message can carry, since that is how it travels when it is due; a wait
+            // holds as many as fit one item
+            List<Dispatch> pending = new ArrayList<>();
+            int bytes = 0;
+            for (var channel : byChannel.entrySet()) {
+                Dispatch all = new Dispatch(event.id(), type.id(), channel.getKey(), event.time(), enriched.data(), channel.getValue(), enriched.fanOut());
+                for (String body : MessageSplitter.split(channel.getValue(), Dispatch.MAX_RECIPIENTS, all::withRecipients)) {
+                    int size = body.getBytes(StandardCharsets.UTF_8).length;
+                    if (!pending.isEmpty() && bytes + size > Waits.MAX_DISPATCH_BYTES) {
+                        held.add(Waits.of(group.reason(), group.due(), pending, cancelKey));
+                        pending = new ArrayList<>();
+                        bytes = 0;
+                    }
+                    pending.add(Json.read(body, Dispatch.class));
+                    bytes += size;
+                }
             }
+            held.add(Waits.of(group.reason(), group.due(), pending, cancelKey));
         });
         for (Wait wait : held) {
             waits.put(wait);
