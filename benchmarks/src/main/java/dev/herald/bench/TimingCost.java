@@ -79,7 +79,7 @@ final class TimingCost {
                 n -> keyed(n, "same"), false));
         results.add(measure(templates, "sendAt the day before, 2 channels (websocket, email)", "stay.reminder", n -> stay(n), false));
         results.add(measure(templates, "quiet hours: deferred to their end, 2 channels", "stay.reminder.quiet", n -> stay(n), true));
-        results.add(measure(templates, "digest: " + EVENTS + " events into one recipient's digest (1 notification)", "review.posted",
+        results.add(measure(templates, "digest: " + EVENTS + " events for one recipient (max 50: four digests)", "review.posted",
                 n -> review(n), false));
         System.out.printf("timing: herald local on a driven clock, %d events per feature, recipients with a profile and an address%n", EVENTS);
         System.out.printf("%-78s %8s %8s %8s %9s %9s %10s%n", "per event", "WRU", "RRU", "SQS req", "sched+", "sched run", "$/M events");
