@@ -2,12 +2,17 @@ package dev.herald.local;
 
 import dev.herald.json.Json;
 import dev.herald.local.bus.RetryPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +20,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -37,6 +44,36 @@ final class LocalFixture {
 
     static HeraldLocal start() {
         return HeraldLocal.start(options());
+    }
+
+    /**
+     * The shipped templates, in a temporary copy, plus one more type whose templates are {@code templatesOf}'s and
+     * whose catalog entry is {@code yaml} (indented as under {@code types:}).
+     */
+    static Path templatesWithType(String type, String templatesOf, String yaml) {
+        try {
+            Path dir = Files.createTempDirectory("herald-templates");
+            copy(TEMPLATES, dir, f -> !f.toString().contains("target") && !f.toString().contains("src"));
+            copy(TEMPLATES.resolve(templatesOf), dir.resolve(type), f -> true);
+            Files.writeString(dir.resolve("catalog.yaml"), "\n" + yaml, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copy(Path from, Path to, Predicate<Path> keep) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.filter(keep).toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     static EventBridgeClient eventBridge(HeraldLocal local) {

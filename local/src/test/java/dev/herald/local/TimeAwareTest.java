@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryStatus;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,13 +24,23 @@ class TimeAwareTest {
 
     /** Noon in Paris, 1 December 2026. */
     private static final Instant START = Instant.parse("2026-12-01T11:00:00Z");
+    /** The shipped catalog plus a critical type whose quiet hours would defer, were it not critical. */
+    private static final Path TEMPLATES = LocalFixture.templatesWithType("security.alert", "message.received", """
+              security.alert:
+                pattern: { source: [demo.app], detail-type: [security.alert] }
+                recipients: { userId: detail.toUserId }
+                category: security
+                priority: critical
+                channels: [websocket, email]
+                quietHours: defer
+            """);
 
     private final DrivenClock clock = new DrivenClock(START);
     private HeraldLocal local;
 
     @BeforeEach
     void start() {
-        local = HeraldLocal.start(LocalFixture.options().withClock(clock));
+        local = HeraldLocal.start(LocalOptions.defaults(TEMPLATES).withPort(0).withRetries(LocalFixture.options().retries()).withClock(clock));
     }
 
     @AfterEach
@@ -189,6 +200,23 @@ class TimeAwareTest {
 
         // then
         LocalFixture.await("the New York email", Duration.ofSeconds(10), () -> emailsTo("new-york@example.com", "Check-in tomorrow") == 1);
+    }
+
+    @Test
+    void quietHoursDefer_criticalType_isSentAtOnceInTheNight() throws Exception {
+        // given: 23:30 in Paris, quiet from 22:00 to 07:00
+        upsert("paris-critical", "Europe/Paris", "22:00", "07:00");
+        clock.set(Instant.parse("2026-12-01T22:30:00Z"));
+
+        // when
+        String eventId = LocalFixture.publish(local, "demo.app", "security.alert", "{\"toUserId\":\"paris-critical\",\"fromName\":\"Security\","
+                + "\"preview\":\"New sign-in\",\"conversationUrl\":\"https://app.example/s\"}");
+        settle("the alert");
+
+        // then: nothing waits
+        LocalFixture.await("the alert email", Duration.ofSeconds(10), () -> emailsTo("paris-critical@example.com", "New message") == 1);
+        assertThat(deliveriesOf(eventId, "security.alert").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(local.schedules()).isEmpty();
     }
 
     @Test

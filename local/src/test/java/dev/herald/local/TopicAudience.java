@@ -5,10 +5,6 @@ import dev.herald.recipient.Device;
 import dev.herald.recipient.Platform;
 import dev.herald.recipient.QuietHours;
 import dev.herald.recipient.RecipientProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -17,7 +13,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** A topic's audience for herald local's tests: a catalog with a topic type, and members with realistic profiles. */
 final class TopicAudience {
@@ -27,44 +22,15 @@ final class TopicAudience {
 
     /** The shipped templates plus a topic type, news.published (WebSocket only), whose templates are booking.created's. */
     static Path templatesWithATopicType() {
-        try {
-            Path dir = Files.createTempDirectory("herald-templates");
-            Path shipped = LocalFixture.TEMPLATES;
-            try (Stream<Path> files = Files.walk(shipped)) {
-                for (Path file : files.filter(f -> !f.toString().contains("target") && !f.toString().contains("src")).toList()) {
-                    Path target = dir.resolve(shipped.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(file, target);
-                    }
-                }
-            }
-            try (Stream<Path> files = Files.walk(shipped.resolve("booking.created"))) {
-                for (Path file : files.toList()) {
-                    Path target = dir.resolve("news.published").resolve(shipped.resolve("booking.created").relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(file, target);
-                    }
-                }
-            }
-            Files.writeString(dir.resolve("catalog.yaml"), """
-
-                      news.published:
-                        pattern:
-                          source: [demo.app]
-                          detail-type: [news.published]
-                        recipients: { topic: detail.topic }
-                        category: news
-                        channels: [websocket]
-                    """, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LocalFixture.templatesWithType("news.published", "booking.created", """
+                  news.published:
+                    pattern:
+                      source: [demo.app]
+                      detail-type: [news.published]
+                    recipients: { topic: detail.topic }
+                    category: news
+                    channels: [websocket]
+                """);
     }
 
     /** A profile as full as real ones get: locale, time zone, address, name, opt-outs and quiet hours. */
