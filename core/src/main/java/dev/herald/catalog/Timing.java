@@ -98,20 +98,34 @@ public record Timing(IdempotencyKey idempotencyKey, Duration delay, SendAt sendA
         }
     }
 
+    /** The envelope's {@code time}, when it has one that parses. */
+    private static Optional<Instant> eventTime(JsonNode event) {
+        JsonNode time = event.path("time");
+        try {
+            return time.isTextual() ? Optional.of(Instant.parse(time.asText())) : Optional.empty();
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether anything about this type waits. */
     public boolean waits() {
         return delay != null || sendAt != null || digest != null || !escalations.isEmpty() || quietHours == QuietHoursPolicy.DEFER;
     }
 
     /**
-     * When an event received at {@code now} is due: {@code sendAt}'s time (never before now), else now plus
-     * {@code delay}, else now.
+     * When an event handled at {@code now} is due: {@code sendAt}'s time, else the event's own time plus
+     * {@code delay} (so that a retried event is due when it first was), else now; never before now.
      *
      * @throws IllegalArgumentException when the event lacks the {@code sendAt} value, or it is not a time
      */
     public Instant dueAt(JsonNode event, Instant now) {
         if (sendAt == null) {
-            return delay == null ? now : now.plus(delay);
+            if (delay == null) {
+                return now;
+            }
+            Instant due = eventTime(event).orElse(now).plus(delay);
+            return due.isAfter(now) ? due : now;
         }
         JsonNode value = sendAt.path().read(event);
         if (!value.isTextual() || value.asText().isBlank()) {

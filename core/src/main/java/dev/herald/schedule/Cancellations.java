@@ -20,9 +20,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * {@code pk} = {@code #cancel#type#value}: one item per waiting event ({@code sk} = its event id) and the tombstone
  * ({@code sk} = {@code #cancelled}, with the cancelling event's time).
  *
- * <p>The processor registers an event and then reads the tombstone; a cancel writes the tombstone and then reads the
- * registrations. Every read is strongly consistent, so whichever comes second sees the other: no waiting event escapes
- * a cancel that arrived in time.
+ * <p>The processor registers an event and reads the tombstone before it creates the event's deliveries; a cancel
+ * writes the tombstone and then reads the registrations, withdrawing the deliveries it finds SCHEDULED. A cancel that
+ * comes between the processor's read and its deliveries' creation finds none yet; the due function reads the tombstone
+ * again when the wait comes due, and withdraws them then. So no waiting event escapes a cancel that arrived in time.
+ * The tombstone is kept until the last registered event it withdraws has been due for the retention.
  */
 public final class Cancellations {
 
@@ -45,7 +47,7 @@ public final class Cancellations {
     /** Records that {@code eventId} (of {@code eventTime}) waits until {@code dueAt} and can be cancelled by {@code value}. */
     public void register(String typeId, String value, String eventId, Instant eventTime, Instant dueAt) {
         dynamo.putItem(r -> r.tableName(table).item(Items.item()
-                .s(PK, pk(typeId, value)).s(SK, eventId).s("eventTime", eventTime)
+                .s(PK, pk(typeId, value)).s(SK, eventId).s("eventTime", eventTime).n("dueAt", dueAt.getEpochSecond())
                 .n(HeraldTables.TTL, dueAt.plus(retention).getEpochSecond()).build()));
     }
 
@@ -56,8 +58,8 @@ public final class Cancellations {
         if (item == null || item.isEmpty()) {
             return false;
         }
-        Instant cancelledAt = Items.instant(item, "cancelTime");
-        return eventTime == null || cancelledAt == null || !cancelledAt.isBefore(eventTime);
+        long cancelledAt = Items.number(item, "cancelTime", Long.MAX_VALUE);
+        return eventTime == null || cancelledAt >= eventTime.toEpochMilli();
     }
 
     /**
@@ -66,23 +68,39 @@ public final class Cancellations {
      */
     public List<String> cancel(String typeId, String value, Instant cancelTime) {
         Instant at = cancelTime == null ? clock.instant() : cancelTime;
-        // a later cancel keeps the latest time, so that an event between two cancels is still withdrawn
+        keepTombstone(typeId, value, at, clock.instant());
+        Registered registered = registered(typeId, value);
+        // kept as long as what it withdraws may still come due
+        if (registered.lastDue() != null && registered.lastDue().isAfter(clock.instant())) {
+            keepTombstone(typeId, value, at, registered.lastDue());
+        }
+        return registered.eventIds();
+    }
+
+    /**
+     * Records the cancel at {@code at} (epoch milliseconds, so that later cancels compare as later) until {@code until}
+     * plus the retention; a later cancel keeps the latest time, so that an event between two cancels is still withdrawn.
+     */
+    private void keepTombstone(String typeId, String value, Instant at, Instant until) {
         try {
             dynamo.updateItem(r -> r.tableName(table).key(Map.of(PK, Items.s(pk(typeId, value)), SK, Items.s(TOMBSTONE)))
                     .updateExpression("SET #t = :t, #ttl = :ttl")
-                    .conditionExpression("attribute_not_exists(#t) OR #t < :t")
+                    .conditionExpression("attribute_not_exists(#t) OR #t <= :t")
                     .expressionAttributeNames(Map.of("#t", "cancelTime", "#ttl", HeraldTables.TTL))
-                    .expressionAttributeValues(Map.of(":t", Items.s(at.toString()),
-                            ":ttl", Items.n(clock.instant().plus(retention).getEpochSecond()))));
+                    .expressionAttributeValues(Map.of(":t", Items.n(at.toEpochMilli()),
+                            ":ttl", Items.n(until.plus(retention).getEpochSecond()))));
         } catch (ConditionalCheckFailedException laterCancelRecorded) {
             // the tombstone already holds a later time, which withdraws all this one would
         }
-        return registered(typeId, value);
     }
 
-    /** The ids of the events registered under {@code value}. */
-    private List<String> registered(String typeId, String value) {
+    private record Registered(List<String> eventIds, Instant lastDue) {
+    }
+
+    /** The ids of the events registered under {@code value}, and when the last of them is due. */
+    private Registered registered(String typeId, String value) {
         List<String> events = new ArrayList<>();
+        long lastDue = 0;
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> exclusiveStart = start;
@@ -91,10 +109,15 @@ public final class Cancellations {
                     .expressionAttributeNames(Map.of("#pk", PK))
                     .expressionAttributeValues(Map.of(":pk", Items.s(pk(typeId, value))))
                     .exclusiveStartKey(exclusiveStart));
-            page.items().stream().map(i -> Items.string(i, SK)).filter(sk -> !sk.startsWith("#")).forEach(events::add);
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (!Items.string(item, SK).startsWith("#")) {
+                    events.add(Items.string(item, SK));
+                    lastDue = Math.max(lastDue, Items.number(item, "dueAt", 0));
+                }
+            }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        return events;
+        return new Registered(events, lastDue == 0 ? null : Instant.ofEpochSecond(lastDue));
     }
 
     private static String pk(String typeId, String value) {

@@ -54,8 +54,13 @@ public final class DigestBuckets {
         OPENED,
         /** Into the open bucket, which it filled: flush it now. */
         FILLED,
-        /** Nowhere new: the event is in a bucket already (a repeated event). */
-        ALREADY
+        /** Nowhere new: the event is in a bucket already (a repeated event), one closed or full by now. */
+        ALREADY,
+        /**
+         * Nowhere new: the event is in the bucket still open, which it may have opened itself in an attempt that stopped
+         * before scheduling its flush: schedule it (again) for {@link Join#dueAt}.
+         */
+        ALREADY_WAITING
     }
 
     /** The outcome of {@link #join}: the bucket (digest and sequence number) and when it is due. */
@@ -124,7 +129,7 @@ public final class DigestBuckets {
             } catch (TransactionCanceledException e) {
                 List<CancellationReason> reasons = e.cancellationReasons();
                 if (reasons.size() > 1 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                    return new Join(Joined.ALREADY, digest, target, due);
+                    return already(digest, eventId, typeId, recipient.id());
                 }
                 continue; // the bucket moved on meanwhile: read it again
             }
@@ -135,6 +140,17 @@ public final class DigestBuckets {
             return new Join(count + 1 >= max ? Joined.FILLED : Joined.ADDED, digest, target, due);
         }
         throw new IllegalStateException("digest " + digest + " kept changing while event " + eventId + " joined it; the event is retried");
+    }
+
+    /** Where an event that joined before went: still waiting in the open bucket, or in one that is closed or full. */
+    private Join already(String digest, String eventId, String typeId, String recipientId) {
+        Map<String, AttributeValue> member = dynamo.getItem(r -> r.tableName(table).key(key(eventId, "#digest#" + typeId + "#" + recipientId))
+                .consistentRead(true)).item();
+        Map<String, AttributeValue> pointer = dynamo.getItem(r -> r.tableName(table).key(key(digest, POINTER)).consistentRead(true)).item();
+        long seq = Items.number(member, "seq", 0);
+        boolean waiting = pointer != null && !pointer.isEmpty() && Items.number(pointer, "seq", -1) == seq
+                && "open".equals(Items.string(pointer, "state"));
+        return new Join(waiting ? Joined.ALREADY_WAITING : Joined.ALREADY, digest, seq, Items.instant(member, "dueAt"));
     }
 
     /**

@@ -54,7 +54,7 @@ public final class Waits {
      * The wait for these dispatches of one notification: its id is derived from the due time, the channels and the
      * recipients, so the same unit scheduled again yields the same wait.
      */
-    public static Wait of(String reason, Instant dueAt, List<Dispatch> dispatches, String cancelKey) {
+    public static Wait of(String reason, Instant dueAt, List<Dispatch> dispatches, String cancelKey, Instant notBefore) {
         Dispatch first = dispatches.getFirst();
         StringBuilder identity = new StringBuilder(first.typeId()).append('\n').append(reason);
         for (Dispatch dispatch : dispatches) {
@@ -62,12 +62,12 @@ public final class Waits {
             dispatch.recipients().forEach(r -> identity.append('\n').append(r.id()));
         }
         String id = PREFIX + dueAt.getEpochSecond() + "#" + hash(identity.toString());
-        return new Wait(first.notificationId(), id, reason, dueAt, dispatches, cancelKey);
+        return new Wait(first.notificationId(), id, reason, dueAt, dispatches, cancelKey, notBefore);
     }
 
-    /** A wait of one dispatch. */
+    /** A wait of one dispatch, for a delay or an escalation. */
     public static Wait of(String reason, Instant dueAt, Dispatch dispatch, String cancelKey) {
-        return of(reason, dueAt, List.of(dispatch), cancelKey);
+        return of(reason, dueAt, List.of(dispatch), cancelKey, null);
     }
 
     /** Stores the wait unless it is stored already; true when this call stored it. */
@@ -83,6 +83,7 @@ public final class Waits {
                     .s("dueAt", wait.dueAt())
                     .s("dispatches", Json.write(wait.dispatches()))
                     .s("cancelKey", wait.cancelKey())
+                    .s("notBefore", wait.notBefore())
                     .n(HeraldTables.TTL, wait.dueAt().plus(retention).getEpochSecond())
                     .build())
                     .conditionExpression("attribute_not_exists(#pk)")
@@ -99,7 +100,8 @@ public final class Waits {
             return Optional.empty();
         }
         return Optional.of(new Wait(notificationId, id, Items.string(item, "reason"), Items.instant(item, "dueAt"),
-                List.of(Json.read(Items.string(item, "dispatches"), Dispatch[].class)), Items.string(item, "cancelKey")));
+                List.of(Json.read(Items.string(item, "dispatches"), Dispatch[].class)), Items.string(item, "cancelKey"),
+                Items.instant(item, "notBefore")));
     }
 
     /** Moves a stored wait's due time; false when it is gone (handled meanwhile). */

@@ -1,8 +1,8 @@
 package dev.herald.schedule;
 
 /**
- * Wakes Herald at a time to come: in AWS through EventBridge Scheduler (or a delayed SQS message for a short wait),
- * in herald local through the same APIs' stand-ins. Waking is at-least-once, so whatever handles a wake-up must be
+ * Wakes Herald at a time to come: in AWS through an EventBridge Scheduler one-time schedule (or the due queue at once,
+ * when the time has come), in herald local through the same APIs' stand-ins. Waking is at-least-once, so whatever handles a wake-up must be
  * idempotent; scheduling the same wake-up twice is harmless.
  */
 @FunctionalInterface

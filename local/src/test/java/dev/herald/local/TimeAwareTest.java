@@ -265,6 +265,49 @@ class TimeAwareTest {
     }
 
     @Test
+    void quietHoursDroppedBeforeASendAt_neverSendTheReminderBeforeItsTime() throws Exception {
+        // given: a reminder due at 00:00 UTC (01:00 in Paris), inside quiet hours, so held until 07:00 Paris
+        upsert("planner", "Europe/Paris", "22:00", "07:00");
+        String eventId = LocalFixture.publish(local, "demo.app", "booking.created", booking("planner", "BK-Q", "2026-12-03", null));
+        settle("the booking");
+        assertThat(deliveriesOf(eventId, "booking.checkin-reminder").get("email").dueAt()).isEqualTo(Instant.parse("2026-12-02T06:00:00Z"));
+
+        // when: at noon the recipient drops their quiet hours
+        upsert("planner", "Europe/Paris", null, null);
+        settle("the wait decided again");
+
+        // then: not sent now, but at its own time
+        Delivery email = deliveriesOf(eventId, "booking.checkin-reminder").get("email");
+        assertThat(email.status()).isEqualTo(DeliveryStatus.SCHEDULED);
+        assertThat(email.dueAt()).isEqualTo(Instant.parse("2026-12-02T00:00:00Z"));
+        assertThat(emailsTo("planner@example.com", "Check-in tomorrow")).isZero();
+        at(Instant.parse("2026-12-02T00:00:02Z"));
+        LocalFixture.await("the reminder at its time", Duration.ofSeconds(10), () -> emailsTo("planner@example.com", "Check-in tomorrow") == 1);
+    }
+
+    @Test
+    void optOutWhileWaiting_withdrawsTheWaitingEmail() throws Exception {
+        // given: an escalating email waits
+        upsert("opting-out", "Europe/Paris", null, null);
+        String eventId = LocalFixture.publish(local, "demo.app", "message.received", "{\"toUserId\":\"opting-out\",\"fromName\":\"Host\","
+                + "\"preview\":\"Room ready\",\"conversationUrl\":\"https://app.example/c\"}");
+        settle("the message");
+
+        // when: the recipient turns messages off by email, and the escalation comes due
+        LocalFixture.publish(local, "demo.app", "Recipient Upserted", "{\"recipientId\":\"opting-out\",\"timeZone\":\"Europe/Paris\","
+                + "\"email\":\"opting-out@example.com\",\"optOuts\":{\"messages\":[\"email\"]}}");
+        LocalFixture.await("the opt-out", Duration.ofSeconds(10), () -> local.recipients().find("opting-out")
+                .filter(p -> !p.optOuts().isEmpty()).isPresent());
+        at(START.plus(Duration.ofMinutes(30)).plusSeconds(2));
+
+        // then
+        Delivery email = deliveriesOf(eventId, "message.received").get("email");
+        assertThat(email.status()).isEqualTo(DeliveryStatus.SKIPPED);
+        assertThat(email.reason()).isEqualTo(DeliveryReason.OPTED_OUT);
+        assertThat(emailsTo("opting-out@example.com", "New message")).isZero();
+    }
+
+    @Test
     void escalation_emailSkippedWhenTheInAppItemWasRead_andSentWhenItWasNot() throws Exception {
         // given
         upsert("reader", "Europe/Paris", null, null);

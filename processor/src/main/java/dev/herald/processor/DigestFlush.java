@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 final class DigestFlush {
 
     private static final Logger LOG = LoggerFactory.getLogger(DigestFlush.class);
-    /** Room for the events' data in one unit, well within a queue message with the recipient and the rest. */
-    static final int EVENTS_BUDGET_BYTES = 160 * 1024;
+    /**
+     * Room in one unit for the latest event's data and the events' together, leaving a queue message room for the
+     * recipient, the envelope and JSON's escaping.
+     */
+    static final int DATA_BUDGET_BYTES = 160 * 1024;
 
     private final DigestBuckets buckets;
     private final MessageSender processorQueue;
@@ -56,10 +59,10 @@ final class DigestFlush {
         digest.put("count", entries.size());
         digest.put("key", bucket.key());
         ArrayNode events = digest.putArray("events");
-        int bytes = 0;
+        int bytes = Json.write(latest.data()).getBytes(StandardCharsets.UTF_8).length;
         for (DigestBuckets.Entry entry : entries) {
             int size = Json.write(entry.data()).getBytes(StandardCharsets.UTF_8).length;
-            if (bytes + size > EVENTS_BUDGET_BYTES) {
+            if (bytes + size > DATA_BUDGET_BYTES) {
                 break;
             }
             bytes += size;

@@ -19,20 +19,24 @@ import dev.herald.queue.QueueBatch;
 import dev.herald.queue.QueueHandler;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.queue.WorkQueue;
+import dev.herald.recipient.Recipient;
 import dev.herald.recipient.RecipientProfile;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.schedule.Cancellations;
 import dev.herald.schedule.DigestBuckets;
 import dev.herald.schedule.Wait;
+import dev.herald.schedule.Waits;
 import dev.herald.schedule.WakeUp;
 import dev.herald.schedule.Waker;
-import dev.herald.schedule.Waits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,13 +129,18 @@ public final class DueHandler extends QueueHandler<WakeUp> {
             return 0; // handled by an earlier wake-up
         }
         Wait wait = found.get();
-        if (wakeUp.due() == null && !DeliveryReason.QUIET_HOURS.equals(wait.reason())) {
+        boolean quietHours = DeliveryReason.QUIET_HOURS.equals(wait.reason());
+        if (wakeUp.due() == null && !quietHours) {
             return 0; // "check again now" is for quiet hours, whose end the recipient may have moved; a delay keeps its time
         }
         if (wakeUp.due() != null && !wakeUp.due().equals(wait.dueAt())) {
-            return 0; // stale: the wait was moved, and a wake-up for its new time exists
+            return 0; // stale: the wait was moved, and a wake-up for its new time was made before it moved
         }
         NotificationType type = catalog.find(wait.typeId()).orElse(null);
+        Map<String, Recipient> current = type == null || type.isCritical() ? Map.of() : recipientsOf(wait);
+        if (quietHours && type != null && holdAgain(type, wait, current, now)) {
+            return 0;
+        }
         Instant eventTime = wait.dispatches().getFirst().eventTime();
         boolean cancelled = wait.cancelKey() != null && cancellations.isCancelled(wait.typeId(), wait.cancelKey(), eventTime);
         List<Dispatch> released = new ArrayList<>();
@@ -141,12 +150,12 @@ public final class DueHandler extends QueueHandler<WakeUp> {
             for (DispatchRecipient recipient : dispatch.recipients()) {
                 waiting++;
                 DeliveryKey key = dispatch.keyFor(recipient);
-                String withdrawal = type == null ? DeliveryReason.UNKNOWN_TYPE : cancelled ? DeliveryReason.CANCELLED
-                        : readInApp(type, wait, key) ? DeliveryReason.READ_IN_APP : null;
+                String withdrawal = type == null ? DeliveryReason.UNKNOWN_TYPE
+                        : cancelled ? DeliveryReason.CANCELLED
+                        : optedOut(type, current.get(recipient.id()), key.channel()) ? DeliveryReason.OPTED_OUT
+                        : readInApp(type, key) ? DeliveryReason.READ_IN_APP : null;
                 if (withdrawal != null) {
                     deliveries.withdraw(key, withdrawal);
-                } else if (DeliveryReason.QUIET_HOURS.equals(wait.reason()) && holdAgain(type, wait, recipient, now)) {
-                    return 0; // a quiet-hours wait holds one recipient: all of it waits on
                 } else if (deliveries.releaseScheduled(key) || neverHandedOver(key)) {
                     ready.add(recipient);
                 }
@@ -164,10 +173,28 @@ public final class DueHandler extends QueueHandler<WakeUp> {
         return sent;
     }
 
+    /** The wait's recipients as stored now: their opt-outs, unsubscribes and quiet hours may have changed while it waited. */
+    private Map<String, Recipient> recipientsOf(Wait wait) {
+        List<String> ids = wait.dispatches().stream().flatMap(d -> d.recipients().stream()).map(DispatchRecipient::id).distinct().toList();
+        Map<String, Recipient> byId = new HashMap<>();
+        recipients.loadAll(ids).forEach(r -> byId.put(r.id(), r));
+        return byId;
+    }
+
+    /** Whether the recipient turned the channel off for the type's category while the delivery waited. */
+    private static boolean optedOut(NotificationType type, Recipient recipient, Channel channel) {
+        if (recipient == null || type.isCritical()) {
+            return false;
+        }
+        return recipient.profile().map(p -> p.optedOut(type.category(), channel)).orElse(false)
+                || recipient.unsubscribed().getOrDefault(type.category(), Set.of()).contains(channel);
+    }
+
     /** Whether the channel escalates unless read, and the recipient has read the in-app item. */
-    private boolean readInApp(NotificationType type, Wait wait, DeliveryKey key) {
+    private boolean readInApp(NotificationType type, DeliveryKey key) {
+        // by the type's settings, whatever the wait's reason: an escalation that fell into quiet hours still waits on the read
         Timing.Escalation escalation = type.timing().escalations().get(key.channel());
-        if (!DeliveryReason.ESCALATION.equals(wait.reason()) || escalation == null || !escalation.unlessRead()) {
+        if (escalation == null || !escalation.unlessRead()) {
             return false;
         }
         DeliveryKey inApp = new DeliveryKey(key.notificationId(), key.typeId(), Channel.WEBSOCKET, key.recipientId());
@@ -175,27 +202,31 @@ public final class DueHandler extends QueueHandler<WakeUp> {
     }
 
     /**
-     * Quiet hours decided by the recipient's settings now, which may have changed since the wait began: still quiet
-     * moves the wait (and its deliveries) to their new end, and wakes it then.
+     * A quiet-hours wait decided again by the recipient's settings now, which may have changed since it began: it
+     * never goes before the time it was held for in the first place ({@link Wait#notBefore}, e.g. a {@code sendAt}); if
+     * the quiet hours then still hold, it moves to their end. The wake-up for the new time is made before the wait
+     * moves, so that a failure in between leaves this wake-up to be retried, never a wait nothing wakes.
      */
-    private boolean holdAgain(NotificationType type, Wait wait, DispatchRecipient recipient, Instant now) {
+    private boolean holdAgain(NotificationType type, Wait wait, Map<String, Recipient> current, Instant now) {
         if (type.isCritical() || type.timing().quietHours() != Timing.QuietHoursPolicy.DEFER) {
             return false;
         }
-        RecipientProfile profile = recipients.find(recipient.id()).orElse(null);
-        if (!Router.inQuietHours(profile, now)) {
+        String recipientId = wait.dispatches().getFirst().recipients().getFirst().id();
+        RecipientProfile profile = Optional.ofNullable(current.get(recipientId)).flatMap(Recipient::profile).orElse(null);
+        Instant at = wait.notBefore() != null && wait.notBefore().isAfter(now) ? wait.notBefore() : now;
+        Instant due = Router.inQuietHours(profile, at) ? Router.quietHoursEnd(profile, at) : at;
+        if (!due.isAfter(now)) {
             return false;
         }
-        Instant end = Router.quietHoursEnd(profile, now);
-        boolean moved = false;
+        if (due.equals(wait.dueAt())) {
+            return true; // unchanged: the wake-up for that time exists
+        }
+        waker.wake(wait.dueAt(due).wakeUp());
         for (Dispatch dispatch : wait.dispatches()) {
-            moved |= deliveries.reschedule(dispatch.keyFor(recipient), end);
+            dispatch.recipients().forEach(r -> deliveries.reschedule(dispatch.keyFor(r), due));
         }
-        if (!moved || !waits.moveDue(wait, end)) {
-            return false;
-        }
-        waker.wake(wait.dueAt(end).wakeUp());
-        LOG.info("recipient {} is in quiet hours until {}; {} held until then", recipient.id(), end, type.id());
+        waits.moveDue(wait, due);
+        LOG.info("recipient {}'s {} held until {} by their quiet hours", recipientId, type.id(), due);
         return true;
     }
 

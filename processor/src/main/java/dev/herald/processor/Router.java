@@ -45,7 +45,7 @@ final class Router {
             String reason = obstacle(type, recipient, channel, channelDue);
             Route route;
             if (QUIET_DEFERRED.equals(reason)) {
-                route = Route.later(recipient, channel, quietHoursEnd(recipient.profile(), channelDue), DeliveryReason.QUIET_HOURS);
+                route = Route.deferred(recipient, channel, quietHoursEnd(recipient.profile(), channelDue), channelDue);
             } else if (reason != null) {
                 route = Route.skip(recipient, channel, reason);
             } else if (channelDue.isAfter(now)) {

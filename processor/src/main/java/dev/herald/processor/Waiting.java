@@ -62,12 +62,14 @@ public final class Waiting {
         for (var recipient : enriched.recipients()) {
             DigestBuckets.Join join = digests.join(type.id(), key, recipient, event.id(), event.time(), enriched.data(), digest.window(), digest.max());
             switch (join.joined()) {
-                case OPENED -> waker.wake(join.wakeUp());
+                // a repeated event re-schedules a flush it may have failed to schedule: a schedule of the same name is one
+                case OPENED, ALREADY_WAITING -> waker.wake(join.wakeUp());
                 case FILLED -> waker.wake(new WakeUp(WakeUp.Kind.DIGEST, join.digest(), Long.toString(join.seq()), null));
                 case ADDED, ALREADY -> {
                 }
             }
-            added += join.joined() == DigestBuckets.Joined.ALREADY ? 0 : 1;
+            boolean repeated = join.joined() == DigestBuckets.Joined.ALREADY || join.joined() == DigestBuckets.Joined.ALREADY_WAITING;
+            added += repeated ? 0 : 1;
         }
         return added;
     }
@@ -117,13 +119,14 @@ public final class Waiting {
      * for the same reason share a wait, whatever their channel, so a delayed notification costs one wake-up.
      */
     int hold(NotificationType type, EnrichedEvent enriched, List<Route> routes, Function<Route, DispatchRecipient> recipientOf) {
-        record Group(Instant due, String reason, String recipient) {
+        record Group(Instant due, String reason, String recipient, Instant notBefore) {
         }
         Map<Group, Map<Channel, List<DispatchRecipient>>> groups = new LinkedHashMap<>();
         for (Route route : routes) {
             if (route.waits()) {
                 boolean alone = DeliveryReason.QUIET_HOURS.equals(route.waitReason());
-                groups.computeIfAbsent(new Group(route.dueAt(), route.waitReason(), alone ? route.recipient().id() : null), g -> new EnumMap<>(Channel.class))
+                groups.computeIfAbsent(new Group(route.dueAt(), route.waitReason(), alone ? route.recipient().id() : null, route.notBefore()),
+                                g -> new EnumMap<>(Channel.class))
                         .computeIfAbsent(route.channel(), c -> new ArrayList<>()).add(recipientOf.apply(route));
             }
         }
@@ -140,7 +143,7 @@ public final class Waiting {
                 for (String body : MessageSplitter.split(channel.getValue(), Dispatch.MAX_RECIPIENTS, all::withRecipients)) {
                     int size = body.getBytes(StandardCharsets.UTF_8).length;
                     if (!pending.isEmpty() && bytes + size > Waits.MAX_DISPATCH_BYTES) {
-                        held.add(Waits.of(group.reason(), group.due(), pending, cancelKey));
+                        held.add(Waits.of(group.reason(), group.due(), pending, cancelKey, group.notBefore()));
                         pending = new ArrayList<>();
                         bytes = 0;
                     }
@@ -148,7 +151,7 @@ public final class Waiting {
                     bytes += size;
                 }
             }
-            held.add(Waits.of(group.reason(), group.due(), pending, cancelKey));
+            held.add(Waits.of(group.reason(), group.due(), pending, cancelKey, group.notBefore()));
         });
         for (Wait wait : held) {
             waits.put(wait);

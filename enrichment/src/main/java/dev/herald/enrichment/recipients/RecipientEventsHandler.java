@@ -28,8 +28,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,21 +106,17 @@ public final class RecipientEventsHandler extends JsonHandler<EventEnvelope, Rec
     }
 
     /**
-     * Writes the profile. When it changes the recipient's quiet hours or time zone, what waits for the end of their quiet
-     * hours is decided again at once: released if they have ended, held until the new end if not.
+     * Writes the profile; then what waits for the end of the recipient's quiet hours is decided again at once, with
+     * their quiet hours and time zone as they are now: released if they have ended, held until the new end if not.
+     * Every upsert does it (one query, empty for most recipients), not only one that changes them, so that a retried
+     * event, whose first attempt wrote the profile and stopped, still does.
      */
     private void upsert(RecipientProfile profile) {
-        Optional<RecipientProfile> before = recipients.find(profile.id());
         recipients.put(profile);
-        boolean quietChanged = before.map(b -> !Objects.equals(b.quietHours(), profile.quietHours())
-                || !Objects.equals(b.timeZone(), profile.timeZone())).orElse(false);
-        if (!quietChanged) {
-            return;
-        }
         List<WakeUp> deferred = waits.deferredFor(profile.id());
         if (!deferred.isEmpty()) {
             dueQueue.sendAll(deferred.stream().map(Json::write).toList());
-            LOG.info("recipient {} changed their quiet hours or time zone; {} deferred wait(s) decided again", profile.id(), deferred.size());
+            LOG.info("recipient {} updated; {} wait(s) for the end of their quiet hours decided again", profile.id(), deferred.size());
         }
     }
 

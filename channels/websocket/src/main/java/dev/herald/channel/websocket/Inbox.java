@@ -72,9 +72,12 @@ public final class Inbox {
         return new SyncPage(items, cursor, more);
     }
 
-    /** Created but not yet handled by the channel: no item yet, but there may be one soon. */
+    /**
+     * Created but not yet handled by the channel: no item yet, but there may be one soon. A SCHEDULED item (delayed)
+     * too: the cursor must not pass it, or the item, once released to a user who is offline, would never be synced.
+     */
     private static boolean inFlight(Delivery delivery) {
-        return delivery.status() == DeliveryStatus.SENDING
+        return delivery.status() == DeliveryStatus.SENDING || delivery.status() == DeliveryStatus.SCHEDULED
                 || (delivery.status() == DeliveryStatus.PENDING && delivery.payload() == null);
     }
 
