@@ -30,10 +30,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -151,10 +153,16 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
             progress.addCreated(eventId, created.size());
         }
 
+        // what this run created to send, now or later, counts against the limits; what is over them is skipped or withdrawn
+        Map<DeliveryKey, Delivery> counted = new LinkedHashMap<>();
+        created.stream().filter(d -> d.status() == DeliveryStatus.PENDING || d.status() == DeliveryStatus.SCHEDULED)
+                .forEach(d -> counted.put(d.key(), d));
+        Set<DeliveryKey> limited = new HashSet<>(counted.keySet());
+        int rateLimited = applySourceRateLimit(type, enriched.event(), counted, now);
+        rateLimited += applyRateLimit(type, counted, now);
+        limited.removeAll(counted.keySet());
         Map<DeliveryKey, Delivery> toSend = new LinkedHashMap<>();
-        created.stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
-        int rateLimited = applySourceRateLimit(type, enriched.event(), toSend, now);
-        rateLimited += applyRateLimit(type, toSend, now);
+        counted.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING).forEach(d -> toSend.put(d.key(), d));
         if (duplicates > 0) {
             resumeUnsent(records, created, toSend);
         }
@@ -173,7 +181,9 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
             }
         });
         sink.sendAll(dispatches);
-        int held = waiting.hold(type, enriched, routes, route -> dispatchRecipient(type, route.recipient()));
+        List<Route> waitingRoutes = routes.stream()
+                .filter(r -> r.waits() && !limited.contains(new DeliveryKey(eventId, type.id(), r.channel(), r.recipient().id()))).toList();
+        int held = waiting.hold(type, enriched, waitingRoutes, route -> dispatchRecipient(type, route.recipient()));
         byChannel.forEach((channel, recipients) -> metrics.count(Outcome.ROUTED, channel, recipients.size()));
         int skipped = rateLimited + (int) created.stream().filter(d -> d.status() == DeliveryStatus.SKIPPED)
                 .peek(d -> metrics.count(Outcome.SKIPPED, d.channel(), 1)).count();
@@ -203,10 +213,14 @@ public final class ProcessorHandler extends QueueHandler<EnrichedEvent> {
         return skipped;
     }
 
-    /** Records these new deliveries as SKIPPED with the reason, and takes them out of what is sent. */
+    /** Records these new deliveries as SKIPPED with the reason (a waiting one withdrawn), and takes them out of what is sent. */
     private int skipAll(List<DeliveryKey> keys, String reason, Map<DeliveryKey, Delivery> toSend) {
         for (DeliveryKey key : keys) {
-            deliveries.skip(key, reason);
+            if (toSend.get(key).status() == DeliveryStatus.SCHEDULED) {
+                deliveries.withdraw(key, reason);
+            } else {
+                deliveries.skip(key, reason);
+            }
             toSend.remove(key);
             metrics.count(Outcome.SKIPPED, key.channel(), 1);
         }
