@@ -108,11 +108,6 @@ public record Timing(IdempotencyKey idempotencyKey, Duration delay, SendAt sendA
         }
     }
 
-    /** Whether anything about this type waits. */
-    public boolean waits() {
-        return delay != null || sendAt != null || digest != null || !escalations.isEmpty() || quietHours == QuietHoursPolicy.DEFER;
-    }
-
     /**
      * When an event handled at {@code now} is due: {@code sendAt}'s time, else the event's own time plus
      * {@code delay} (so that a retried event is due when it first was), else now; never before now.

@@ -36,7 +36,10 @@ class TimingLoaderTest {
         Timing timing = typeWith("").timing();
 
         // then
-        assertThat(timing.waits()).isFalse();
+        assertThat(timing.delay()).isNull();
+        assertThat(timing.sendAt()).isNull();
+        assertThat(timing.digest()).isNull();
+        assertThat(timing.escalations()).isEmpty();
         assertThat(timing.idempotencyKey().path().expression()).isEqualTo("detail.idempotencyKey");
         assertThat(timing.idempotencyKey().window()).isEqualTo(Duration.ofHours(24));
         assertThat(timing.quietHours()).isEqualTo(Timing.QuietHoursPolicy.INBOX_ONLY);

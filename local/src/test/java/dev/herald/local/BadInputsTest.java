@@ -80,12 +80,14 @@ class BadInputsTest {
         // when
         String eventId = LocalFixture.publish(local, "demo.app", "booking.created", "{\"bookingId\":\"BK-no-user\"}");
 
-        // then
-        LocalFixture.await("a FAILED delivery", Duration.ofSeconds(10), () -> !local.deliveries().forNotification(eventId).isEmpty());
+        // then: a FAILED delivery for each type the event matched (the confirmation, and the check-in reminder)
+        LocalFixture.await("two FAILED deliveries", Duration.ofSeconds(10), () -> local.deliveries().forNotification(eventId).size() == 2);
         List<Delivery> deliveries = local.deliveries().forNotification(eventId);
-        assertThat(deliveries).singleElement().satisfies(d -> {
+        assertThat(deliveries).extracting(Delivery::typeId).containsExactlyInAnyOrder("booking.created", "booking.checkin-reminder");
+        assertThat(deliveries).allSatisfy(d -> {
             assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
-            assertThat(d.reason()).contains("userId");
+            assertThat(d.recipientId()).isEqualTo("-");
+            assertThat(d.reason()).startsWith("missing_recipient: detail.userId");
         });
     }
 
