@@ -97,8 +97,9 @@ public enum HeraldFunction {
     /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
     WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
-    /** Up to ten dispatches of 50 recipients per invocation, each device published to the endpoint ARNs stored with
-     *  the devices (its sns:Publish grant is scoped to the configured platform applications' endpoints), paced. */
+    /** Up to ten dispatches of 50 recipients per invocation, the recipients served in parallel and each recipient's
+     *  devices one after another, published to the endpoint ARNs stored with the devices (its sns:Publish grant is
+     *  scoped to the configured platform applications' endpoints), paced. */
     PUSH_CHANNEL("PushChannel", LambdaModule.PUSH, "dev.herald.channel.push.PushChannelHandler", 1024, Duration.ofSeconds(60),
             Invocation.QUEUE, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, PUSH_QUEUE_URL, SEND_RATE),
             EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
