@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * A channel Lambda: takes the processor's dispatches for one channel from its queue and sends to each recipient.
  * Subclasses say how to send to one recipient whose delivery they have claimed; {@link ChannelDispatcher} does the
  * rest (parallelism, pacing, claims, outcome counts, metrics). A new channel is one subclass here, and its place in
- * {@link dev.herald.catalog.Channel}, the router's contact rules, the template parts it renders, and its function and
+ * {@link Channel}, the router's contact rules, the template parts it renders, and its function and
  * queue in the stack.
  *
  * <p>Per message of a batch: recipients a server error kept from their send fail the message, which comes back
