@@ -3,7 +3,6 @@ package dev.herald.idempotency;
 import dev.herald.schedule.Waits;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  */
 public final class IdempotencyKeys {
 
-    /** Keys longer than this are stored by their hash, to stay well within DynamoDB's key size. */
-    static final int MAX_KEY_BYTES = 512;
     private static final String PK = HeraldTables.DELIVERIES.partitionKey();
     private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
 
@@ -63,7 +60,6 @@ public final class IdempotencyKeys {
     }
 
     private static String pk(String typeId, String key) {
-        String stored = key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES ? "sha256:" + Waits.hash(key) : key;
-        return "#idem#" + typeId + "#" + stored;
+        return "#idem#" + typeId + "#" + Waits.keyPart(key);
     }
 }

@@ -2,7 +2,6 @@ package dev.herald.schedule;
 
 import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +11,6 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * What a type's {@code cancelOn} needs: an index from a match value (e.g. a booking id) to the events that wait on
@@ -101,27 +99,20 @@ public final class Cancellations {
     private Registered registered(String typeId, String value) {
         List<String> events = new ArrayList<>();
         long lastDue = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk")
-                    .expressionAttributeNames(Map.of("#pk", PK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(pk(typeId, value))))
-                    .exclusiveStartKey(exclusiveStart));
-            for (Map<String, AttributeValue> item : page.items()) {
-                if (!Items.string(item, SK).startsWith("#")) {
-                    events.add(Items.string(item, SK));
-                    lastDue = Math.max(lastDue, Items.number(item, "dueAt", 0));
-                }
+        // the SDK's paginator follows LastEvaluatedKey through every page
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":pk", Items.s(pk(typeId, value))))).items()) {
+            if (!Items.string(item, SK).startsWith("#")) {
+                events.add(Items.string(item, SK));
+                lastDue = Math.max(lastDue, Items.number(item, "dueAt", 0));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return new Registered(events, lastDue == 0 ? null : Instant.ofEpochSecond(lastDue));
     }
 
     private static String pk(String typeId, String value) {
-        String stored = value.getBytes(StandardCharsets.UTF_8).length > 512 ? "sha256:" + Waits.hash(value) : value;
-        return "#cancel#" + typeId + "#" + stored;
+        return "#cancel#" + typeId + "#" + Waits.keyPart(value);
     }
 }

@@ -198,18 +198,11 @@ public final class DigestBuckets {
 
     private List<Entry> entries(String digest, long seq) {
         List<Entry> entries = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(digest), ":prefix", Items.s(entryPrefix(seq))))
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().forEach(i -> entries.add(new Entry(Items.string(i, "eventId"), Items.instant(i, "eventTime"),
-                    Json.parse(Items.string(i, "data")))));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", PK, "#sk", SK))
+                .expressionAttributeValues(Map.of(":pk", Items.s(digest), ":prefix", Items.s(entryPrefix(seq))))).items()
+                .forEach(i -> entries.add(new Entry(Items.string(i, "eventId"), Items.instant(i, "eventTime"), Json.parse(Items.string(i, "data")))));
         entries.sort((a, b) -> a.eventTime() == null || b.eventTime() == null ? 0 : a.eventTime().compareTo(b.eventTime()));
         return entries;
     }

@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Stored {@link Wait}s (at most {@link #MAX_DISPATCH_BYTES} of dispatches each, within DynamoDB's 400 KB item), beside their notification's deliveries ({@code pk} = notification id, {@code sk} =
@@ -128,20 +127,13 @@ public final class Waits {
     /** Wake-ups that have a recipient's quiet-hours waits decided again now ({@link WakeUp#due()} null). */
     public List<WakeUp> deferredFor(String recipientId) {
         List<WakeUp> wakeUps = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            QueryResponse page = dynamo.query(r -> r.tableName(table).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk")
-                    .expressionAttributeNames(Map.of("#pk", PK))
-                    .expressionAttributeValues(Map.of(":pk", Items.s(DEFERRED + recipientId)))
-                    .exclusiveStartKey(exclusiveStart));
-            for (Map<String, AttributeValue> item : page.items()) {
-                String[] waitKey = Items.string(item, SK).split("\n", 2);
-                wakeUps.add(new WakeUp(WakeUp.Kind.WAIT, waitKey[0], waitKey[1], null));
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        for (Map<String, AttributeValue> item : dynamo.queryPaginator(r -> r.tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", PK))
+                .expressionAttributeValues(Map.of(":pk", Items.s(DEFERRED + recipientId)))).items()) {
+            String[] waitKey = Items.string(item, SK).split("\n", 2);
+            wakeUps.add(new WakeUp(WakeUp.Kind.WAIT, waitKey[0], waitKey[1], null));
+        }
         return wakeUps;
     }
 
@@ -154,6 +146,14 @@ public final class Waits {
 
     private static Map<String, AttributeValue> key(String notificationId, String id) {
         return Map.of(PK, Items.s(notificationId), SK, Items.s(id));
+    }
+
+    /** Values longer than this are keyed by their hash, to stay well within DynamoDB's key size. */
+    static final int MAX_KEY_PART_BYTES = 512;
+
+    /** {@code value} as part of a key: itself, or its hash when it is too long to key by. */
+    public static String keyPart(String value) {
+        return value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_PART_BYTES ? "sha256:" + hash(value) : value;
     }
 
     /** A short, stable digest of {@code text}, for ids and names that must stay within a length limit. */

@@ -1,5 +1,6 @@
 package dev.herald.local.store;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -34,6 +35,11 @@ public final class CountingDynamo {
     public CountingDynamo(DynamoDbClient target) {
         this.client = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[]{DynamoDbClient.class},
                 (proxy, method, args) -> {
+                    if (method.isDefault() && method.getName().endsWith("Paginator")) {
+                        // the SDK's paginators call query or scan on the client they were asked of: this proxy, so that
+                        // each page is counted and metered like a call made directly
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
                     boolean counted = method.getDeclaringClass() != Object.class && !method.getName().equals("close")
                             && !method.getName().equals("serviceName") && !method.getName().equals("serviceClientConfiguration");
                     if (counted) {

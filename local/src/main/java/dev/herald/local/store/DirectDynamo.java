@@ -56,6 +56,11 @@ final class DirectDynamo implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.isDefault() && method.getName().endsWith("Paginator")) {
+            // a paginator (queryPaginator(request) among them) calls query on the client it was asked of: this proxy,
+            // so that each page takes the direct path; answering the request here would return a page, not a paginator
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
         Object request = args != null && args.length == 1 ? args[0] : null;
         try {
             Object answer = switch (request) {
