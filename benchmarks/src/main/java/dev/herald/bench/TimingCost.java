@@ -1,6 +1,7 @@
 package dev.herald.bench;
 
 import dev.herald.local.AwsUsage;
+import dev.herald.local.DrivenClock;
 import dev.herald.local.HeraldLocal;
 import dev.herald.local.LocalOptions;
 import java.io.IOException;
@@ -8,14 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -32,26 +29,6 @@ final class TimingCost {
 
     static final int EVENTS = 200;
     static final Instant START = Instant.parse("2026-12-01T11:00:00Z");
-
-    /** A clock the benchmark moves. */
-    static final class DrivenClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(START);
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     /** What one feature's run cost, per event. */
     record Measured(String feature, double writeUnits, double readUnits, double sqsRequests, double schedulesCreated, double schedulesFired) {
@@ -142,9 +119,9 @@ final class TimingCost {
      * past every due time, until nothing is in flight.
      */
     private static Measured measure(Path templates, String feature, String type, IntFunction<String> detail, boolean quietHours) throws Exception {
-        DrivenClock clock = new DrivenClock();
+        DrivenClock clock = new DrivenClock(START);
         if (quietHours) {
-            clock.now.set(Instant.parse("2026-12-01T22:30:00Z"));
+            clock.set(Instant.parse("2026-12-01T22:30:00Z"));
         }
         try (HeraldLocal local = HeraldLocal.start(LocalOptions.defaults(templates).withPort(0).withClock(clock))) {
             publish(local, "Recipient Upserted", EVENTS, n -> "{\"recipientId\":\"user-" + n + "\",\"locale\":\"en\",\"timeZone\":\"Europe/Paris\","
@@ -157,7 +134,7 @@ final class TimingCost {
             int created = local.schedules().size();
             // past every due time: the reminders' (2 December, 00:00) and the escalations'; for quiet hours, their end
             // (07:00 in Paris), and not into the next night's, which would hold them again
-            clock.now.set(Instant.parse(quietHours ? "2026-12-02T06:30:00Z" : "2026-12-03T00:00:00Z"));
+            clock.set(Instant.parse(quietHours ? "2026-12-02T06:30:00Z" : "2026-12-03T00:00:00Z"));
             local.runDueSchedules();
             settle(local);
             // the scheduler's own tick may fire some first: what fired is what is no longer there

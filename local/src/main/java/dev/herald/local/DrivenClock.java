@@ -7,20 +7,23 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock a test moves by hand: what waits in herald local comes due when the test says so. */
-final class DrivenClock extends Clock {
+/**
+ * A clock moved by hand, for {@link LocalOptions#withClock}: what waits in herald local (delays, digests, quiet hours,
+ * escalations) comes due when a test or a benchmark says so.
+ */
+public final class DrivenClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    DrivenClock(Instant start) {
+    public DrivenClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
     }
 
-    void set(Instant to) {
+    public void set(Instant to) {
         now.set(to);
     }
 
