@@ -139,7 +139,7 @@ public final class DeliveryRepository {
 
     /** As {@link #finish(DeliveryKey, DeliveryStatus, String)}, also storing what was sent (an in-app item's payload). */
     public void finish(DeliveryKey key, DeliveryStatus status, String reason, String payload) {
-        if (!status.isFinal() || status == DeliveryStatus.READ) {
+        if (status != DeliveryStatus.SENT && status != DeliveryStatus.FAILED && status != DeliveryStatus.SKIPPED) {
             throw new IllegalArgumentException("a send finishes as SENT, FAILED or SKIPPED, not " + status);
         }
         transition(key, DeliveryStatus.SENDING, status, reason, payload);
@@ -210,18 +210,62 @@ public final class DeliveryRepository {
     }
 
     /**
-     * Records what the provider reported after a delivery was SENT, e.g. an email that bounced (FAILED, bounced) or
-     * drew a complaint (still SENT, complained). Returns false, changing nothing, unless the delivery is SENT, so a
-     * repeated report is harmless.
+     * Records what the provider reported after an email went out, as SES reports it: a permanent bounce makes it
+     * FAILED ({@code bounced}); a complaint keeps its state and records {@code complained}. Returns false, changing
+     * nothing, unless the delivery went out and is not FAILED already, so a repeated report is harmless.
      */
-    public boolean recordFeedback(DeliveryKey key, DeliveryStatus status, String reason) {
-        if (status != DeliveryStatus.SENT && status != DeliveryStatus.FAILED) {
-            throw new IllegalArgumentException("feedback on a sent delivery leaves it SENT or makes it FAILED, not " + status);
+    public boolean recordFeedback(DeliveryKey key, boolean bounced, String reason) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":reason", Items.s(reason), ":now", Items.s(clock.instant().toString())));
+        String sentLike = inList(EMAIL_ENGAGEMENT, values);
+        String update = "SET #reason = :reason, #updatedAt = :now";
+        if (bounced) {
+            values.put(":failed", Items.s(DeliveryStatus.FAILED.name()));
+            update += ", #status = :failed";
+        }
+        return conditionalUpdate(key, update, "#status IN (" + sentLike + ")", values);
+    }
+
+    /**
+     * Moves an email that went out up its engagement ({@link DeliveryStatus#engagement()}): to DELIVERED, OPENED or
+     * CLICKED as SES reports them. Returns false, changing nothing, when the delivery is already there or further,
+     * or did not go out (e.g. it bounced), so reports that arrive twice or out of order are harmless.
+     */
+    public boolean recordEngagement(DeliveryKey key, DeliveryStatus to) {
+        if (to.engagement() <= 0) {
+            throw new IllegalArgumentException("engagement moves an email to DELIVERED, OPENED or CLICKED, not " + to);
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", Items.s(to.name()), ":now", Items.s(clock.instant().toString())));
+        String below = inList(EMAIL_ENGAGEMENT.stream().filter(s -> s.engagement() < to.engagement()).toList(), values);
+        return conditionalUpdate(key, "SET #status = :to, #updatedAt = :now", "#status IN (" + below + ")", values);
+    }
+
+    /** The states an email moves through after it went out, lowest first. */
+    private static final List<DeliveryStatus> EMAIL_ENGAGEMENT = List.of(DeliveryStatus.SENT, DeliveryStatus.DELIVERED,
+            DeliveryStatus.OPENED, DeliveryStatus.CLICKED);
+
+    /** Puts each status in {@code values} as {@code :s<i>} and returns the placeholders, for an {@code IN (…)} condition. */
+    private static String inList(List<DeliveryStatus> statuses, Map<String, AttributeValue> values) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < statuses.size(); i++) {
+            values.put(":s" + i, Items.s(statuses.get(i).name()));
+            names.add(":s" + i);
+        }
+        return String.join(", ", names);
+    }
+
+    private boolean conditionalUpdate(DeliveryKey key, String update, String condition, Map<String, AttributeValue> values) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt"));
+        if (update.contains("#reason")) {
+            names.put("#reason", "reason");
+        }
+        if (update.contains("#dueAt")) {
+            names.put("#dueAt", DUE_AT);
         }
         try {
-            transition(key, DeliveryStatus.SENT, status, reason, null);
+            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(update).conditionExpression(condition)
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
-        } catch (IllegalStateException notSent) {
+        } catch (ConditionalCheckFailedException notThere) {
             return false;
         }
     }
@@ -249,20 +293,7 @@ public final class DeliveryRepository {
     private boolean update(DeliveryKey key, String expression, DeliveryStatus from, DeliveryStatus to, Map<String, AttributeValue> extra) {
         Map<String, AttributeValue> values = new HashMap<>(extra);
         values.putAll(Map.of(":to", Items.s(to.name()), ":from", Items.s(from.name()), ":now", Items.s(clock.instant().toString())));
-        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt"));
-        if (expression.contains("#reason")) {
-            names.put("#reason", "reason");
-        }
-        if (expression.contains("#dueAt")) {
-            names.put("#dueAt", DUE_AT);
-        }
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(expression).conditionExpression("#status = :from")
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException moved) {
-            return false;
-        }
+        return conditionalUpdate(key, expression, "#status = :from", values);
     }
 
     /** Skips a delivery that was created PENDING but must not be sent after all (e.g. over its rate limit). */

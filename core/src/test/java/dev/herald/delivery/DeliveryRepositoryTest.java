@@ -160,6 +160,51 @@ class DeliveryRepositoryTest {
     }
 
     @Test
+    void recordEngagement_movesAnEmailUpOnly_andNeverBackOrPastABounce() {
+        // given: an email that went out, and one that bounced
+        sent(key("u1", Channel.EMAIL));
+        sent(key("u2", Channel.EMAIL));
+        deliveries.recordFeedback(key("u2", Channel.EMAIL), true, DeliveryReason.BOUNCED);
+
+        // when: SES reports a click first, then the open and the delivery it implies, and a click twice
+        boolean clicked = deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.CLICKED);
+        boolean openedAfter = deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.OPENED);
+        boolean deliveredAfter = deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.DELIVERED);
+        boolean clickedAgain = deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.CLICKED);
+        boolean bouncedOpened = deliveries.recordEngagement(key("u2", Channel.EMAIL), DeliveryStatus.OPENED);
+
+        // then
+        assertThat(clicked).isTrue();
+        assertThat(List.of(openedAfter, deliveredAfter, clickedAgain, bouncedOpened)).containsOnly(false);
+        assertThat(deliveries.find(key("u1", Channel.EMAIL)).orElseThrow().status()).isEqualTo(DeliveryStatus.CLICKED);
+        assertThat(deliveries.find(key("u2", Channel.EMAIL)).orElseThrow().status()).isEqualTo(DeliveryStatus.FAILED);
+        assertThatThrownBy(() -> deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.READ))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void recordFeedback_complaintAfterDelivery_keepsTheStateAndRecordsTheReason() {
+        // given: an email SES reported delivered
+        sent(key("u1", Channel.EMAIL));
+        deliveries.recordEngagement(key("u1", Channel.EMAIL), DeliveryStatus.DELIVERED);
+
+        // when
+        boolean recorded = deliveries.recordFeedback(key("u1", Channel.EMAIL), false, DeliveryReason.COMPLAINED);
+
+        // then
+        Delivery after = deliveries.find(key("u1", Channel.EMAIL)).orElseThrow();
+        assertThat(recorded).isTrue();
+        assertThat(after.status()).isEqualTo(DeliveryStatus.DELIVERED);
+        assertThat(after.reason()).isEqualTo(DeliveryReason.COMPLAINED);
+    }
+
+    private void sent(DeliveryKey key) {
+        deliveries.create(Delivery.pending(key, NOW, null));
+        deliveries.claim(key);
+        deliveries.finish(key, DeliveryStatus.SENT, null);
+    }
+
+    @Test
     void markRead_byAnotherUser_changesNothing() {
         // given
         deliveries.create(Delivery.pending(key("alice", Channel.WEBSOCKET), NOW, null));

@@ -148,7 +148,7 @@ class StatusEventsHandlerTest {
         deliveries.claim(key);
         mark(key, "bookings");
         deliveries.finish(key, DeliveryStatus.SENT, null);
-        deliveries.recordFeedback(key, DeliveryStatus.FAILED, "bounced");
+        deliveries.recordFeedback(key, true, "bounced");
 
         // when
         var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));

@@ -2,7 +2,6 @@ package dev.herald.channel.email;
 
 import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
-import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.SnapStartPriming;
@@ -77,7 +76,7 @@ public final class SesEventHandler extends JsonHandler<EventEnvelope, SesEventHa
         int marked = 0;
         if (feedback.delivery().isPresent() && feedback.kind() != SesFeedback.Kind.TRANSIENT_BOUNCE) {
             boolean complaint = feedback.kind() == SesFeedback.Kind.COMPLAINT;
-            if (deliveries.recordFeedback(feedback.delivery().get(), complaint ? DeliveryStatus.SENT : DeliveryStatus.FAILED,
+            if (deliveries.recordFeedback(feedback.delivery().get(), !complaint,
                     complaint ? DeliveryReason.COMPLAINED : DeliveryReason.BOUNCED)) {
                 marked++;
             }
