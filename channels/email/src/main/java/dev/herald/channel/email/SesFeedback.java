@@ -3,9 +3,7 @@ package dev.herald.channel.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.delivery.DeliveryKey;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,16 +21,19 @@ public record SesFeedback(Kind kind, boolean suppress, List<String> addresses, O
         PERMANENT_BOUNCE, TRANSIENT_BOUNCE, COMPLAINT
     }
 
+    /** The {@code detail-type}s SES publishes bounces and complaints with. */
+    public static final List<String> DETAIL_TYPES = List.of("Email Bounced", "Email Complaint Received");
+
     public SesFeedback {
         addresses = List.copyOf(addresses);
     }
 
-    /** The feedback in an SES event's detail, or empty for any other SES event (a delivery, an open, …). */
+    /** The feedback in an SES event's detail, or empty for any other SES event (a delivery, an open: {@link SesEngagement}). */
     public static Optional<SesFeedback> from(String detailType, JsonNode detail) {
         String eventType = detail.path("eventType").asText(detail.path("notificationType").asText(""));
-        boolean bounce = eventType.equals("Bounce") || "Email Bounced".equals(detailType);
-        boolean complaint = eventType.equals("Complaint") || "Email Complaint Received".equals(detailType);
-        Optional<DeliveryKey> delivery = SesTags.deliveryKey(tags(detail.path("mail").path("tags")));
+        boolean bounce = eventType.equals("Bounce") || DETAIL_TYPES.get(0).equals(detailType);
+        boolean complaint = eventType.equals("Complaint") || DETAIL_TYPES.get(1).equals(detailType);
+        Optional<DeliveryKey> delivery = SesTags.deliveryKey(detail);
         if (bounce) {
             JsonNode b = detail.path("bounce");
             // Transient (mailbox full, message too large) and Undetermined bounces may succeed later: no suppression
@@ -54,18 +55,5 @@ public record SesFeedback(Kind kind, boolean suppress, List<String> addresses, O
             }
         });
         return addresses;
-    }
-
-    /** SES writes each tag as {@code name: [value]}. */
-    private static Map<String, String> tags(JsonNode tags) {
-        Map<String, String> values = new LinkedHashMap<>();
-        tags.properties().forEach(e -> {
-            JsonNode value = e.getValue();
-            String first = value.isArray() ? value.path(0).asText(null) : value.asText(null);
-            if (first != null) {
-                values.put(e.getKey(), first);
-            }
-        });
-        return values;
     }
 }

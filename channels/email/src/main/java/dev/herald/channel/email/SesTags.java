@@ -1,5 +1,6 @@
 package dev.herald.channel.email;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.catalog.Channel;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,22 @@ public final class SesTags {
         } catch (IllegalArgumentException notOurs) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The delivery an SES event is about, from its {@code mail.tags}, where SES writes each tag as
+     * {@code name: [value]}; empty when the email is not Herald's or the event carries no tags.
+     */
+    public static Optional<DeliveryKey> deliveryKey(JsonNode sesEventDetail) {
+        Map<String, String> values = new LinkedHashMap<>();
+        sesEventDetail.path("mail").path("tags").properties().forEach(e -> {
+            JsonNode value = e.getValue();
+            String first = value.isArray() ? value.path(0).asText(null) : value.asText(null);
+            if (first != null) {
+                values.put(e.getKey(), first);
+            }
+        });
+        return deliveryKey(values);
     }
 
     static String encode(String value) {
