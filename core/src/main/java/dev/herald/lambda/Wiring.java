@@ -14,16 +14,22 @@ import dev.herald.observability.NotificationMetrics;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.queue.TokenBucket;
 import dev.herald.queue.WorkQueue;
+import dev.herald.json.Json;
 import dev.herald.recipient.RecipientRepository;
+import dev.herald.recipient.preferences.PreferenceCentre;
+import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import dev.herald.schedule.Cancellations;
 import dev.herald.schedule.DigestBuckets;
 import dev.herald.schedule.Waits;
+import dev.herald.schedule.WakeUp;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -142,6 +148,28 @@ public final class Wiring {
 
     public RecipientRepository recipients() {
         return new RecipientRepository(dynamo(), config.require(HeraldEnv.RECIPIENTS_TABLE), clock);
+    }
+
+    /**
+     * The preference centre: recipients' own choices, announced through marks in the deliveries table. With
+     * {@code HERALD_DUE_QUEUE_URL} set, a change of quiet hours or time zone decides again at once what waits for the
+     * end of the recipient's quiet hours, as an app's {@code Recipient Upserted} does.
+     */
+    public PreferenceCentre preferenceCentre() {
+        Consumer<String> quietHoursChanged = recipientId -> {
+        };
+        if (config.find(HeraldEnv.DUE_QUEUE_URL).isPresent()) {
+            Waits waits = waits();
+            WorkQueue due = queue(HeraldEnv.DUE_QUEUE_URL);
+            quietHoursChanged = recipientId -> {
+                List<WakeUp> deferred = waits.deferredFor(recipientId);
+                if (!deferred.isEmpty()) {
+                    due.sendAll(deferred.stream().map(Json::write).toList());
+                }
+            };
+        }
+        return new PreferenceCentre(catalog(), recipients(), new PreferencesChangedMarks(config.require(HeraldEnv.DELIVERIES_TABLE)), clock,
+                quietHoursChanged);
     }
 
     public ConnectionRepository connections() {

@@ -17,6 +17,11 @@ public record RecipientProfile(String id, String locale, String timeZone, String
         optOuts = optOuts == null ? Map.of() : Map.copyOf(optOuts);
     }
 
+    /** A recipient the app has told Herald nothing about: no profile fields at all. */
+    public static RecipientProfile empty(String id) {
+        return new RecipientProfile(id, null, null, null, null, Map.of(), null, null);
+    }
+
     public boolean optedOut(String category, Channel channel) {
         return optOuts.getOrDefault(category, Set.of()).contains(channel);
     }

@@ -57,6 +57,13 @@ public final class RecipientRepository {
      */
     private static final String DEVICE_COPY = "device#";
     private static final String UNSUBSCRIBE_COPY = "unsub#";
+    /**
+     * The recipient's own choices ({@link RecipientChoices}, JSON) on the profile item: apart from the app's fields,
+     * which {@link #put} replaces, and merged over them whenever the profile is read.
+     */
+    private static final String CHOICES = "choices";
+    /** Rounds of a conditional write that found the recipient's choices changed under it, before giving up. */
+    private static final int CHOICE_ROUNDS = 5;
     /** The profile's own attributes: {@link #put} sets these and no others, so the copies survive a new profile. */
     private static final List<String> PROFILE_FIELDS = List.of("recipientId", "locale", "timeZone", "email", "displayName", "optOuts",
             "quietStart", "quietEnd", "updatedAt");
@@ -73,8 +80,35 @@ public final class RecipientRepository {
         this.clock = clock;
     }
 
-    /** Writes the profile whole: fields it leaves out are removed; the item's device and unsubscribe copies stay. */
+    /**
+     * Writes the app's profile whole: fields it leaves out are removed; the item's device and unsubscribe copies stay.
+     * The recipient's own choices stay too, except those of the fields this profile changes from the app's previous
+     * one: per field, the latest change wins, and a profile re-sent unchanged is no change. A recipient without
+     * choices costs one conditional write; one with choices a read more, and the write is conditional on the choices
+     * read, so that a choice made meanwhile is never lost.
+     */
     public void put(RecipientProfile p) {
+        String expected = null;
+        RecipientChoices kept = RecipientChoices.NONE;
+        for (int round = 1; ; round++) {
+            try {
+                writeProfile(p, expected, kept);
+                return;
+            } catch (ConditionalCheckFailedException choicesChanged) {
+                if (round == CHOICE_ROUNDS) {
+                    throw new IllegalStateException("recipient " + p.id() + "'s choices kept changing during " + CHOICE_ROUNDS
+                            + " writes of the profile; retry the event");
+                }
+            }
+            Map<String, AttributeValue> current = profileItem(p.id());
+            expected = current == null ? null : Items.string(current, CHOICES);
+            RecipientProfile before = current != null && current.containsKey("recipientId") ? appProfile(current) : null;
+            kept = RecipientChoices.fromJson(expected).withoutFieldsChangedBy(before, p);
+        }
+    }
+
+    /** The profile's fields, and the choices: kept (or removed when none are left) if they are still {@code expected}. */
+    private void writeProfile(RecipientProfile p, String expected, RecipientChoices kept) {
         Map<String, AttributeValue> fields = Items.item()
                 .s("recipientId", p.id())
                 .s("locale", p.locale())
@@ -100,9 +134,82 @@ public final class RecipientRepository {
                 remove.add("#f" + i);
             }
         }
+        names.put("#choices", CHOICES);
+        String condition;
+        if (expected == null) {
+            condition = "attribute_not_exists(#choices)";
+        } else {
+            condition = "#choices = :expected";
+            values.put(":expected", Items.s(expected));
+            String next = kept.toJson();
+            if (kept.isEmpty()) {
+                remove.add("#choices");
+            } else if (!next.equals(expected)) {
+                values.put(":choices", Items.s(next));
+                set.add("#choices = :choices");
+            }
+        }
         String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        dynamo.updateItem(r -> r.tableName(table).key(profileKey(p.id())).updateExpression(update)
+        dynamo.updateItem(r -> r.tableName(table).key(profileKey(p.id())).updateExpression(update).conditionExpression(condition)
                 .expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
+    private Map<String, AttributeValue> profileItem(String recipientId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(profileKey(recipientId)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    /**
+     * What the preference centre reads, from the profile item alone.
+     *
+     * @param app          the profile as the app sent it, if it has
+     * @param unsubscribed the one-click unsubscribes, per category
+     * @param version      the stored choices' text, which {@link #writeChoices} expects unchanged; null when none
+     */
+    public record StoredChoices(Optional<RecipientProfile> app, Map<String, Set<Channel>> unsubscribed, RecipientChoices choices,
+                                String version) {
+    }
+
+    public StoredChoices storedChoices(String recipientId) {
+        Map<String, AttributeValue> item = profileItem(recipientId);
+        String version = item == null ? null : Items.string(item, CHOICES);
+        Optional<RecipientProfile> app = item != null && item.containsKey("recipientId") ? Optional.of(appProfile(item)) : Optional.empty();
+        return new StoredChoices(app, fromProfileItem(recipientId, item).unsubscribed(), RecipientChoices.fromJson(version), version);
+    }
+
+    /**
+     * Writes the recipient's choices (creating the profile item when the app has sent no profile yet) together with
+     * {@code alongWith}, in one transaction, if the stored choices are still {@code version}.
+     *
+     * @param alongWith e.g. the mark that announces the change; null for none
+     * @return false when the choices changed since they were read: nothing was written; read them again
+     */
+    public boolean writeChoices(String recipientId, String version, RecipientChoices next, TransactWriteItem alongWith) {
+        Map<String, String> names = Map.of("#choices", CHOICES);
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (version != null) {
+            values.put(":expected", Items.s(version));
+        }
+        if (!next.isEmpty()) {
+            values.put(":choices", Items.s(next.toJson()));
+        }
+        Update update = Update.builder().tableName(table).key(profileKey(recipientId))
+                .updateExpression(next.isEmpty() ? "REMOVE #choices" : "SET #choices = :choices")
+                .conditionExpression(version == null ? "attribute_not_exists(#choices)" : "#choices = :expected")
+                .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values).build();
+        List<TransactWriteItem> writes = new ArrayList<>(List.of(TransactWriteItem.builder().update(update).build()));
+        if (alongWith != null) {
+            writes.add(alongWith);
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(writes));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.hasCancellationReasons() && "ConditionalCheckFailed".equals(e.cancellationReasons().getFirst().code())) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     public Optional<RecipientProfile> find(String recipientId) {
@@ -118,8 +225,7 @@ public final class RecipientRepository {
         for (Map<String, AttributeValue> item : partition(USER + recipientId)) {
             String sk = Items.string(item, SK);
             if (sk.equals(PROFILE)) {
-                // an item holding only copies (devices registered before any profile) is no profile
-                profile = item.containsKey("recipientId") ? profile(item) : null;
+                profile = profile(recipientId, item);
             } else if (sk.startsWith(DEVICE)) {
                 devices.add(device(item));
             } else if (sk.startsWith(TOPIC)) {
@@ -192,9 +298,7 @@ public final class RecipientRepository {
             }
         });
         devices.sort(Comparator.comparing(Device::deviceId));
-        // an item holding only copies (devices registered before any profile) is no profile
-        Optional<RecipientProfile> profile = item.containsKey("recipientId") ? Optional.of(profile(item)) : Optional.empty();
-        return new Recipient(recipientId, profile, devices, Set.of(), unsubscribed);
+        return new Recipient(recipientId, Optional.ofNullable(profile(recipientId, item)), devices, Set.of(), unsubscribed);
     }
 
     /**
@@ -433,7 +537,21 @@ public final class RecipientRepository {
         return WriteRequest.builder().deleteRequest(d -> d.key(Map.of(PK, Items.s(pk), SK, Items.s(sk)))).build();
     }
 
-    private static RecipientProfile profile(Map<String, AttributeValue> item) {
+    /**
+     * The profile routing and enrichment read: the app's, with the recipient's choices merged over it. An item
+     * holding only copies (devices registered before any profile) is no profile; one holding choices is, even before
+     * the app sent a profile, so that those choices count.
+     */
+    private static RecipientProfile profile(String recipientId, Map<String, AttributeValue> item) {
+        String choices = Items.string(item, CHOICES);
+        if (!item.containsKey("recipientId")) {
+            return choices == null ? null : RecipientChoices.fromJson(choices).applyTo(RecipientProfile.empty(recipientId));
+        }
+        return RecipientChoices.fromJson(choices).applyTo(appProfile(item));
+    }
+
+    /** The profile as the app sent it. */
+    private static RecipientProfile appProfile(Map<String, AttributeValue> item) {
         String optOuts = Items.string(item, "optOuts");
         String quietStart = Items.string(item, "quietStart");
         String quietEnd = Items.string(item, "quietEnd");

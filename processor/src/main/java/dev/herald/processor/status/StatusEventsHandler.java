@@ -9,6 +9,8 @@ import dev.herald.event.EventEnvelope;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.Wiring;
+import dev.herald.recipient.preferences.PreferencesChangedEvent;
+import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +26,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 /**
  * Publishes Herald's own events from the deliveries table's stream: {@code Delivery Status} for the deliveries that
  * reach a final state (one event per notification in a stream batch, listing its final states), and
- * {@code Recipient Unsubscribed} for each delivery whose unsubscribe link was newly used. Reading the stream, rather
+ * {@code Recipient Unsubscribed} for each delivery whose unsubscribe link was newly used, and
+ * {@code Recipient Preferences Changed} for each preference change's mark ({@link PreferencesChangedMarks}). Reading
+ * the stream, rather
  * than asking every writer to publish, means neither can be written without its event. Entries EventBridge refuses
  * fail the batch, so the stream retries it (subscribers may see an event twice; status events are keyed by
  * notification, channel and recipient, unsubscribes by recipient and category).
@@ -61,11 +65,13 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
     public Result handle(JsonNode streamBatch) {
         Map<Notification, List<DeliveryStatusEvent.Outcome>> byNotification = new LinkedHashMap<>();
         List<RecipientUnsubscribedEvent> unsubscribes = new ArrayList<>();
+        List<String> preferenceChanges = new ArrayList<>();
         for (JsonNode record : streamBatch.path("Records")) {
             statusChange(record.path("dynamodb")).ifPresent(change -> byNotification
                     .computeIfAbsent(new Notification(change.key().notificationId(), change.key().typeId()), n -> new ArrayList<>())
                     .add(change.outcome()));
             unsubscribe(record.path("dynamodb")).ifPresent(unsubscribes::add);
+            PreferencesChangedMarks.announced(record.path("dynamodb")).ifPresent(preferenceChanges::add);
         }
         List<PutEventsRequestEntry> entries = new ArrayList<>();
         byNotification.forEach((notification, outcomes) -> {
@@ -75,6 +81,9 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
             }
         });
         unsubscribes.forEach(event -> entries.add(entry(RecipientUnsubscribedEvent.DETAIL_TYPE, event)));
+        // the mark holds the detail as written with the change
+        preferenceChanges.forEach(detail -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName).source(EventEnvelope.HERALD_SOURCE)
+                .detailType(PreferencesChangedEvent.DETAIL_TYPE).detail(detail).build()));
         for (int i = 0; i < entries.size(); i += MAX_BATCH) {
             publish(entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)));
         }

@@ -11,6 +11,9 @@ import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.json.Json;
+import dev.herald.recipient.preferences.Preferences;
+import dev.herald.recipient.preferences.PreferencesChangedEvent;
+import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import dev.herald.store.HeraldTables;
 import dev.herald.store.StreamRecords;
 import dev.herald.store.StreamTail;
@@ -19,6 +22,8 @@ import dev.herald.testing.PutEventsRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /** Status events from the deliveries table's real stream (DynamoDB Local), published through the real EventBridge client. */
@@ -35,6 +41,7 @@ class StatusEventsHandlerTest {
     private EventBridgeClient eventBridge;
     private DeliveryRepository deliveries;
     private StreamTail stream;
+    private HeraldTables.Names tables;
 
     @BeforeEach
     void setUp() {
@@ -42,7 +49,7 @@ class StatusEventsHandlerTest {
         eventBridge = EventBridgeClient.builder().endpointOverride(bus.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
-        HeraldTables.Names tables = LocalDynamo.freshTables();
+        tables = LocalDynamo.freshTables();
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), Clock.systemUTC(), Duration.ofDays(1));
         stream = new StreamTail(LocalDynamo.client(), LocalDynamo.streams(), tables.deliveries());
     }
@@ -157,6 +164,30 @@ class StatusEventsHandlerTest {
         assertThat(result.unsubscribes()).isEqualTo(1);
         assertThat(bus.entries()).extracting(e -> e.path("DetailType").asText())
                 .containsOnlyOnce("Recipient Unsubscribed").contains("Delivery Status");
+    }
+
+    @Test
+    void handle_preferenceChangeMark_publishesRecipientPreferencesChanged_once() {
+        // given: a preference change's mark, written as the preference centre writes it, then expired by TTL
+        Instant at = Instant.parse("2026-12-05T10:00:00Z");
+        var event = new PreferencesChangedEvent("u1", List.of("categories.bookings.email"),
+                new Preferences("u1", null, null, null, "default", List.of()), at);
+        LocalDynamo.client().transactWriteItems(r -> r.transactItems(new PreferencesChangedMarks(tables.deliveries()).mark(event)));
+        var items = LocalDynamo.client().query(q -> q.tableName(tables.deliveries()).keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("#prefs#u1"))))
+                .items();
+        LocalDynamo.client().deleteItem(r -> r.tableName(tables.deliveries()).key(Map.of("pk", items.getFirst().get("pk"),
+                "sk", items.getFirst().get("sk"))));
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
+
+        // then: the detail as written with the change, from Herald, once
+        assertThat(result.events()).isEqualTo(1);
+        JsonNode entry = bus.entries().getFirst();
+        assertThat(entry.path("Source").asText()).isEqualTo("herald");
+        assertThat(entry.path("DetailType").asText()).isEqualTo(PreferencesChangedEvent.DETAIL_TYPE).isEqualTo("Recipient Preferences Changed");
+        assertThat(Json.parse(entry.path("Detail").asText())).isEqualTo(Json.parse(Json.write(event)));
     }
 
     private void mark(DeliveryKey key, String category) {
