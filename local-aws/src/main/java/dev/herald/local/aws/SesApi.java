@@ -8,6 +8,7 @@ import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -19,7 +20,8 @@ import java.util.UUID;
 /**
  * SES v2 {@code SendEmail} ({@code POST /v2/email/outbound-emails}, restJson): checks the request as SES does,
  * records the email in the outbox and answers with a message id. Nothing leaves the machine. Other SES v2
- * operations get an error that names them.
+ * operations get an error that names them. With an {@link SesEventDestination}, emails of its configuration set
+ * report their delivery (and opens and clicks on request) to EventBridge, as SES's event publishing does.
  */
 public final class SesApi implements HttpEndpoint {
 
@@ -33,12 +35,19 @@ public final class SesApi implements HttpEndpoint {
     private final Faults faults;
     private final Clock clock;
     private final SigV4 signatures;
+    private final Optional<SesEventDestination> events;
 
+    /** Without an event destination: SES reports nothing back. */
     public SesApi(Outbox outbox, Faults faults, Clock clock, SigV4 signatures) {
+        this(outbox, faults, clock, signatures, Optional.empty());
+    }
+
+    public SesApi(Outbox outbox, Faults faults, Clock clock, SigV4 signatures, Optional<SesEventDestination> events) {
         this.outbox = outbox;
         this.faults = faults;
         this.clock = clock;
         this.signatures = signatures;
+        this.events = events;
     }
 
     @Override
@@ -109,11 +118,14 @@ public final class SesApi implements HttpEndpoint {
         String rawText = raw.isMissingNode() ? null
                 : new String(Base64.getDecoder().decode(raw.path("Data").asText("")), StandardCharsets.UTF_8);
         String messageId = "local-" + UUID.randomUUID();
-        outbox.add(new Outbox.Email(messageId, clock.instant(), from, to, cc, bcc, strings(request.path("ReplyToAddresses")),
+        Instant at = clock.instant();
+        String html = simple.path("Body").path("Html").path("Data").asText(null);
+        outbox.add(new Outbox.Email(messageId, at, from, to, cc, bcc, strings(request.path("ReplyToAddresses")),
                 simple.path("Subject").path("Data").asText(null),
                 simple.path("Body").path("Text").path("Data").asText(null),
-                simple.path("Body").path("Html").path("Data").asText(null),
-                headers, request.path("ConfigurationSetName").asText(null), rawText));
+                html, headers, request.path("ConfigurationSetName").asText(null), rawText));
+        // a raw email's HTML part is not parsed here, so it can be delivered but not opened or clicked
+        events.ifPresent(e -> e.accepted(messageId, at, request, concat(to, cc, bcc), html));
         return HttpReply.json(200, Map.of("MessageId", messageId));
     }
 
