@@ -3,7 +3,8 @@
 //   const herald = new HeraldClient({
 //     url: "wss://ws.example.com/prod",            // or ws://127.0.0.1:8787/ws with herald local
 //     token: () => fetchTokenFromYourBackend(),    // a string, or a function returning one (or a Promise of one)
-//     onNotification: item => show(item),          // {id, type, title, body, data, createdAt, state}, each id once
+//     onNotification: (item, source) => show(item), // {id, type, title, body, data, createdAt, state}, each id once;
+//                                                  // source: "live" (pushed now) or "sync" (caught up after a connect)
 //     onCounts: counts => badge(counts.unread),    // {unread, unseen}, whenever Herald tells them
 //     onChanged: change => update(change),         // {event:"changed", ids|all, state, counts}: another tab (or this one) acted
 //     onPreferences: prefs => render(prefs),       // the user's preferences changed (socket or HTTP)
@@ -183,7 +184,7 @@
     async sync() {
       for (let round = 0; round < MAX_PAGES; round++) {
         const reply = await this.request({ action: "sync", since: this._cursor() });
-        reply.items.forEach(item => this._deliver(item));
+        reply.items.forEach(item => this._deliver(item, "sync"));
         this._saveCursor(reply.cursor);
         if (!reply.more) {
           return;
@@ -290,7 +291,7 @@
       } else if (message.event !== undefined) {
         this._event(message);
       } else {
-        this._deliver(message);
+        this._deliver(message, "live");
       }
     }
 
@@ -329,7 +330,7 @@
       this.onCounts(counts);
     }
 
-    _deliver(item) {
+    _deliver(item, source) {
       if (!item || !item.id || this.delivered.has(item.id)) {
         return;
       }
@@ -337,7 +338,7 @@
       if (this.delivered.size > DELIVERED_LIMIT) {
         this.delivered.delete(this.delivered.values().next().value);
       }
-      this.onNotification(item);
+      this.onNotification(item, source);
     }
 
     _key() {

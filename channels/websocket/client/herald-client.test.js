@@ -85,6 +85,20 @@ test("connects with the token, syncs after open, and stores the cursor", async (
   assert.strictEqual(h.storage.get("herald.cursor"), "c1");
 });
 
+test("onNotification_tellsLiveItemsFromCaughtUpOnes", async () => {
+  const sources = [];
+  const h = harness(m => (m.action === "sync" ? { action: "sync", items: [item("old/t")], cursor: "c1", more: false } : undefined));
+  h.client.onNotification = (i, source) => sources.push(i.id + ":" + source);
+  h.client.start();
+  await settle();
+  h.sockets[0].open();
+  await settle();
+
+  h.sockets[0].push(item("new/t"));
+
+  assert.deepStrictEqual(sources, ["old/t:sync", "new/t:live"]);
+});
+
 test("pages while more is true", async () => {
   const pages = { null: { items: [item("a/t")], cursor: "c1", more: true }, c1: { items: [item("b/t")], cursor: "c2", more: false } };
   const h = await opened(m => (m.action === "sync" ? { action: "sync", ...pages[String(m.since)] } : undefined));

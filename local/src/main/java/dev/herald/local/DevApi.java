@@ -47,6 +47,7 @@ final class DevApi implements HttpEndpoint {
             "/app.js", "app.js",
             "/style.css", "style.css",
             "/herald-client.js", "herald-client.js",
+            "/herald-inbox.js", "herald-inbox.js",
             "/demo.html", "demo.html");
     private static final int RECENT = 100;
 
