@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -39,10 +37,11 @@ public final class DeliveryRepository {
     /** When the delivery's unsubscribe link was used (last), and for which category: see {@link #unsubscribeMark}. */
     public static final String UNSUBSCRIBED_AT = "unsubscribedAt";
     public static final String UNSUBSCRIBED_CATEGORY = "unsubscribedCategory";
+    /** The prefix of the index sort key of a new in-app item: the part of its user's inbox that holds unread items. */
+    public static final String UNREAD_PART = "u";
     /** When a SCHEDULED delivery is due. */
     public static final String DUE_AT = "dueAt";
     private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
-    private static final int BATCH_GET_LIMIT = 100;
     /** Room in a page for the fan-out items that sort before the deliveries and are skipped. */
     private static final int FAN_OUT_ITEMS_PER_PAGE = 10;
 
@@ -184,28 +183,6 @@ public final class DeliveryRepository {
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalStateException("delivery " + key.notificationId() + "/" + key.sortKey() + " is not " + from
                     + "; it cannot move to " + to, e);
-        }
-    }
-
-    /**
-     * Marks an in-app item READ, only for its own recipient: a user can never touch another user's items. Returns
-     * false when no such item exists for this recipient.
-     */
-    public boolean markRead(DeliveryKey key, String recipientId) {
-        if (!key.recipientId().equals(recipientId)) {
-            return false;
-        }
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(key))
-                    .updateExpression("SET #status = :read, #updatedAt = :now REMOVE #reason")
-                    .conditionExpression("attribute_exists(#pk) AND #recipient = :recipient")
-                    .expressionAttributeNames(Map.of("#status", "status", "#updatedAt", "updatedAt", "#reason", "reason",
-                            "#pk", PK, "#recipient", BY_RECIPIENT.partitionKey()))
-                    .expressionAttributeValues(Map.of(":read", Items.s(DeliveryStatus.READ.name()),
-                            ":now", Items.s(clock.instant().toString()), ":recipient", Items.s(recipientId))));
-            return true;
-        } catch (ConditionalCheckFailedException notTheirs) {
-            return false;
         }
     }
 
@@ -356,64 +333,20 @@ public final class DeliveryRepository {
     }
 
     /**
-     * A recipient's in-app (WebSocket) deliveries, oldest first, after {@code cursor} (an inbox key from a previous
-     * page, or null). The next cursor is the last delivery's {@link #inboxKey}. Only in-app deliveries are in the
-     * {@code byRecipient} index: the others carry no inbox key, so writing them costs no index write.
+     * An in-app item's position in its user's inbox: creation time first, so a user's items come out in order. The
+     * index sort key is the position behind the prefix of the inbox part the item is in: {@link #UNREAD_PART} for a
+     * new item, as {@code dev.herald.inbox.InboxPart} describes.
      */
-    public List<Delivery> inbox(String recipientId, String cursor, int limit) {
-        List<Delivery> result = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = start;
-            Map<String, AttributeValue> values = new HashMap<>(Map.of(":r", Items.s(recipientId)));
-            String condition = "#r = :r";
-            if (cursor != null) {
-                values.put(":c", Items.s(cursor));
-                condition += " AND #k > :c";
-            }
-            String keyCondition = condition;
-            QueryResponse page = dynamo.query(r -> r.tableName(table).indexName(BY_RECIPIENT.name())
-                    .keyConditionExpression(keyCondition)
-                    .expressionAttributeNames(cursor == null ? Map.of("#r", BY_RECIPIENT.partitionKey())
-                            : Map.of("#r", BY_RECIPIENT.partitionKey(), "#k", BY_RECIPIENT.sortKey()))
-                    .expressionAttributeValues(values)
-                    .limit(Math.min(BATCH_GET_LIMIT, Math.max(limit * 2, 10)))
-                    .exclusiveStartKey(exclusiveStart));
-            List<Map<String, AttributeValue>> keys = page.items().stream()
-                    .map(i -> Map.of(PK, i.get(PK), SK, i.get(SK)))
-                    .toList();
-            result.addAll(getAll(keys));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null && result.size() < limit);
-        result.sort(java.util.Comparator.comparing(DeliveryRepository::inboxKey));
-        return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;
-    }
-
-    private List<Delivery> getAll(List<Map<String, AttributeValue>> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        List<Delivery> found = new ArrayList<>();
-        Map<String, KeysAndAttributes> request = new LinkedHashMap<>(Map.of(table,
-                KeysAndAttributes.builder().keys(keys).consistentRead(true).build()));
-        for (int round = 0; !request.isEmpty() && round < 10; round++) {
-            Map<String, KeysAndAttributes> current = request;
-            var response = dynamo.batchGetItem(r -> r.requestItems(current));
-            response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(fromItem(i)));
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-        }
-        if (!request.isEmpty()) {
-            throw new IllegalStateException("DynamoDB kept keys unprocessed after 10 rounds; retry later");
-        }
-        return found;
-    }
-
-    /** The index sort key: creation time first, so a recipient's items come out in order. */
     public static String inboxKey(Delivery delivery) {
         return delivery.createdAt() + "#" + delivery.typeId() + "#" + delivery.channel().id() + "#" + delivery.notificationId();
     }
 
     private Map<String, AttributeValue> key(DeliveryKey key) {
+        return itemKey(key);
+    }
+
+    /** The table key of a delivery's item. */
+    public static Map<String, AttributeValue> itemKey(DeliveryKey key) {
         return Map.of(PK, Items.s(key.notificationId()), SK, Items.s(key.sortKey()));
     }
 
@@ -424,8 +357,9 @@ public final class DeliveryRepository {
                 .s(PK, d.notificationId())
                 .s(SK, d.key().sortKey())
                 .s(BY_RECIPIENT.partitionKey(), d.recipientId())
-                // a sparse index: only in-app items have an inbox key, so only they are written to byRecipient
-                .s(BY_RECIPIENT.sortKey(), d.channel() == Channel.WEBSOCKET ? inboxKey(d) : null)
+                // a sparse index: only in-app items have an inbox key, so only they are written to byRecipient; every
+                // item starts among the unread ones, and moves when the user reads or archives it (InboxStore)
+                .s(BY_RECIPIENT.sortKey(), d.channel() == Channel.WEBSOCKET ? UNREAD_PART + "#" + inboxKey(d) : null)
                 .s("status", d.status().name())
                 .s("reason", d.reason())
                 .n("attempts", d.attempts())
@@ -437,7 +371,8 @@ public final class DeliveryRepository {
         return item.build();
     }
 
-    static Delivery fromItem(Map<String, AttributeValue> item) {
+    /** Reads a delivery item. */
+    public static Delivery fromItem(Map<String, AttributeValue> item) {
         DeliveryKey key = DeliveryKey.fromSortKey(Items.string(item, PK), Items.string(item, SK));
         return new Delivery(key, DeliveryStatus.valueOf(Items.string(item, "status")), Items.string(item, "reason"),
                 (int) Items.number(item, "attempts", 0), Items.instant(item, "createdAt"), Items.instant(item, "updatedAt"),

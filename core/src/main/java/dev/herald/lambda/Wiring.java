@@ -9,12 +9,13 @@ import dev.herald.connection.ConnectionRepository;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.fanout.FanOutProgress;
 import dev.herald.idempotency.IdempotencyKeys;
+import dev.herald.inbox.InboxStore;
+import dev.herald.json.Json;
 import dev.herald.observability.EmfNotificationMetrics;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.queue.RetryBackoff;
 import dev.herald.queue.TokenBucket;
 import dev.herald.queue.WorkQueue;
-import dev.herald.json.Json;
 import dev.herald.recipient.RecipientRepository;
 import dev.herald.recipient.preferences.PreferenceCentre;
 import dev.herald.recipient.preferences.PreferencesChangedMarks;
@@ -119,6 +120,11 @@ public final class Wiring {
     public DeliveryRepository deliveries() {
         return new DeliveryRepository(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock,
                 Duration.ofDays(config.deliveryRetentionDays()));
+    }
+
+    /** Users' in-app inboxes: item states and counts, in the deliveries table. */
+    public InboxStore inbox() {
+        return new InboxStore(dynamo(), config.require(HeraldEnv.DELIVERIES_TABLE), clock, deliveries());
     }
 
     /** Topic fan-outs' progress, kept beside their deliveries for as long. */

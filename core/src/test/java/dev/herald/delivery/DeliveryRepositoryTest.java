@@ -203,40 +203,4 @@ class DeliveryRepositoryTest {
         deliveries.claim(key);
         deliveries.finish(key, DeliveryStatus.SENT, null);
     }
-
-    @Test
-    void markRead_byAnotherUser_changesNothing() {
-        // given
-        deliveries.create(Delivery.pending(key("alice", Channel.WEBSOCKET), NOW, null));
-
-        // when
-        boolean byBob = deliveries.markRead(key("alice", Channel.WEBSOCKET), "bob");
-        boolean byAlice = deliveries.markRead(key("alice", Channel.WEBSOCKET), "alice");
-
-        // then
-        assertThat(byBob).isFalse();
-        assertThat(byAlice).isTrue();
-        assertThat(deliveries.find(key("alice", Channel.WEBSOCKET)).orElseThrow().status()).isEqualTo(DeliveryStatus.READ);
-    }
-
-    @Test
-    void inbox_returnsTheRecipientsInAppItemsInOrderAfterCursor_andIndexesNoOtherChannel() {
-        // given
-        Delivery older = Delivery.pending(new DeliveryKey("evt-a", "booking.created", Channel.WEBSOCKET, "u1"), NOW, null);
-        Delivery newer = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.WEBSOCKET, "u1"), NOW.plusSeconds(5), null);
-        Delivery email = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.EMAIL, "u1"), NOW.plusSeconds(5), null);
-        Delivery otherUser = Delivery.pending(new DeliveryKey("evt-b", "booking.created", Channel.WEBSOCKET, "u2"), NOW, null);
-        deliveries.createAll(List.of(newer, otherUser, older, email));
-
-        // when
-        List<Delivery> all = deliveries.inbox("u1", null, 10);
-        List<Delivery> afterFirst = deliveries.inbox("u1", DeliveryRepository.inboxKey(older), 10);
-
-        // then
-        assertThat(all).extracting(Delivery::notificationId).containsExactly("evt-a", "evt-b");
-        assertThat(all).extracting(Delivery::channel).containsOnly(Channel.WEBSOCKET);
-        assertThat(afterFirst).extracting(Delivery::notificationId).containsExactly("evt-b");
-        var indexed = LocalDynamo.client().scan(r -> r.tableName(table).indexName("byRecipient")).items();
-        assertThat(indexed).as("the email delivery is not in the index (sparse)").hasSize(3);
-    }
 }

@@ -191,7 +191,8 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.duplicateWhen(() -> faults.next(Faults.Service.INVOCATIONS).isPresent());
             this.mappings = new LocalMappings(queues, deadLetters, () -> faults.next(Faults.Service.INVOCATIONS).isPresent(), events, clock);
             this.bus = new LocalBus(rules(catalog), invoker, events);
-            this.gateway = new WebSocketGateway(new ConnectHandler(storeWiring), new DefaultRouteHandler(storeWiring),
+            // $default pushes to the user's other connections, through this server: it is routed once the port is known
+            this.gateway = new WebSocketGateway(new ConnectHandler(storeWiring), WebSocketGateway.STARTING,
                     new DisconnectHandler(storeWiring), id -> connections.find(id).map(Connection::userId), clock);
 
             List<HttpEndpoint> endpoints = new CopyOnWriteArrayList<>();
@@ -224,6 +225,7 @@ public final class HeraldLocal implements AutoCloseable {
             }
             this.config = configFor(baseUrl(), secrets, queued, options.retries());
             Wiring wiring = wiring(config);
+            gateway.routeDefault(new DefaultRouteHandler(wiring));
             invoker.register(Target.of(ENRICHMENT, new EnrichmentHandler(wiring)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(wiring)));
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(wiring)));

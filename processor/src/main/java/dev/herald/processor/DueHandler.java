@@ -190,7 +190,7 @@ public final class DueHandler extends QueueHandler<WakeUp> {
                 || recipient.unsubscribed().getOrDefault(type.category(), Set.of()).contains(channel);
     }
 
-    /** Whether the channel escalates unless read, and the recipient has read the in-app item. */
+    /** Whether the channel escalates unless read, and the recipient has read the in-app item (or archived it, done with it). */
     private boolean readInApp(NotificationType type, DeliveryKey key) {
         // by the type's settings, whatever the wait's reason: an escalation that fell into quiet hours still waits on the read
         Timing.Escalation escalation = type.timing().escalations().get(key.channel());
@@ -198,7 +198,7 @@ public final class DueHandler extends QueueHandler<WakeUp> {
             return false;
         }
         DeliveryKey inApp = new DeliveryKey(key.notificationId(), key.typeId(), Channel.WEBSOCKET, key.recipientId());
-        return deliveries.find(inApp).map(d -> d.status() == DeliveryStatus.READ).orElse(false);
+        return deliveries.find(inApp).map(d -> d.status() == DeliveryStatus.READ || d.status() == DeliveryStatus.ARCHIVED).orElse(false);
     }
 
     /**

@@ -65,7 +65,15 @@ public final class WebSocketGateway implements ConnectionSessions {
     }
 
     private final RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> connect;
-    private final RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> defaultRoute;
+    /** Answers messages until {@link #routeDefault} installs the real handler, which needs the server's port. */
+    public static final RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> STARTING = (event, context) -> {
+        APIGatewayV2WebSocketResponse response = new APIGatewayV2WebSocketResponse();
+        response.setStatusCode(503);
+        response.setBody(Json.write(Map.of("error", "herald local is still starting; send the message again in a moment")));
+        return response;
+    };
+
+    private volatile RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> defaultRoute;
     private final RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> disconnect;
     private final Function<String, Optional<String>> userOfConnection;
     private final Clock clock;
@@ -88,6 +96,11 @@ public final class WebSocketGateway implements ConnectionSessions {
         this.disconnect = disconnect;
         this.userOfConnection = userOfConnection;
         this.clock = clock;
+    }
+
+    /** Installs the {@code $default} route's handler. */
+    public void routeDefault(RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> handler) {
+        this.defaultRoute = handler;
     }
 
     /** Maps the gateway onto the server's WebSocket container. */

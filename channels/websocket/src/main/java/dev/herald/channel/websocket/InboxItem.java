@@ -3,6 +3,7 @@ package dev.herald.channel.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.catalog.Channel;
 import dev.herald.delivery.DeliveryKey;
+import dev.herald.inbox.InboxState;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,8 +17,13 @@ import java.util.Optional;
  * @param body      the rendered {@code inbox} part (or {@code push.body} when the type has no inbox part)
  * @param data      the notification's template data
  * @param createdAt when Herald created the notification for this recipient
+ * @param state     {@code unseen} when pushed live; pages of the inbox give each item's state at the time
  */
-public record InboxItem(String id, String type, String title, String body, JsonNode data, Instant createdAt) {
+public record InboxItem(String id, String type, String title, String body, JsonNode data, Instant createdAt, String state) {
+
+    public InboxItem(String id, String type, String title, String body, JsonNode data, Instant createdAt) {
+        this(id, type, title, body, data, createdAt, InboxState.UNSEEN.id());
+    }
 
     /** The id of a user's in-app item; the user is implied by the connection, so it is not part of the id. */
     public static String idOf(String notificationId, String typeId) {

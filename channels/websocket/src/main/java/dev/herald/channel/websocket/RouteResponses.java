@@ -3,6 +3,7 @@ package dev.herald.channel.websocket;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import dev.herald.json.Json;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,17 @@ final class RouteResponses {
     }
 
     static APIGatewayV2WebSocketResponse error(int status, String message) {
-        return response(status, Json.write(Map.of("error", message)));
+        return error(status, message, null);
+    }
+
+    /** An error reply, echoing the {@code ref} of the message it answers when there was one. */
+    static APIGatewayV2WebSocketResponse error(int status, String message, String ref) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        if (ref != null) {
+            body.put("ref", ref);
+        }
+        return response(status, Json.write(body));
     }
 
     static APIGatewayV2WebSocketResponse response(int status, String body) {

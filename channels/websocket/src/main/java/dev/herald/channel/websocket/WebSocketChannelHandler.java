@@ -14,6 +14,7 @@ import dev.herald.dispatch.ChannelQueue;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.RecipientOutcome;
+import dev.herald.inbox.InboxStore;
 import dev.herald.json.Json;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
@@ -63,6 +64,8 @@ public final class WebSocketChannelHandler extends ChannelHandler {
     private final ConnectionRepository connections;
     private final DeliveryRepository deliveries;
     private final ConnectionPoster poster;
+    private final InboxStore inbox;
+    private final UserFrames frames;
     private final InboxItemRenderer items;
     private final Semaphore postPermits = new Semaphore(POST_PARALLELISM);
 
@@ -73,19 +76,21 @@ public final class WebSocketChannelHandler extends ChannelHandler {
 
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public WebSocketChannelHandler(Wiring wiring) {
-        this(wiring.connections(), wiring.deliveries(),
+        this(wiring.connections(), wiring.deliveries(), wiring.inbox(),
                 wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL),
                 TemplateRenderer.of(wiring), wiring.metrics("websocket"), ChannelQueue.of(wiring, HeraldEnv.WEBSOCKET_QUEUE_URL));
     }
 
     /** Everything given: for tests and herald local. */
-    public WebSocketChannelHandler(ConnectionRepository connections, DeliveryRepository deliveries,
+    public WebSocketChannelHandler(ConnectionRepository connections, DeliveryRepository deliveries, InboxStore inbox,
                                    ApiGatewayManagementApiClient managementApi, TemplateRenderer templates,
                                    NotificationMetrics metrics, ChannelQueue queue) {
         super(Channel.WEBSOCKET, deliveries, metrics, RECIPIENT_PARALLELISM, queue);
         this.connections = connections;
         this.deliveries = deliveries;
+        this.inbox = inbox;
         this.poster = new ConnectionPoster(managementApi);
+        this.frames = new UserFrames(connections, managementApi);
         this.items = new InboxItemRenderer(templates);
     }
 
@@ -118,12 +123,14 @@ public final class WebSocketChannelHandler extends ChannelHandler {
         }
         List<String> live = connections.forUser(recipient.id());
         if (live.isEmpty()) {
-            deliveries.release(key, DeliveryReason.NO_CONNECTION, payload);
+            inbox.enter(key, DeliveryStatus.PENDING, DeliveryReason.NO_CONNECTION, payload);
             return RecipientOutcome.WAITING;
         }
         Map<PostOutcome, Integer> posts = postToAll(live, SdkBytes.fromByteArrayUnsafe(bytes));
         if (posts.containsKey(PostOutcome.DELIVERED)) {
-            deliveries.finish(key, DeliveryStatus.SENT, null, payload);
+            inbox.enter(key, DeliveryStatus.SENT, null, payload);
+            // the badge follows the item: the counts go to the same connections, right after it
+            frames.pushTo(live, Map.of("event", "counts", "counts", inbox.counts(recipient.id())));
             return RecipientOutcome.SENT;
         }
         if (posts.containsKey(PostOutcome.TOO_LARGE)) {
@@ -131,15 +138,15 @@ public final class WebSocketChannelHandler extends ChannelHandler {
             return RecipientOutcome.FAILED;
         }
         if (posts.containsKey(PostOutcome.TRANSIENT)) {
-            // kept with its payload: a sync before the retry hands it over, and the retry then finds it no longer PENDING
-            deliveries.release(key, DeliveryReason.TRANSIENT_ERROR, payload);
+            // kept in the inbox: a sync before the retry hands it over, and the retry then finds it no longer PENDING
+            inbox.enter(key, DeliveryStatus.PENDING, DeliveryReason.TRANSIENT_ERROR, payload);
             return RecipientOutcome.TRANSIENT;
         }
         if (posts.containsKey(PostOutcome.THROTTLED)) {
-            deliveries.release(key, DeliveryReason.THROTTLED, payload);
+            inbox.enter(key, DeliveryStatus.PENDING, DeliveryReason.THROTTLED, payload);
             return RecipientOutcome.THROTTLED;
         }
-        deliveries.release(key, DeliveryReason.NO_CONNECTION, payload);
+        inbox.enter(key, DeliveryStatus.PENDING, DeliveryReason.NO_CONNECTION, payload);
         return RecipientOutcome.WAITING;
     }
 

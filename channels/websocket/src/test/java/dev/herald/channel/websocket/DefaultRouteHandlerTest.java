@@ -14,6 +14,7 @@ import dev.herald.delivery.DeliveryStatus;
 import dev.herald.dispatch.Dispatch;
 import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.inbox.InboxStore;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.observability.NotificationMetrics;
@@ -41,18 +42,23 @@ class DefaultRouteHandlerTest {
     private DeliveryRepository deliveries;
     private WebSocketChannelHandler channel;
     private DefaultRouteHandler routes;
+    private HeraldTables.Names tables;
 
     @BeforeEach
     void setUp() throws Exception {
         aws = LocalAws.start();
         managementApi = aws.client(ApiGatewayManagementApiClient.builder());
-        HeraldTables.Names tables = LocalDynamo.freshTables();
+        tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
-        channel = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
+        channel = new WebSocketChannelHandler(connections, deliveries, inbox(), managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
                 aws.channelQueue("channel", TokenBucket.unlimited(), Duration.ZERO,
                         new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
-        routes = new DefaultRouteHandler(connections, deliveries);
+        routes = new DefaultRouteHandler(connections, new Inbox(deliveries, inbox()), new UserFrames(connections, managementApi));
+    }
+
+    private InboxStore inbox() {
+        return new InboxStore(LocalDynamo.client(), tables.deliveries(), clock, deliveries);
     }
 
     @AfterEach
@@ -239,9 +245,11 @@ class DefaultRouteHandlerTest {
     @Test
     void message_whenTheStoreFails_getsA500InsteadOfACrash() {
         // given a route handler whose tables do not exist
-        DefaultRouteHandler broken = new DefaultRouteHandler(
-                new ConnectionRepository(LocalDynamo.client(), "no-such-table", clock),
-                new DeliveryRepository(LocalDynamo.client(), "no-such-table", clock, Duration.ofDays(1)));
+        ConnectionRepository noConnections = new ConnectionRepository(LocalDynamo.client(), "no-such-table", clock);
+        DeliveryRepository noDeliveries = new DeliveryRepository(LocalDynamo.client(), "no-such-table", clock, Duration.ofDays(1));
+        DefaultRouteHandler broken = new DefaultRouteHandler(noConnections,
+                new Inbox(noDeliveries, new InboxStore(LocalDynamo.client(), "no-such-table", clock, noDeliveries)),
+                new UserFrames(noConnections, managementApi));
 
         // when / then
         assertError(broken.handleRequest(RouteEvents.message("c1", "{\"action\":\"sync\"}"), null), 500, "again");

@@ -17,6 +17,7 @@ import dev.herald.dispatch.DispatchRecipient;
 import dev.herald.dispatch.DispatchResult;
 import dev.herald.dispatch.TransientDispatchException;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.inbox.InboxStore;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.local.aws.ManagementApi;
@@ -53,9 +54,18 @@ class WebSocketChannelHandlerTest {
         tables = LocalDynamo.freshTables();
         connections = new ConnectionRepository(LocalDynamo.client(), tables.connections(), clock);
         deliveries = new DeliveryRepository(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30));
-        handler = new WebSocketChannelHandler(connections, deliveries, managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
+        handler = new WebSocketChannelHandler(connections, deliveries, inbox(), managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
                 aws.channelQueue("channel", TokenBucket.unlimited(), Duration.ZERO,
                         new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
+    }
+
+    private InboxStore inbox() {
+        return new InboxStore(LocalDynamo.client(), tables.deliveries(), clock, deliveries);
+    }
+
+    /** The in-app items posted to a connection, without the counts that follow each. */
+    private List<String> itemFrames(String connectionId) {
+        return aws.connections().framesFor(connectionId).stream().filter(f -> !Json.parse(f).has("event")).toList();
     }
 
     @AfterEach
@@ -78,11 +88,14 @@ class WebSocketChannelHandlerTest {
         // then
         assertThat(result).isEqualTo(new DispatchResult(1, 0, 0, 0, 0));
         for (String c : List.of("L0SM9cOFvHcCIhw=", "c2", "c3")) {
-            assertThat(aws.connections().framesFor(c)).hasSize(1);
+            assertThat(itemFrames(c)).hasSize(1);
         }
-        assertThat(aws.connections().framesFor("c4")).isEmpty();
-        JsonNode frame = Json.parse(aws.connections().framesFor("L0SM9cOFvHcCIhw=").getFirst());
+        assertThat(itemFrames("c4")).isEmpty();
+        JsonNode frame = Json.parse(itemFrames("L0SM9cOFvHcCIhw=").getFirst());
         assertThat(frame.get("id").asText()).isEqualTo(dispatch.notificationId() + "/booking.created");
+        assertThat(frame.get("state").asText()).isEqualTo("unseen");
+        assertThat(aws.connections().framesFor("c2")).as("the item, then the counts")
+                .last().satisfies(counts -> assertThat(Json.parse(counts).get("counts").get("unread").asLong()).isEqualTo(1));
         assertThat(frame.get("type").asText()).isEqualTo("booking.created");
         assertThat(frame.get("title").asText()).isEqualTo("Booking confirmed");
         assertThat(frame.get("body").asText()).isEqualTo("Your booking at Hotel Nord is confirmed.");
@@ -103,7 +116,7 @@ class WebSocketChannelHandlerTest {
         handler.deliver(dispatch);
 
         // then
-        JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
+        JsonNode frame = Json.parse(itemFrames("c1").getFirst());
         assertThat(frame.get("title").asText()).isEqualTo("Réservation confirmée");
         assertThat(frame.get("body").asText()).isEqualTo("Votre réservation à Hotel Nord est confirmée.");
     }
@@ -122,8 +135,8 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(1);
-        assertThat(aws.connections().framesFor("live-1")).hasSize(1);
-        assertThat(aws.connections().framesFor("live-2")).hasSize(1);
+        assertThat(itemFrames("live-1")).hasSize(1);
+        assertThat(itemFrames("live-2")).hasSize(1);
         assertThat(connections.find("stale")).isEmpty();
         assertThat(connections.forUser("alice")).containsExactlyInAnyOrder("live-1", "live-2");
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
@@ -193,7 +206,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(again).isEqualTo(new DispatchResult(0, 0, 0, 0, 1));
-        assertThat(aws.connections().framesFor("c1")).hasSize(1);
+        assertThat(itemFrames("c1")).hasSize(1);
     }
 
     @Test
@@ -221,8 +234,8 @@ class WebSocketChannelHandlerTest {
 
         // then only the throttled recipient is sent to, once
         assertThat(retry).isEqualTo(new DispatchResult(1, 0, 0, 0, 1));
-        assertThat(aws.connections().framesFor("c1")).hasSize(1);
-        assertThat(aws.connections().framesFor("c2")).hasSize(1);
+        assertThat(itemFrames("c1")).hasSize(1);
+        assertThat(itemFrames("c2")).hasSize(1);
         assertThat(deliveries.find(key(dispatch, "alice")).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
     }
 
@@ -247,7 +260,7 @@ class WebSocketChannelHandlerTest {
             stopped = gone.uri();
         }
         ApiGatewayManagementApiClient unreachable = aws.client(ApiGatewayManagementApiClient.builder(), stopped);
-        WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, unreachable, TestTemplates.renderer(),
+        WebSocketChannelHandler offline = new WebSocketChannelHandler(connections, deliveries, inbox(), unreachable, TestTemplates.renderer(),
                 NotificationMetrics.NONE, aws.channelQueue("offline", TokenBucket.unlimited(), Duration.ZERO,
                         new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
         connect("c1", "alice");
@@ -274,7 +287,7 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(1);
-        assertThat(aws.connections().framesFor("c2")).hasSize(1);
+        assertThat(itemFrames("c2")).hasSize(1);
     }
 
     @Test
@@ -289,7 +302,7 @@ class WebSocketChannelHandlerTest {
         handler.deliver(dispatch);
 
         // then
-        JsonNode frame = Json.parse(aws.connections().framesFor("c1").getFirst());
+        JsonNode frame = Json.parse(itemFrames("c1").getFirst());
         assertThat(frame.get("title").asText()).isEqualTo("Welcome, Alice");
         assertThat(frame.get("body").asText()).isEqualTo("Hello Alice (en)");
         assertThat(frame.get("data").has("recipient")).isFalse();
@@ -358,9 +371,9 @@ class WebSocketChannelHandlerTest {
 
         // then
         assertThat(result.sent()).isEqualTo(40);
-        assertThat(aws.connections().totalFrames()).isEqualTo(40);
+        assertThat(aws.connections().totalFrames()).as("each item, and the counts after it").isEqualTo(80);
         for (int i = 0; i < 40; i++) {
-            assertThat(aws.connections().framesFor("conn-" + i)).hasSize(1);
+            assertThat(itemFrames("conn-" + i)).hasSize(1);
         }
     }
 

@@ -1,0 +1,418 @@
+package dev.herald.inbox;
+
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryKey;
+import dev.herald.delivery.DeliveryRepository;
+import dev.herald.delivery.DeliveryStatus;
+import dev.herald.store.HeraldTables;
+import dev.herald.store.Items;
+import dev.herald.store.TableDefinition;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Users' in-app inboxes: the state of each item, and each user's unread and unseen counts.
+ *
+ * <p>The items are the WebSocket deliveries. An item enters the inbox when the channel stores its payload
+ * ({@link #enter}); from then on it carries its {@link InboxState} ({@code inbox}) and the times it was seen, read and
+ * archived. The counts live in one small item per user ({@code #inbox#<user>} / {@code #counts}) and change in the
+ * same transaction as the item that changes them, with a condition on the item's state before: so concurrent actions
+ * from several tabs, and repeated ones, can never count twice, and no action reads more than the items it names.
+ * Thread-safe.
+ */
+public final class InboxStore {
+
+    /** Items changed in one transaction: DynamoDB takes 100 writes, one of which is the counts. */
+    static final int ITEMS_PER_TRANSACTION = 99;
+    /** How many unread items one {@link #readAll} marks; the caller repeats while {@code more}. */
+    public static final int READ_ALL_LIMIT = 500;
+    private static final int ATTEMPTS = 4;
+    private static final String PK = HeraldTables.DELIVERIES.partitionKey();
+    private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
+    private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
+    static final String STATE = "inbox";
+    static final String SEEN_AT = "seenAt";
+    static final String READ_AT = "readAt";
+    static final String ARCHIVED_AT = "archivedAt";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final DeliveryRepository deliveries;
+
+    public InboxStore(DynamoDbClient dynamo, String table, Clock clock, DeliveryRepository deliveries) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.deliveries = deliveries;
+    }
+
+    /** A user's badge numbers: items neither read nor archived, and those of them never seen. */
+    public record Counts(long unread, long unseen) {
+    }
+
+    /** An in-app delivery with its inbox state; {@code state} is empty while the item is not in the inbox yet. */
+    public record Entry(Delivery delivery, Optional<InboxState> state, Instant seenAt, Instant readAt, Instant archivedAt) {
+
+        public String position() {
+            return DeliveryRepository.inboxKey(delivery);
+        }
+    }
+
+    /** A page of entries and where the next page starts (null at the end). */
+    public record Page(List<Entry> entries, String cursor, boolean more) {
+
+        public Page {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * What an action did: the state of each item it names that is the user's ({@code applied}: changed now or already
+     * so), in the order named; the keys that are not ({@code unknown}); and the counts after it.
+     */
+    public record Outcome(Map<DeliveryKey, InboxState> applied, List<DeliveryKey> unknown, Counts counts) {
+
+        public Outcome {
+            applied = Collections.unmodifiableMap(new LinkedHashMap<>(applied));
+            unknown = List.copyOf(unknown);
+        }
+    }
+
+    /** Result of {@link #readAll}: how many items it marked, and whether unread items remain beyond its limit. */
+    public record ReadAll(int updated, boolean more, Counts counts) {
+    }
+
+    public Counts counts(String userId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(countsKey(userId)).consistentRead(true)).item();
+        if (item == null || item.isEmpty()) {
+            return new Counts(0, 0);
+        }
+        return new Counts(Math.max(0, Items.number(item, "unread", 0)), Math.max(0, Items.number(item, "unseen", 0)));
+    }
+
+    /**
+     * Finishes a claimed in-app delivery with its item stored, as {@link DeliveryRepository#finish} (SENT) or
+     * {@link DeliveryRepository#release} (PENDING with a reason) would, and puts the item in the user's inbox, UNSEEN,
+     * counting it, in one transaction. An item already in the inbox (a delivery claimed again) is not counted again.
+     *
+     * @throws IllegalStateException when the delivery is not SENDING (not claimed by the caller)
+     */
+    public void enter(DeliveryKey key, DeliveryStatus status, String reason, String payload) {
+        if (status != DeliveryStatus.SENT && status != DeliveryStatus.PENDING) {
+            throw new IllegalArgumentException("an item enters the inbox SENT, or PENDING until it is handed over, not " + status);
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt", "#payload", "payload",
+                "#reason", "reason", "#inbox", STATE));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", Items.s(status.name()), ":now", now(),
+                ":payload", Items.s(payload), ":unseen", Items.s(InboxState.UNSEEN.id()), ":sending", Items.s(DeliveryStatus.SENDING.name())));
+        String update = "SET #status = :to, #updatedAt = :now, #payload = :payload, #inbox = :unseen";
+        if (reason != null) {
+            values.put(":reason", Items.s(reason));
+            update += ", #reason = :reason";
+        } else {
+            update += " REMOVE #reason";
+        }
+        String expression = update;
+        TransactWriteItem item = TransactWriteItem.builder().update(u -> u.tableName(table).key(DeliveryRepository.itemKey(key))
+                .updateExpression(expression).conditionExpression("#status = :sending AND attribute_not_exists(#inbox)")
+                .expressionAttributeNames(names).expressionAttributeValues(values)).build();
+        Optional<Integer> failed = transact(List.of(item, countsChange(key.recipientId(), 1, 1)));
+        if (failed.isPresent()) {
+            // in the inbox already (claimed again after waiting there), or not ours to finish: the plain transition
+            // tells which, and throws for the latter
+            if (status == DeliveryStatus.SENT) {
+                deliveries.finish(key, status, reason, payload);
+            } else {
+                deliveries.release(key, reason, payload);
+            }
+        }
+    }
+
+    /**
+     * Applies {@code action} to the user's items {@code keys}. Keys of other users' items, or of items not in the
+     * inbox, are returned as unknown and touched not at all. Idempotent: items already so are counted as applied.
+     */
+    public Outcome apply(String userId, InboxAction action, List<DeliveryKey> keys) {
+        Map<DeliveryKey, InboxState> applied = new HashMap<>();
+        List<DeliveryKey> unknown = new ArrayList<>();
+        List<DeliveryKey> pending = List.copyOf(keys);
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            Map<DeliveryKey, Entry> found = load(pending);
+            List<Entry> toChange = new ArrayList<>();
+            for (DeliveryKey key : pending) {
+                Entry entry = found.get(key);
+                if (entry == null || !key.recipientId().equals(userId) || entry.state().isEmpty()) {
+                    unknown.add(key);
+                } else if (action.apply(entry.state().get(), entry.readAt() != null) == entry.state().get()) {
+                    applied.put(key, entry.state().get());
+                } else {
+                    toChange.add(entry);
+                }
+            }
+            List<DeliveryKey> conflicted = change(userId, action, toChange, applied);
+            if (!conflicted.isEmpty() && attempt >= ATTEMPTS) {
+                throw new IllegalStateException("inbox items of " + userId + " kept changing under " + action.id() + "; try again");
+            }
+            pending = conflicted;
+        }
+        Map<DeliveryKey, InboxState> inOrder = new LinkedHashMap<>();
+        keys.stream().filter(applied::containsKey).forEach(key -> inOrder.put(key, applied.get(key)));
+        return new Outcome(inOrder, unknown, counts(userId));
+    }
+
+    /** Marks the user's unread items read, newest first, at most {@link #READ_ALL_LIMIT} of them. */
+    public ReadAll readAll(String userId) {
+        int updated = 0;
+        String cursor = null;
+        boolean more;
+        do {
+            Page page = part(userId, InboxPart.UNREAD, cursor, 100, false);
+            List<DeliveryKey> unread = page.entries().stream().filter(e -> e.state().map(InboxState::unread).orElse(false))
+                    .limit(READ_ALL_LIMIT - updated).map(e -> e.delivery().key()).toList();
+            updated += apply(userId, InboxAction.READ, unread).applied().size();
+            cursor = page.cursor();
+            more = page.more();
+        } while (more && updated < READ_ALL_LIMIT);
+        return new ReadAll(updated, more, counts(userId));
+    }
+
+    /**
+     * A page of the user's items in one view, newest first: unread ({@link InboxPart#UNREAD}), all (unread and read),
+     * or archived. Only items in the inbox, in the state the view asks for, read consistently: an item the index still
+     * shows in its old part is left out. {@code cursor} is the position the previous page ended at.
+     */
+    public Page list(String userId, InboxView view, String cursor, int limit) {
+        List<Entry> merged = new ArrayList<>();
+        boolean more = false;
+        for (InboxPart part : view.parts()) {
+            Page page = visible(userId, part, cursor, limit, view);
+            merged.addAll(page.entries());
+            more |= page.more();
+        }
+        merged.sort(Comparator.comparing(Entry::position).reversed());
+        Map<DeliveryKey, Entry> distinct = new LinkedHashMap<>();
+        merged.forEach(e -> distinct.putIfAbsent(e.delivery().key(), e));
+        List<Entry> entries = new ArrayList<>(distinct.values());
+        if (entries.size() > limit) {
+            entries = entries.subList(0, limit);
+            more = true;
+        }
+        return new Page(entries, more && !entries.isEmpty() ? entries.getLast().position() : null, more);
+    }
+
+    /**
+     * The user's unread part in delivery order, oldest first, after {@code cursor}, including the deliveries not in the
+     * inbox yet (still being delivered), which {@code sync} must not move its cursor past.
+     */
+    public Page unreadSince(String userId, String cursor, int limit) {
+        return part(userId, InboxPart.UNREAD, cursor, limit, true);
+    }
+
+    /** Up to {@code limit} entries of one part in the view's states, reading on while the part has more. */
+    private Page visible(String userId, InboxPart part, String cursor, int limit, InboxView view) {
+        List<Entry> entries = new ArrayList<>();
+        String next = cursor;
+        boolean more;
+        int pages = 0;
+        do {
+            Page page = part(userId, part, next, limit, false);
+            page.entries().stream().filter(e -> e.state().map(view::shows).orElse(false)).forEach(entries::add);
+            next = page.cursor();
+            more = page.more();
+        } while (more && entries.size() < limit && ++pages < 5);
+        return new Page(entries, next, more);
+    }
+
+    /**
+     * One query of a part of the index, after {@code cursor} in the given direction, with the items read consistently.
+     * A key condition takes one range, whose ends are inclusive: ascending starts just above the cursor, descending
+     * ends at it and drops it.
+     */
+    private Page part(String userId, InboxPart part, String cursor, int limit, boolean ascending) {
+        String from = cursor == null || !ascending ? part.first() : part.key(cursor) + "\u0000";
+        String to = cursor == null || ascending ? part.last() : part.key(cursor);
+        QueryResponse response = dynamo.query(r -> r.tableName(table).indexName(BY_RECIPIENT.name())
+                .keyConditionExpression("#r = :r AND #k BETWEEN :from AND :to")
+                .expressionAttributeNames(Map.of("#r", BY_RECIPIENT.partitionKey(), "#k", BY_RECIPIENT.sortKey()))
+                .expressionAttributeValues(Map.of(":r", Items.s(userId), ":from", Items.s(from), ":to", Items.s(to)))
+                .scanIndexForward(ascending)
+                .limit(limit + 1));
+        List<Map<String, AttributeValue>> hits = response.items().stream()
+                .filter(i -> cursor == null || !InboxPart.position(Items.string(i, BY_RECIPIENT.sortKey())).equals(cursor))
+                .toList();
+        boolean more = hits.size() > limit || response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+        List<Map<String, AttributeValue>> page = hits.size() > limit ? hits.subList(0, limit) : hits;
+        Map<DeliveryKey, Entry> read = new HashMap<>();
+        batchGet(page.stream().map(i -> Map.of(PK, i.get(PK), SK, i.get(SK))).toList()).forEach(e -> read.put(e.delivery().key(), e));
+        List<Entry> entries = page.stream()
+                .map(i -> read.get(DeliveryKey.fromSortKey(Items.string(i, PK), Items.string(i, SK))))
+                .filter(e -> e != null)
+                .toList();
+        String next = page.isEmpty() ? cursor : InboxPart.position(Items.string(page.getLast(), BY_RECIPIENT.sortKey()));
+        return new Page(entries, next, more);
+    }
+
+    /**
+     * Writes the changes in transactions of {@link #ITEMS_PER_TRANSACTION} items and their counts; a transaction whose
+     * item moved meanwhile writes nothing, and its keys are returned to be read and decided again.
+     */
+    private List<DeliveryKey> change(String userId, InboxAction action, List<Entry> entries, Map<DeliveryKey, InboxState> applied) {
+        List<DeliveryKey> conflicted = new ArrayList<>();
+        for (int from = 0; from < entries.size(); from += ITEMS_PER_TRANSACTION) {
+            List<Entry> chunk = entries.subList(from, Math.min(entries.size(), from + ITEMS_PER_TRANSACTION));
+            List<TransactWriteItem> writes = new ArrayList<>();
+            long unread = 0;
+            long unseen = 0;
+            for (Entry entry : chunk) {
+                InboxState before = entry.state().orElseThrow();
+                InboxState after = action.apply(before, entry.readAt() != null);
+                unread += count(after.unread()) - count(before.unread());
+                unseen += count(after == InboxState.UNSEEN) - count(before == InboxState.UNSEEN);
+                writes.add(TransactWriteItem.builder().update(stateChange(userId, entry, after)).build());
+            }
+            if (unread != 0 || unseen != 0) {
+                writes.add(countsChange(userId, unread, unseen));
+            }
+            if (transact(writes).isPresent()) {
+                chunk.forEach(e -> conflicted.add(e.delivery().key()));
+            } else {
+                chunk.forEach(e -> applied.put(e.delivery().key(), action.apply(e.state().orElseThrow(), e.readAt() != null)));
+            }
+        }
+        return conflicted;
+    }
+
+    private static int count(boolean yes) {
+        return yes ? 1 : 0;
+    }
+
+    private Update stateChange(String userId, Entry entry, InboxState after) {
+        InboxState before = entry.state().orElseThrow();
+        Map<String, String> names = new HashMap<>(Map.of("#inbox", STATE, "#status", "status", "#updatedAt", "updatedAt",
+                "#key", BY_RECIPIENT.sortKey(), "#recipient", BY_RECIPIENT.partitionKey()));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":after", Items.s(after.id()), ":before", Items.s(before.id()),
+                ":status", Items.s(after.status(entry.delivery().status()).name()), ":now", now(), ":user", Items.s(userId),
+                ":key", Items.s(after.part().key(entry.position())), ":sending", Items.s(DeliveryStatus.SENDING.name())));
+        List<String> set = new ArrayList<>(List.of("#inbox = :after", "#status = :status", "#updatedAt = :now", "#key = :key"));
+        List<String> remove = new ArrayList<>();
+        if (after != InboxState.UNSEEN && entry.seenAt() == null) {
+            names.put("#seenAt", SEEN_AT);
+            set.add("#seenAt = :now");
+        }
+        if (after == InboxState.READ && before != InboxState.ARCHIVED) {
+            names.put("#readAt", READ_AT);
+            set.add("#readAt = :now");
+        } else if (before == InboxState.READ && after != InboxState.ARCHIVED) {
+            names.put("#readAt", READ_AT);
+            remove.add("#readAt");
+        }
+        if (after == InboxState.ARCHIVED) {
+            names.put("#archivedAt", ARCHIVED_AT);
+            set.add("#archivedAt = :now");
+        } else if (before == InboxState.ARCHIVED) {
+            names.put("#archivedAt", ARCHIVED_AT);
+            remove.add("#archivedAt");
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        return Update.builder().tableName(table).key(DeliveryRepository.itemKey(entry.delivery().key()))
+                .updateExpression(expression)
+                .conditionExpression("#inbox = :before AND #recipient = :user AND #status <> :sending")
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    private TransactWriteItem countsChange(String userId, long unread, long unseen) {
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(countsKey(userId))
+                .updateExpression("ADD #unread :unread, #unseen :unseen")
+                .expressionAttributeNames(Map.of("#unread", "unread", "#unseen", "unseen"))
+                .expressionAttributeValues(Map.of(":unread", Items.n(unread), ":unseen", Items.n(unseen)))).build();
+    }
+
+    /**
+     * Runs one transaction, again after a conflict with a concurrent one (DynamoDB cancels both sides' transactions
+     * on the same item). Empty when it was written; the index of the write whose condition failed otherwise.
+     */
+    private Optional<Integer> transact(List<TransactWriteItem> writes) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(writes));
+                return Optional.empty();
+            } catch (TransactionCanceledException e) {
+                List<String> codes = e.hasCancellationReasons() ? e.cancellationReasons().stream().map(r -> r.code()).toList() : List.of();
+                int failed = codes.indexOf("ConditionalCheckFailed");
+                if (failed >= 0) {
+                    return Optional.of(failed);
+                }
+                if (!codes.contains("TransactionConflict") || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                pause(attempt);
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(10L * attempt * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying an inbox change", e);
+        }
+    }
+
+    private Map<DeliveryKey, Entry> load(List<DeliveryKey> keys) {
+        Map<DeliveryKey, Entry> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            List<Map<String, AttributeValue>> chunk = keys.subList(from, Math.min(keys.size(), from + 100)).stream()
+                    .distinct().map(DeliveryRepository::itemKey).toList();
+            batchGet(chunk).forEach(e -> found.put(e.delivery().key(), e));
+        }
+        return found;
+    }
+
+    private List<Entry> batchGet(List<Map<String, AttributeValue>> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<Entry> found = new ArrayList<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+        for (int round = 0; !request.isEmpty(); round++) {
+            if (round == 10) {
+                throw new IllegalStateException("DynamoDB kept inbox items unprocessed after 10 rounds; try again");
+            }
+            Map<String, KeysAndAttributes> current = request;
+            var response = dynamo.batchGetItem(r -> r.requestItems(current));
+            response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(entry(i)));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return found;
+    }
+
+    private static Entry entry(Map<String, AttributeValue> item) {
+        return new Entry(DeliveryRepository.fromItem(item), Items.optionalString(item, STATE).flatMap(InboxState::fromId),
+                Items.instant(item, SEEN_AT), Items.instant(item, READ_AT), Items.instant(item, ARCHIVED_AT));
+    }
+
+    private static Map<String, AttributeValue> countsKey(String userId) {
+        return Map.of(PK, Items.s("#inbox#" + userId), SK, Items.s("#counts"));
+    }
+
+    private AttributeValue now() {
+        return Items.s(clock.instant().toString());
+    }
+}
