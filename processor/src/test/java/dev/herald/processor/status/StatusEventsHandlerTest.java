@@ -89,6 +89,30 @@ class StatusEventsHandlerTest {
     }
 
     @Test
+    void handle_emailEngagement_publishesDeliveredThenOpened_andNothingForARepeat() {
+        // given: an email that went out, whose SENT was already published
+        DeliveryKey key = new DeliveryKey("evt-open", "booking.created", Channel.EMAIL, "u1");
+        deliveries.create(Delivery.pending(key, Instant.now(), null));
+        deliveries.claim(key);
+        deliveries.finish(key, DeliveryStatus.SENT, null);
+        stream.poll(100);
+        deliveries.recordEngagement(key, DeliveryStatus.DELIVERED);
+        deliveries.recordEngagement(key, DeliveryStatus.OPENED);
+        deliveries.recordEngagement(key, DeliveryStatus.OPENED);
+
+        // when
+        var result = new StatusEventsHandler(eventBridge, "herald").handle(StreamRecords.toLambdaEvent(stream.poll(100)));
+
+        // then: each move is reported, in order (one event for the notification); the repeated open wrote nothing
+        assertThat(DeliveryStatus.OPENED.isReported()).isTrue();
+        assertThat(result).isEqualTo(new StatusEventsHandler.Result(1, 2, 0));
+        JsonNode entry = bus.entries().getFirst();
+        assertThat(entry.path("DetailType").asText()).isEqualTo("Delivery Status");
+        assertThat(Json.parse(entry.path("Detail").asText()).path("deliveries")).extracting(d -> d.path("status").asText())
+                .containsExactly("DELIVERED", "OPENED");
+    }
+
+    @Test
     void handle_nonFinalChanges_publishNothing() {
         // given
         DeliveryKey key = new DeliveryKey("evt-2", "booking.created", Channel.WEBSOCKET, "u1");
