@@ -12,6 +12,10 @@ import dev.herald.inbox.InboxStore;
 import dev.herald.lambda.SnapStartPriming;
 import dev.herald.lambda.Wiring;
 import dev.herald.observability.Correlation;
+import dev.herald.recipient.preferences.InvalidPreferencesException;
+import dev.herald.recipient.preferences.LockedCategoryException;
+import dev.herald.recipient.preferences.PreferenceCentre;
+import dev.herald.recipient.preferences.Preferences;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +38,7 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
     private final ConnectionRepository connections;
     private final Inbox inbox;
     private final UserFrames frames;
+    private final PreferenceCentre preferences;
     // held here because the CRaC context may reference its resources weakly
     @SuppressWarnings("unused")
     private final SnapStartPriming priming = SnapStartPriming.register(getClass().getSimpleName(), this::prime);
@@ -46,14 +51,16 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public DefaultRouteHandler(Wiring wiring) {
         this(wiring.connections(), new Inbox(wiring.deliveries(), wiring.inbox()),
-                new UserFrames(wiring.connections(), wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL)));
+                new UserFrames(wiring.connections(), wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL)),
+                wiring.preferenceCentre());
     }
 
     /** Everything given: for tests. */
-    public DefaultRouteHandler(ConnectionRepository connections, Inbox inbox, UserFrames frames) {
+    public DefaultRouteHandler(ConnectionRepository connections, Inbox inbox, UserFrames frames, PreferenceCentre preferences) {
         this.connections = connections;
         this.inbox = inbox;
         this.frames = frames;
+        this.preferences = preferences;
     }
 
     /** SnapStart priming: a lookup of a connection that does not exist. */
@@ -116,8 +123,8 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
                 reply.put("counts", done.counts());
                 yield RouteResponses.ok(reply);
             }
-            case ClientAction.PreferencesGet get -> RouteResponses.error(501, "preferences are not available on this stage", ref);
-            case ClientAction.PreferencesSet set -> RouteResponses.error(501, "preferences are not available on this stage", ref);
+            case ClientAction.PreferencesGet get -> RouteResponses.ok(with(reply("preferences.get", ref), "preferences", preferences.get(userId)));
+            case ClientAction.PreferencesSet set -> setPreferences(userId, set, ref);
             case ClientAction.Ping ping -> RouteResponses.ok(reply("pong", ref));
         };
     }
@@ -150,6 +157,20 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
             reply.put("unknown", marked.unknown());
         }
         return RouteResponses.ok(reply);
+    }
+
+    /** A change by the user, to their own preferences only; every connection of theirs gets the result. */
+    private APIGatewayV2WebSocketResponse setPreferences(String userId, ClientAction.PreferencesSet set, String ref) {
+        Preferences changed;
+        try {
+            changed = preferences.set(userId, set.change());
+        } catch (InvalidPreferencesException e) {
+            return RouteResponses.error(400, e.getMessage(), ref);
+        } catch (LockedCategoryException e) {
+            return RouteResponses.error(409, e.getMessage(), ref);
+        }
+        frames.push(userId, Map.of("event", "preferences", "preferences", changed));
+        return RouteResponses.ok(with(reply("preferences.set", ref), "preferences", changed));
     }
 
     private static Map<String, Object> reply(String action, String ref) {

@@ -3,6 +3,8 @@ package dev.herald.channel.websocket;
 import dev.herald.connection.ConnectionRepository;
 import dev.herald.json.Json;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 
@@ -13,6 +15,8 @@ import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagem
  */
 public final class UserFrames {
 
+    private static final Logger LOG = LoggerFactory.getLogger(UserFrames.class);
+
     private final ConnectionRepository connections;
     private final ConnectionPoster poster;
 
@@ -21,9 +25,17 @@ public final class UserFrames {
         this.poster = new ConnectionPoster(managementApi);
     }
 
-    /** Pushes {@code message}, as JSON, to all of the user's connections; returns how many took it. */
+    /**
+     * Pushes {@code message}, as JSON, to all of the user's connections; returns how many took it. Never throws: the
+     * change it announces is done, and a tab that missed it gets the state with the next reply or push.
+     */
     public int push(String userId, Object message) {
-        return pushTo(connections.forUser(userId), message);
+        try {
+            return pushTo(connections.forUser(userId), message);
+        } catch (RuntimeException e) {
+            LOG.warn("could not push to the connections of {}: {}", userId, e.toString());
+            return 0;
+        }
     }
 
     /** Pushes {@code message}, as JSON, to these connections; returns how many took it. */

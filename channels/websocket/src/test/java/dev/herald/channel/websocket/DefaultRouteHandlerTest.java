@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.catalog.Catalog;
+import dev.herald.catalog.CatalogLoader;
 import dev.herald.catalog.Channel;
 import dev.herald.connection.Connection;
 import dev.herald.connection.ConnectionRepository;
@@ -19,9 +21,13 @@ import dev.herald.json.Json;
 import dev.herald.local.aws.LocalAws;
 import dev.herald.observability.NotificationMetrics;
 import dev.herald.queue.TokenBucket;
+import dev.herald.recipient.RecipientRepository;
+import dev.herald.recipient.preferences.PreferenceCentre;
+import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import dev.herald.store.HeraldTables;
 import dev.herald.templates.testing.TestTemplates;
 import dev.herald.testing.LocalDynamo;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +49,8 @@ class DefaultRouteHandlerTest {
     private WebSocketChannelHandler channel;
     private DefaultRouteHandler routes;
     private HeraldTables.Names tables;
+    private RecipientRepository recipients;
+    private static final Catalog CATALOG = CatalogLoader.load(Path.of("../../templates/catalog.yaml"));
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,7 +62,9 @@ class DefaultRouteHandlerTest {
         channel = new WebSocketChannelHandler(connections, deliveries, inbox(), managementApi, TestTemplates.renderer(), NotificationMetrics.NONE,
                 aws.channelQueue("channel", TokenBucket.unlimited(), Duration.ZERO,
                         new FanOutProgress(LocalDynamo.client(), tables.deliveries(), clock, Duration.ofDays(30))));
-        routes = new DefaultRouteHandler(connections, new Inbox(deliveries, inbox()), new UserFrames(connections, managementApi));
+        recipients = new RecipientRepository(LocalDynamo.client(), tables.recipients(), clock);
+        routes = new DefaultRouteHandler(connections, new Inbox(deliveries, inbox()), new UserFrames(connections, managementApi),
+                new PreferenceCentre(CATALOG, recipients, new PreferencesChangedMarks(tables.deliveries()), clock));
     }
 
     private InboxStore inbox() {
@@ -249,10 +259,65 @@ class DefaultRouteHandlerTest {
         DeliveryRepository noDeliveries = new DeliveryRepository(LocalDynamo.client(), "no-such-table", clock, Duration.ofDays(1));
         DefaultRouteHandler broken = new DefaultRouteHandler(noConnections,
                 new Inbox(noDeliveries, new InboxStore(LocalDynamo.client(), "no-such-table", clock, noDeliveries)),
-                new UserFrames(noConnections, managementApi));
+                new UserFrames(noConnections, managementApi),
+                new PreferenceCentre(CATALOG, recipients, new PreferencesChangedMarks("no-such-table"), clock));
 
         // when / then
         assertError(broken.handleRequest(RouteEvents.message("c1", "{\"action\":\"sync\"}"), null), 500, "again");
+    }
+
+    @Test
+    void listAndStateActions_overTheRoute_replyWithStatesCountsAndTheRef() {
+        // given: two items for dana, delivered live to her one connection
+        connect("d1", "dana");
+        Dispatch first = deliver("dana");
+        Dispatch second = deliver("dana");
+        String firstId = first.notificationId() + "/booking.created";
+
+        // when
+        JsonNode seen = ok(routes.handleRequest(RouteEvents.message("d1", "{\"action\":\"seen\",\"ref\":\"x1\",\"ids\":[\""
+                + firstId + "\",\"" + second.notificationId() + "/booking.created\",\"not/ours\"]}"), null));
+        JsonNode archived = ok(routes.handleRequest(RouteEvents.message("d1", "{\"action\":\"archive\",\"id\":\"" + firstId + "\"}"), null));
+        JsonNode unread = ok(routes.handleRequest(RouteEvents.message("d1", "{\"action\":\"list\",\"filter\":\"unread\"}"), null));
+        JsonNode counts = ok(routes.handleRequest(RouteEvents.message("d1", "{\"action\":\"counts\",\"ref\":\"x2\"}"), null));
+
+        // then
+        assertThat(seen.get("ref").asText()).isEqualTo("x1");
+        assertThat(seen.get("state").asText()).isEqualTo("seen");
+        assertThat(seen.get("unknown")).extracting(JsonNode::asText).containsExactly("not/ours");
+        assertThat(seen.get("counts").get("unseen").asLong()).isZero();
+        assertThat(archived.get("id").asText()).isEqualTo(firstId);
+        assertThat(archived.get("counts").get("unread").asLong()).isEqualTo(1);
+        assertThat(unread.get("items")).extracting(i -> i.get("id").asText()).containsExactly(second.notificationId() + "/booking.created");
+        assertThat(unread.get("items").get(0).get("state").asText()).isEqualTo("seen");
+        assertThat(counts.get("ref").asText()).isEqualTo("x2");
+        assertThat(counts.get("counts").get("unread").asLong()).isEqualTo(1);
+        assertThat(deliveries.find(key(first, "dana")).orElseThrow().status()).isEqualTo(DeliveryStatus.ARCHIVED);
+        assertThat(aws.connections().framesFor("d1")).as("each change pushed to the user's connections too")
+                .anySatisfy(f -> assertThat(Json.parse(f).path("state").asText()).isEqualTo("archived"));
+    }
+
+    @Test
+    void preferences_overTheRoute_readAndChangeOnlyTheUsersOwn_andRefuseLockedCategories() {
+        // given
+        connect("e1", "erin");
+
+        // when
+        JsonNode set = ok(routes.handleRequest(RouteEvents.message("e1",
+                "{\"action\":\"preferences.set\",\"preferences\":{\"categories\":{\"bookings\":{\"email\":false}}}}"), null));
+        JsonNode got = ok(routes.handleRequest(RouteEvents.message("e1", "{\"action\":\"preferences.get\"}"), null));
+        APIGatewayV2WebSocketResponse locked = routes.handleRequest(RouteEvents.message("e1",
+                "{\"action\":\"preferences.set\",\"preferences\":{\"categories\":{\"transactional\":{\"email\":false}}}}"), null);
+        APIGatewayV2WebSocketResponse invalid = routes.handleRequest(RouteEvents.message("e1",
+                "{\"action\":\"preferences.set\",\"preferences\":{\"timeZone\":\"Mars/Olympus\"}}"), null);
+
+        // then
+        assertThat(set.get("preferences").get("recipientId").asText()).isEqualTo("erin");
+        assertThat(got.get("preferences")).isEqualTo(set.get("preferences"));
+        assertThat(recipients.find("erin").orElseThrow().optedOut("bookings", Channel.EMAIL)).isTrue();
+        assertThat(locked.getStatusCode()).isEqualTo(409);
+        assertThat(invalid.getStatusCode()).isEqualTo(400);
+        assertThat(recipients.find("someone-else")).isEmpty();
     }
 
     private Dispatch deliver(String userId) {
