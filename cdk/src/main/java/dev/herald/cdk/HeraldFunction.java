@@ -97,6 +97,13 @@ public enum HeraldFunction {
     /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
     WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),
+    /** {@code GET|PUT /preferences} behind the preferences HTTP API's JWT authorizer: one profile item read, at most one
+     *  transaction (the choices and the mark that announces them), then a post to each of the user's sockets. */
+    PREFERENCES("Preferences", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.preferences.PreferencesApiHandler", 512,
+            Duration.ofSeconds(10), Invocation.SYNC,
+            // the connections table and the callback URL: the new preferences go to the user's open sockets
+            EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, CONNECTIONS_TABLE, WEBSOCKET_CALLBACK_URL, DUE_QUEUE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** Up to ten dispatches of 50 recipients per invocation, the recipients served in parallel and each recipient's
      *  devices one after another, published to the endpoint ARNs stored with the devices (its sns:Publish grant is
      *  scoped to the configured platform applications' endpoints), paced. */

@@ -4,6 +4,7 @@ import dev.herald.catalog.Catalog;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ public final class HeraldStack extends Stack {
     private final HeraldEvents events;
     private final HeraldWebSocketApi webSocket;
     private final HeraldIngestApi ingest;
+    private final HeraldPreferencesApi preferences;
     private final HeraldMessaging messaging;
     private final HeraldOperations operations;
 
@@ -75,6 +77,8 @@ public final class HeraldStack extends Stack {
         IDependable apiGatewayAccount = context.apiGatewayCloudWatchRole() ? apiGatewayLogging() : new DependencyGroup();
         webSocket = new HeraldWebSocketApi(this, "WebSocket", context, functions, environment, apiGatewayAccount);
         ingest = new HeraldIngestApi(this, "Ingest", context, events.bus(), functions, environment, apiGatewayAccount);
+        preferences = new HeraldPreferencesApi(this, "Preferences", context, functions, storage, webSocket, functions.workQueue(HeraldFunction.DUE),
+                apiGatewayAccount);
         handOffs(environment);
         grants();
         functions.applyEnvironment(environment);
@@ -137,8 +141,9 @@ public final class HeraldStack extends Stack {
     /**
      * What the status function reads from the stream, and nothing else, so that it is not invoked (or billed) for the
      * rest: inserts and updates whose new image holds a final status or a wait (Delivery Status) or an unsubscribe mark
-     * (Recipient Unsubscribed). TTL's removals and every PENDING or SENDING write are left out. The function still
-     * skips a final status that did not change, which no filter can compare.
+     * (Recipient Unsubscribed), and inserts of a preference change's mark (Recipient Preferences Changed). TTL's
+     * removals and every PENDING or SENDING write are left out. The function still skips a final status that did not
+     * change, which no filter can compare.
      */
     static List<Map<String, Object>> statusStreamFilters() {
         List<String> finalStates = Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isReported).map(Enum::name).toList();
@@ -147,7 +152,9 @@ public final class HeraldStack extends Stack {
                 FilterCriteria.filter(Map.of("eventName", writes,
                         "dynamodb", Map.of("NewImage", Map.of("status", Map.of("S", finalStates))))),
                 FilterCriteria.filter(Map.of("eventName", writes,
-                        "dynamodb", Map.of("NewImage", Map.of(DeliveryRepository.UNSUBSCRIBED_AT, Map.of("S", List.of(Map.of("exists", true))))))));
+                        "dynamodb", Map.of("NewImage", Map.of(DeliveryRepository.UNSUBSCRIBED_AT, Map.of("S", List.of(Map.of("exists", true))))))),
+                FilterCriteria.filter(Map.of("eventName", List.of("INSERT"),
+                        "dynamodb", Map.of("NewImage", Map.of(PreferencesChangedMarks.DETAIL, Map.of("S", List.of(Map.of("exists", true))))))));
     }
 
     /** Least privilege: each role gets the tables and actions its handler uses, nothing more. */
@@ -228,6 +235,8 @@ public final class HeraldStack extends Stack {
         if (context.ingestAuth() == HeraldContext.IngestAuth.IAM) {
             output("IngestInvokeArn", ingest.invokeArn(), "allow publishers execute-api:Invoke on this ARN to POST /events");
         }
+        output("PreferencesUrl", preferences.url(), "GET or PUT a recipient's own preferences here, with Authorization: Bearer and the "
+                + "same JWT as the WebSocket");
         output("EventBusName", events.bus().getEventBusName(), "EventBridge bus apps publish domain events to (herald-<envName>; "
                 + "point the publisher library at it with busName)");
         output("EventBusArn", events.bus().getEventBusArn(), "ARN of the bus, for IAM policies of publishers");
@@ -302,7 +311,8 @@ public final class HeraldStack extends Stack {
         if (resource.contains(":scheduler:") && resource.endsWith(":schedule/" + HeraldScheduling.groupName(context.envName()) + "/*")) {
             return "Herald names a one-time schedule per wait at run time, so CreateSchedule covers Herald's own schedule group only.";
         }
-        if (spec == HeraldFunction.WEBSOCKET_CHANNEL && resource.endsWith("/" + context.envName() + "/*/@connections/*")) {
+        if ((spec == HeraldFunction.WEBSOCKET_CHANNEL || spec == HeraldFunction.PREFERENCES)
+                && resource.endsWith("/" + context.envName() + "/*/@connections/*")) {
             return "API Gateway assigns connection ids at run time, so ManageConnections covers this stage's @connections/* only.";
         }
         throw new IllegalStateException("the role of " + spec.id() + " holds the wildcard resource " + resource
@@ -335,6 +345,10 @@ public final class HeraldStack extends Stack {
 
     public HeraldIngestApi ingest() {
         return ingest;
+    }
+
+    public HeraldPreferencesApi preferences() {
+        return preferences;
     }
 
     public HeraldMessaging messaging() {

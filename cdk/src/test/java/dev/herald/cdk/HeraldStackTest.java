@@ -295,7 +295,7 @@ class HeraldStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void statusEventsMapping_passesOnlyFinalStatesWaitsAndUnsubscribeMarks() {
+    void statusEventsMapping_passesOnlyFinalStatesWaitsUnsubscribeAndPreferenceMarks() {
         // given
         Map<String, Object> mapping = herald.resources("AWS::Lambda::EventSourceMapping").values().stream().map(SynthesizedHerald::properties)
                 .filter(m -> Json.write(m.get("EventSourceArn")).contains("StreamArn")).findFirst().orElseThrow();
@@ -308,6 +308,9 @@ class HeraldStackTest {
                         JsonNode.class),
                 Json.read("""
                         {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"unsubscribedAt":{"S":[{"exists":true}]}}}}""",
+                        JsonNode.class),
+                Json.read("""
+                        {"eventName":["INSERT"],"dynamodb":{"NewImage":{"preferencesChanged":{"S":[{"exists":true}]}}}}""",
                         JsonNode.class));
     }
 
@@ -868,7 +871,7 @@ class HeraldStackTest {
             assertThat((List<Object>) iam5.get("applies_to")).as(spec.id()).containsExactlyInAnyOrderElementsOf(wildcards);
             assertThat((String) iam5.get("reason")).as(spec.id()).contains("X-Ray");
             assertThat(wildcards).as(spec.id()).contains("Resource::*");
-            if (spec != HeraldFunction.WEBSOCKET_CHANNEL) {
+            if (spec != HeraldFunction.WEBSOCKET_CHANNEL && spec != HeraldFunction.PREFERENCES) {
                 assertThat(wildcards).as(spec.id()).noneMatch(w -> w.contains("@connections"));
             }
         }
