@@ -4,7 +4,6 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
-import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
 import dev.herald.store.TableDefinition;
 import java.time.Clock;
@@ -19,8 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -42,24 +40,27 @@ public final class InboxStore {
     /** How many unread items one {@link #readAll} marks; the caller repeats while {@code more}. */
     public static final int READ_ALL_LIMIT = 500;
     private static final int ATTEMPTS = 4;
-    private static final String PK = HeraldTables.DELIVERIES.partitionKey();
-    private static final String SK = HeraldTables.DELIVERIES.sortKey().orElseThrow();
-    private static final TableDefinition.Index BY_RECIPIENT = HeraldTables.DELIVERIES.index("byRecipient");
-    static final String STATE = "inbox";
-    static final String SEEN_AT = "seenAt";
-    static final String READ_AT = "readAt";
-    static final String ARCHIVED_AT = "archivedAt";
+    private static final String PK = InboxReads.PK;
+    private static final String SK = InboxReads.SK;
+    private static final TableDefinition.Index BY_RECIPIENT = InboxReads.BY_RECIPIENT;
+    /** The attribute of an in-app item that holds its state, once it is in the inbox. */
+    public static final String STATE = "inbox";
+    private static final String SEEN_AT = InboxReads.SEEN_AT;
+    private static final String READ_AT = InboxReads.READ_AT;
+    private static final String ARCHIVED_AT = InboxReads.ARCHIVED_AT;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
     private final DeliveryRepository deliveries;
+    private final InboxReads reads;
 
     public InboxStore(DynamoDbClient dynamo, String table, Clock clock, DeliveryRepository deliveries) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
         this.deliveries = deliveries;
+        this.reads = new InboxReads(dynamo, table);
     }
 
     /** A user's badge numbers: items neither read nor archived, and those of them never seen. */
@@ -145,6 +146,29 @@ public final class InboxStore {
     }
 
     /**
+     * Takes out of the counts an item that left the table while in {@code state}: its retention ran out (TTL) before
+     * the user read or archived it. Counts never go below zero, so a removal reported twice takes nothing more once
+     * the counts are down to what remains.
+     */
+    public void forget(String userId, InboxState state) {
+        long unread = state.unread() ? 1 : 0;
+        long unseen = state == InboxState.UNSEEN ? 1 : 0;
+        if (unread == 0) {
+            return;
+        }
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(countsKey(userId))
+                    .updateExpression("ADD #unread :unread, #unseen :unseen")
+                    .conditionExpression("#unread >= :one AND #unseen >= :unseenOne")
+                    .expressionAttributeNames(Map.of("#unread", "unread", "#unseen", "unseen"))
+                    .expressionAttributeValues(Map.of(":unread", Items.n(-unread), ":unseen", Items.n(-unseen), ":one", Items.n(1),
+                            ":unseenOne", Items.n(unseen))));
+        } catch (ConditionalCheckFailedException alreadyDown) {
+            // nothing left to take out
+        }
+    }
+
+    /**
      * Applies {@code action} to the user's items {@code keys}. Keys of other users' items, or of items not in the
      * inbox, are returned as unknown and touched not at all. Idempotent: items already so are counted as applied.
      */
@@ -153,7 +177,7 @@ public final class InboxStore {
         List<DeliveryKey> unknown = new ArrayList<>();
         List<DeliveryKey> pending = List.copyOf(keys);
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
-            Map<DeliveryKey, Entry> found = load(pending);
+            Map<DeliveryKey, Entry> found = reads.load(pending);
             List<Entry> toChange = new ArrayList<>();
             for (DeliveryKey key : pending) {
                 Entry entry = found.get(key);
@@ -182,7 +206,7 @@ public final class InboxStore {
         String cursor = null;
         boolean more;
         do {
-            Page page = part(userId, InboxPart.UNREAD, cursor, 100, false);
+            Page page = reads.part(userId, InboxPart.UNREAD, cursor, 100, false);
             List<DeliveryKey> unread = page.entries().stream().filter(e -> e.state().map(InboxState::unread).orElse(false))
                     .limit(READ_ALL_LIMIT - updated).map(e -> e.delivery().key()).toList();
             updated += apply(userId, InboxAction.READ, unread).applied().size();
@@ -221,7 +245,7 @@ public final class InboxStore {
      * inbox yet (still being delivered), which {@code sync} must not move its cursor past.
      */
     public Page unreadSince(String userId, String cursor, int limit) {
-        return part(userId, InboxPart.UNREAD, cursor, limit, true);
+        return reads.part(userId, InboxPart.UNREAD, cursor, limit, true);
     }
 
     /** Up to {@code limit} entries of one part in the view's states, reading on while the part has more. */
@@ -231,40 +255,11 @@ public final class InboxStore {
         boolean more;
         int pages = 0;
         do {
-            Page page = part(userId, part, next, limit, false);
+            Page page = reads.part(userId, part, next, limit, false);
             page.entries().stream().filter(e -> e.state().map(view::shows).orElse(false)).forEach(entries::add);
             next = page.cursor();
             more = page.more();
         } while (more && entries.size() < limit && ++pages < 5);
-        return new Page(entries, next, more);
-    }
-
-    /**
-     * One query of a part of the index, after {@code cursor} in the given direction, with the items read consistently.
-     * A key condition takes one range, whose ends are inclusive: ascending starts just above the cursor, descending
-     * ends at it and drops it.
-     */
-    private Page part(String userId, InboxPart part, String cursor, int limit, boolean ascending) {
-        String from = cursor == null || !ascending ? part.first() : part.key(cursor) + "\u0000";
-        String to = cursor == null || ascending ? part.last() : part.key(cursor);
-        QueryResponse response = dynamo.query(r -> r.tableName(table).indexName(BY_RECIPIENT.name())
-                .keyConditionExpression("#r = :r AND #k BETWEEN :from AND :to")
-                .expressionAttributeNames(Map.of("#r", BY_RECIPIENT.partitionKey(), "#k", BY_RECIPIENT.sortKey()))
-                .expressionAttributeValues(Map.of(":r", Items.s(userId), ":from", Items.s(from), ":to", Items.s(to)))
-                .scanIndexForward(ascending)
-                .limit(limit + 1));
-        List<Map<String, AttributeValue>> hits = response.items().stream()
-                .filter(i -> cursor == null || !InboxPart.position(Items.string(i, BY_RECIPIENT.sortKey())).equals(cursor))
-                .toList();
-        boolean more = hits.size() > limit || response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
-        List<Map<String, AttributeValue>> page = hits.size() > limit ? hits.subList(0, limit) : hits;
-        Map<DeliveryKey, Entry> read = new HashMap<>();
-        batchGet(page.stream().map(i -> Map.of(PK, i.get(PK), SK, i.get(SK))).toList()).forEach(e -> read.put(e.delivery().key(), e));
-        List<Entry> entries = page.stream()
-                .map(i -> read.get(DeliveryKey.fromSortKey(Items.string(i, PK), Items.string(i, SK))))
-                .filter(e -> e != null)
-                .toList();
-        String next = page.isEmpty() ? cursor : InboxPart.position(Items.string(page.getLast(), BY_RECIPIENT.sortKey()));
         return new Page(entries, next, more);
     }
 
@@ -373,39 +368,6 @@ public final class InboxStore {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while retrying an inbox change", e);
         }
-    }
-
-    private Map<DeliveryKey, Entry> load(List<DeliveryKey> keys) {
-        Map<DeliveryKey, Entry> found = new HashMap<>();
-        for (int from = 0; from < keys.size(); from += 100) {
-            List<Map<String, AttributeValue>> chunk = keys.subList(from, Math.min(keys.size(), from + 100)).stream()
-                    .distinct().map(DeliveryRepository::itemKey).toList();
-            batchGet(chunk).forEach(e -> found.put(e.delivery().key(), e));
-        }
-        return found;
-    }
-
-    private List<Entry> batchGet(List<Map<String, AttributeValue>> keys) {
-        if (keys.isEmpty()) {
-            return List.of();
-        }
-        List<Entry> found = new ArrayList<>();
-        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int round = 0; !request.isEmpty(); round++) {
-            if (round == 10) {
-                throw new IllegalStateException("DynamoDB kept inbox items unprocessed after 10 rounds; try again");
-            }
-            Map<String, KeysAndAttributes> current = request;
-            var response = dynamo.batchGetItem(r -> r.requestItems(current));
-            response.responses().getOrDefault(table, List.of()).forEach(i -> found.add(entry(i)));
-            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-        }
-        return found;
-    }
-
-    private static Entry entry(Map<String, AttributeValue> item) {
-        return new Entry(DeliveryRepository.fromItem(item), Items.optionalString(item, STATE).flatMap(InboxState::fromId),
-                Items.instant(item, SEEN_AT), Items.instant(item, READ_AT), Items.instant(item, ARCHIVED_AT));
     }
 
     private static Map<String, AttributeValue> countsKey(String userId) {

@@ -6,6 +6,8 @@ import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.event.EventEnvelope;
+import dev.herald.inbox.InboxState;
+import dev.herald.inbox.InboxStore;
 import dev.herald.json.Json;
 import dev.herald.lambda.JsonHandler;
 import dev.herald.lambda.Wiring;
@@ -14,8 +16,8 @@ import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * Publishes Herald's own events from the deliveries table's stream: {@code Delivery Status} for the deliveries that
  * reach a final state (one event per notification in a stream batch, listing its final states), and
  * {@code Recipient Unsubscribed} for each delivery whose unsubscribe link was newly used, and
- * {@code Recipient Preferences Changed} for each preference change's mark ({@link PreferencesChangedMarks}). Reading
+ * {@code Recipient Preferences Changed} for each preference change's mark ({@link PreferencesChangedMarks}). It also
+ * takes the unread in-app items that TTL removes out of their users' counts. Reading
  * the stream, rather
  * than asking every writer to publish, means neither can be written without its event. Entries EventBridge refuses
  * fail the batch, so the stream retries it (subscribers may see an event twice; status events are keyed by
@@ -44,6 +47,7 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
 
     private final EventBridgeClient eventBridge;
     private final String busName;
+    private final InboxStore inbox;
 
     public StatusEventsHandler() {
         this(Wiring.fromEnvironment());
@@ -51,13 +55,20 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
 
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public StatusEventsHandler(Wiring wiring) {
-        this(wiring.client(EventBridgeClient.builder()), wiring.config().require(HeraldEnv.EVENT_BUS));
+        this(wiring.client(EventBridgeClient.builder()), wiring.config().require(HeraldEnv.EVENT_BUS), wiring.inbox());
     }
 
+    /** Publishing only: for tests of the events. */
     public StatusEventsHandler(EventBridgeClient eventBridge, String busName) {
+        this(eventBridge, busName, null);
+    }
+
+    /** @param inbox whose counts lose the unread in-app items that TTL removes; null to leave counts alone */
+    public StatusEventsHandler(EventBridgeClient eventBridge, String busName, InboxStore inbox) {
         super(JsonNode.class);
         this.eventBridge = eventBridge;
         this.busName = busName;
+        this.inbox = inbox;
     }
 
     /** Takes a DynamoDB stream batch ({@code {"Records": [...]}}) with new and old images. */
@@ -72,6 +83,7 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
                     .add(change.outcome()));
             unsubscribe(record.path("dynamodb")).ifPresent(unsubscribes::add);
             PreferencesChangedMarks.announced(record.path("dynamodb")).ifPresent(preferenceChanges::add);
+            forgetRemovedUnread(record);
         }
         List<PutEventsRequestEntry> entries = new ArrayList<>();
         byNotification.forEach((notification, outcomes) -> {
@@ -124,6 +136,22 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
         return Optional.of(new Change(key, new DeliveryStatusEvent.Outcome(key.channel().id(), key.recipientId(), status,
                 attribute(image, "reason"), Integer.parseInt(attempts), updatedAt == null ? null : Instant.parse(updatedAt),
                 dueAt == null ? null : Instant.parse(dueAt))));
+    }
+
+    /**
+     * An in-app item removed while unread (its retention ran out) leaves the user's counts with it: otherwise the badge
+     * would count it for ever. Every other removal leaves counts alone.
+     */
+    private void forgetRemovedUnread(JsonNode record) {
+        if (inbox == null || !"REMOVE".equals(record.path("eventName").asText())) {
+            return;
+        }
+        JsonNode old = record.path("dynamodb").path("OldImage");
+        Optional<InboxState> state = Optional.ofNullable(attribute(old, InboxStore.STATE)).flatMap(InboxState::fromId);
+        String recipient = attribute(old, "recipientId");
+        if (state.isPresent() && state.get().unread() && recipient != null) {
+            inbox.forget(recipient, state.get());
+        }
     }
 
     /** An unsubscribe link used anew on this delivery: a changed mark (a repeat of the same link writes none). */
