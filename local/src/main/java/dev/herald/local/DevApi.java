@@ -10,6 +10,7 @@ import dev.herald.delivery.Delivery;
 import dev.herald.json.InvalidJsonException;
 import dev.herald.json.Json;
 import dev.herald.local.aws.LocalQueues;
+import dev.herald.local.aws.SesEventDestination;
 import dev.herald.local.bus.DeadLetter;
 import dev.herald.local.bus.EventIntake;
 import dev.herald.local.bus.EventLog;
@@ -86,6 +87,9 @@ final class DevApi implements HttpEndpoint {
         String method = call.method();
         if (route.startsWith("status/") && method.equals("GET")) {
             return status(route.substring("status/".length()));
+        }
+        if (route.startsWith("outbox/") && method.equals("POST")) {
+            return engage(call, route.substring("outbox/".length()));
         }
         return switch (method + " " + route) {
             case "GET info" -> HttpReply.json(200, info());
@@ -358,8 +362,39 @@ final class DevApi implements HttpEndpoint {
                 "POST / (X-Amz-Target: AWSEvents.PutEvents)", "POST|GET|DELETE /@connections/{id}", "POST /v2/email/outbound-emails",
                 "POST / Action=Publish|CreatePlatformEndpoint|SetEndpointAttributes|GetEndpointAttributes|DeleteEndpoint",
                 "POST /events (x-api-key)", "GET|POST /unsubscribe?n=&t=&r= (email links)", "GET /ws?token=JWT (WebSocket)", "GET /local/{info,snapshot,events,status/ID,deliveries,connections,outbox,dlq,faults,templates,preview}",
-                "GET /local/{queues,fanouts}", "POST /local/{dlq/redrive,queues/redrive,faults,token}"));
+                "GET /local/{queues,fanouts}", "POST /local/{dlq/redrive,queues/redrive,faults,token}",
+                "POST /local/outbox/{messageId}/{open,click} (--track-engagement)"));
+        info.put("engagementTracking", local.options().trackEngagement());
         return info;
+    }
+
+    /**
+     * {@code POST /local/outbox/{messageId}/open} or {@code .../click} (optional body {@code {"link": "https://…"}}):
+     * the recipient opens the email, or follows a link, and SES reports it to EventBridge as it does where engagement
+     * tracking is on, so the delivery moves to OPENED or CLICKED through the same handler as in the cloud.
+     */
+    private HttpReply engage(HttpCall call, String route) {
+        int slash = route.lastIndexOf('/');
+        String messageId = slash > 0 ? route.substring(0, slash) : "";
+        String action = route.substring(slash + 1);
+        String userAgent = call.header("user-agent").orElse("herald-local");
+        SesEventDestination.Outcome outcome = switch (action) {
+            case "open" -> local.sesEvents().open(messageId, userAgent);
+            case "click" -> {
+                String body = call.bodyText();
+                Optional<String> link = body.isBlank() ? Optional.empty() : Optional.ofNullable(Json.parse(body).path("link").asText(null));
+                yield local.sesEvents().click(messageId, link, userAgent);
+            }
+            default -> null;
+        };
+        if (outcome == null || messageId.isEmpty()) {
+            return HttpReply.error(404, "herald local has no POST /local/outbox/" + route
+                    + "; use POST /local/outbox/{messageId}/open or /click");
+        }
+        if (outcome.ok()) {
+            return HttpReply.json(202, Map.of("eventId", outcome.eventId().get(), "message", outcome.message()));
+        }
+        return HttpReply.error(outcome.refusal().get() == SesEventDestination.Refusal.UNKNOWN_MESSAGE ? 404 : 409, outcome.message());
     }
 
     private Map<String, Object> snapshot() {

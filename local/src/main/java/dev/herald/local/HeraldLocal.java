@@ -7,6 +7,8 @@ import dev.herald.catalog.Channel;
 import dev.herald.catalog.NotificationType;
 import dev.herald.catalog.RecipientSpec;
 import dev.herald.channel.email.EmailChannelHandler;
+import dev.herald.channel.email.SesEventHandler;
+import dev.herald.channel.email.SesEngagement;
 import dev.herald.channel.email.UnsubscribeHandler;
 import dev.herald.channel.push.DeviceEventsHandler;
 import dev.herald.channel.push.PushChannelHandler;
@@ -24,6 +26,7 @@ import dev.herald.enrichment.EnrichmentHandler;
 import dev.herald.enrichment.FanOutHandler;
 import dev.herald.enrichment.recipients.RecipientEventsHandler;
 import dev.herald.fanout.FanOutProgress;
+import dev.herald.json.Json;
 import dev.herald.lambda.Wiring;
 import dev.herald.local.aws.ContainerCredentialsApi;
 import dev.herald.local.aws.DynamoScheduleStore;
@@ -37,6 +40,7 @@ import dev.herald.local.aws.ManagementApi;
 import dev.herald.local.aws.Outbox;
 import dev.herald.local.aws.SchedulerApi;
 import dev.herald.local.aws.SesApi;
+import dev.herald.local.aws.SesEventDestination;
 import dev.herald.local.aws.SigV4;
 import dev.herald.local.aws.SnsApi;
 import dev.herald.local.aws.SqsApi;
@@ -104,6 +108,8 @@ public final class HeraldLocal implements AutoCloseable {
     public static final String RECIPIENTS = "herald-recipients";
     public static final String DEVICES = "herald-devices";
     public static final String STATUS_EVENTS = "herald-status-events";
+    /** SES's events of the configuration set: bounces and complaints, deliveries, opens and clicks. */
+    public static final String SES_EVENTS = "herald-ses-events";
     public static final Map<Channel, String> CHANNEL_FUNCTIONS = Map.of(
             Channel.WEBSOCKET, "herald-websocket", Channel.PUSH, "herald-push", Channel.EMAIL, "herald-email");
     /** The configuration set the email channel names in every SendEmail, as in the cloud. */
@@ -164,6 +170,7 @@ public final class HeraldLocal implements AutoCloseable {
     /** The time the handlers and the scheduler see: {@link LocalOptions#clock()}, driven in tests. */
     private final Clock businessClock;
     private final LocalSchedules schedules;
+    private final SesEventDestination sesEvents;
 
     private HeraldLocal(LocalOptions options, long startedAt) {
         this.options = options;
@@ -190,7 +197,7 @@ public final class HeraldLocal implements AutoCloseable {
             this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
             invoker.duplicateWhen(() -> faults.next(Faults.Service.INVOCATIONS).isPresent());
             this.mappings = new LocalMappings(queues, deadLetters, () -> faults.next(Faults.Service.INVOCATIONS).isPresent(), events, clock);
-            this.bus = new LocalBus(rules(catalog), invoker, events);
+            this.bus = new LocalBus(rules(catalog, options.trackEngagement()), invoker, events);
             // $default pushes to the user's other connections, through this server: it is routed once the port is known
             this.gateway = new WebSocketGateway(new ConnectHandler(storeWiring), WebSocketGateway.STARTING,
                     new DisconnectHandler(storeWiring), id -> connections.find(id).map(Connection::userId), clock);
@@ -206,7 +213,10 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new EventBridgeApi(intake, signatures));
             endpoints.add(new LambdaApi(invoker, signatures));
             endpoints.add(new ManagementApi(gateway, faults, signatures));
-            endpoints.add(new SesApi(outbox, faults, clock, signatures));
+            // as the stack's configuration set: deliveries always reported to EventBridge, opens and clicks when tracked
+            this.sesEvents = new SesEventDestination(SES_CONFIGURATION_SET, options.trackEngagement(), intake, clock,
+                    SesEventDestination.DEFAULT_DELIVERY_DELAY);
+            endpoints.add(new SesApi(outbox, faults, clock, signatures, Optional.of(sesEvents)));
             endpoints.add(new SnsApi(localTable.platformEndpoints(SnsApi.PARTITION), outbox, faults, clock, signatures));
             this.schedules = new LocalSchedules(queues, new DynamoScheduleStore(dynamo, SCHEDULES_TABLE));
             endpoints.add(new SchedulerApi(schedules, faults, businessClock, signatures));
@@ -230,6 +240,7 @@ public final class HeraldLocal implements AutoCloseable {
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(wiring)));
             invoker.register(Target.of(DEVICES, new DeviceEventsHandler(wiring)));
             invoker.register(Target.of(STATUS_EVENTS, new StatusEventsHandler(wiring)));
+            invoker.register(Target.of(SES_EVENTS, new SesEventHandler(wiring)));
             mappings.map(FANOUT, new FanOutHandler(wiring), queued.get(FANOUT), FANOUT_MAPPING, queueSettings.maxReceiveCount());
             mappings.map(PROCESSOR, new ProcessorHandler(wiring), queued.get(PROCESSOR), PROCESSOR_MAPPING, queueSettings.maxReceiveCount());
             mappings.map(CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), new WebSocketChannelHandler(channelWiring(Channel.WEBSOCKET)),
@@ -369,12 +380,18 @@ public final class HeraldLocal implements AutoCloseable {
         return config;
     }
 
+    /** {@link #rules(Catalog, boolean)} without engagement tracking. */
+    static List<LocalBus.Rule> rules(Catalog catalog) {
+        return rules(catalog, false);
+    }
+
     /**
      * The catalog's rules (one per type, matching what the CDK stack deploys) and the management events' rules:
      * recipients, unsubscribes and topics to the recipients function, devices to the devices function, and
-     * {@code Recipient Deleted} to both (the devices function deletes the devices' SNS endpoints).
+     * {@code Recipient Deleted} to both (the devices function deletes the devices' SNS endpoints); and, as the stack's
+     * rule on the default bus, SES's events of the configuration set to the SES events function.
      */
-    static List<LocalBus.Rule> rules(Catalog catalog) {
+    static List<LocalBus.Rule> rules(Catalog catalog, boolean trackEngagement) {
         List<LocalBus.Rule> rules = new ArrayList<>();
         catalog.rulePatterns().forEach((type, pattern) -> rules.add(new LocalBus.Rule(type, pattern, ENRICHMENT, LocalBus.Input.MATCHED_EVENT)));
         for (NotificationType type : catalog.types()) {
@@ -383,7 +400,18 @@ public final class HeraldLocal implements AutoCloseable {
         }
         rules.add(new LocalBus.Rule(RECIPIENTS, ManagementEvents.rulePattern(ManagementEvents.RECIPIENT_EVENTS), RECIPIENTS, LocalBus.Input.EVENT));
         rules.add(new LocalBus.Rule(DEVICES, ManagementEvents.rulePattern(ManagementEvents.DEVICE_EVENTS), DEVICES, LocalBus.Input.EVENT));
+        rules.add(new LocalBus.Rule(SES_EVENTS, sesRulePattern(trackEngagement), SES_EVENTS, LocalBus.Input.EVENT));
         return rules;
+    }
+
+    /** As the stack's SES rule: bounces, complaints and deliveries, opens and clicks when tracked, of Herald's configuration set. */
+    static String sesRulePattern(boolean trackEngagement) {
+        List<String> detailTypes = new ArrayList<>(SesEventHandler.DETAIL_TYPES);
+        if (!trackEngagement) {
+            detailTypes.removeAll(List.of(SesEngagement.Kind.OPEN.detailType(), SesEngagement.Kind.CLICK.detailType()));
+        }
+        return Json.write(Map.of("source", List.of(SesEventDestination.SOURCE), "detail-type", detailTypes,
+                "detail", Map.of("mail", Map.of("tags", Map.of("ses:configuration-set", List.of(SES_CONFIGURATION_SET))))));
     }
 
     public int port() {
@@ -449,6 +477,11 @@ public final class HeraldLocal implements AutoCloseable {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** The SES stand-in's event destination: the dev API's opens and clicks. */
+    SesEventDestination sesEvents() {
+        return sesEvents;
     }
 
     Faults faults() {

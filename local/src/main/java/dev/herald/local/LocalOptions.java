@@ -21,9 +21,11 @@ import java.util.Optional;
  * @param sendRates    each channel's sends per second, and its provider stand-in's limit; 0 for none
  * @param clock        the time the handlers and the scheduler see; tests drive one to make delays, digests and quiet
  *                     hours come due
+ * @param trackEngagement whether the SES stand-in reports opens and clicks (on request, through the dev API), as an
+ *                     environment deployed with {@code engagementTracking=true} does; deliveries are reported either way
  */
 public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, String jwtSecret, String apiKey, RetryPolicy retries,
-                           int workers, Map<Channel, Double> sendRates, Clock clock) {
+                           int workers, Map<Channel, Double> sendRates, Clock clock, boolean trackEngagement) {
 
     /**
      * As a new AWS account starts: SES sends 14 emails per second in production; API Gateway's account throttle is
@@ -39,19 +41,21 @@ public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, 
     public static final String HOST = "127.0.0.1";
 
     public static LocalOptions defaults(Path templatesDir) {
-        return new LocalOptions(DEFAULT_PORT, Optional.empty(), templatesDir, null, null, RetryPolicy.LOCAL_DEFAULT, 16, DEFAULT_SEND_RATES, Clock.systemUTC());
+        return new LocalOptions(DEFAULT_PORT, Optional.empty(), templatesDir, null, null, RetryPolicy.LOCAL_DEFAULT, 16, DEFAULT_SEND_RATES,
+                Clock.systemUTC(), false);
     }
 
     public LocalOptions withPort(int port) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock, trackEngagement);
     }
 
     public LocalOptions withDataDir(Path dir) {
-        return new LocalOptions(port, Optional.ofNullable(dir), templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
+        return new LocalOptions(port, Optional.ofNullable(dir), templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock,
+                trackEngagement);
     }
 
     public LocalOptions withSecrets(String jwtSecret, String apiKey) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock, trackEngagement);
     }
 
     /** Paces {@code channel} (and limits its provider's stand-in) to {@code perSecond}; 0 for no limit. */
@@ -59,15 +63,20 @@ public record LocalOptions(int port, Optional<Path> dataDir, Path templatesDir, 
         Map<Channel, Double> rates = new EnumMap<>(Channel.class);
         rates.putAll(sendRates);
         rates.put(channel, perSecond);
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, rates, clock);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, rates, clock, trackEngagement);
     }
 
     /** Runs on {@code clock}: what waits comes due when it says so. */
     public LocalOptions withClock(Clock clock) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock, trackEngagement);
     }
 
     public LocalOptions withRetries(RetryPolicy retries) {
-        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock);
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock, trackEngagement);
+    }
+
+    /** Has the SES stand-in report opens and clicks, as {@code engagementTracking=true} does in the cloud. */
+    public LocalOptions withEngagementTracking(boolean track) {
+        return new LocalOptions(port, dataDir, templatesDir, jwtSecret, apiKey, retries, workers, sendRates, clock, track);
     }
 }

@@ -134,7 +134,8 @@ class TimeAwareTest {
 
         // then
         LocalFixture.await("the reminder email", Duration.ofSeconds(10), () -> emailsTo("guest-2@example.com", "Check-in tomorrow") == 1);
-        assertThat(deliveriesOf(eventId, "booking.checkin-reminder").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(deliveriesOf(eventId, "booking.checkin-reminder").get("email").status())
+                .isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
         assertThat(local.schedules()).isEmpty();
     }
 
@@ -159,12 +160,13 @@ class TimeAwareTest {
         // when: BK-4's reminder goes out, and only then is BK-4 cancelled
         at(Instant.parse("2026-12-03T00:00:05Z"));
         LocalFixture.await("the kept reminder sent", Duration.ofSeconds(10),
-                () -> deliveriesOf(kept, "booking.checkin-reminder").get("email").status() == DeliveryStatus.SENT);
+                () -> DeliveryStatus.WENT_OUT.contains(deliveriesOf(kept, "booking.checkin-reminder").get("email").status()));
         LocalFixture.publish(local, "demo.app", "booking.cancelled", "{\"bookingId\":\"BK-4\",\"userId\":\"guest-3\"}");
         settle("the late cancel");
 
         // then: the late cancel changed nothing, and the cancelled reminder never went out
-        assertThat(deliveriesOf(kept, "booking.checkin-reminder").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(deliveriesOf(kept, "booking.checkin-reminder").get("email").status())
+                .isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
         assertThat(emailsTo("guest-3@example.com", "Check-in tomorrow")).isEqualTo(1);
     }
 
@@ -215,7 +217,8 @@ class TimeAwareTest {
 
         // then: nothing waits
         LocalFixture.await("the alert email", Duration.ofSeconds(10), () -> emailsTo("paris-critical@example.com", "New message") == 1);
-        assertThat(deliveriesOf(eventId, "security.alert").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(deliveriesOf(eventId, "security.alert").get("email").status())
+                .isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
         assertThat(local.schedules()).isEmpty();
     }
 
@@ -256,7 +259,8 @@ class TimeAwareTest {
 
         // then: the night owl's email goes now; the early riser's is held until 06:00 Paris (05:00 UTC), and sent then
         LocalFixture.await("the night owl's email", Duration.ofSeconds(10), () -> emailsTo("night-owl@example.com", "Check-in tomorrow") == 1);
-        assertThat(deliveriesOf(owl, "booking.checkin-reminder").get("email").status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(deliveriesOf(owl, "booking.checkin-reminder").get("email").status())
+                .isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
         Delivery held = deliveriesOf(early, "booking.checkin-reminder").get("email");
         assertThat(held.status()).isEqualTo(DeliveryStatus.SCHEDULED);
         assertThat(held.dueAt()).isEqualTo(Instant.parse("2026-12-02T05:00:00Z"));

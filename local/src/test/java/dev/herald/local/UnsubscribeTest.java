@@ -47,7 +47,7 @@ class UnsubscribeTest {
             String first = publishBooking("BK-1");
             assertThat(json(socket.next()).path("id").asText()).startsWith(first);
             Map<Channel, Delivery> firstDeliveries = awaitFinal(first, Channel.EMAIL, Channel.WEBSOCKET);
-            assertThat(firstDeliveries.get(Channel.EMAIL).status()).isEqualTo(DeliveryStatus.SENT);
+            assertThat(firstDeliveries.get(Channel.EMAIL).status()).isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
             Outbox.Email email = local.outbox().emails().getFirst();
             assertThat(email.headers()).containsEntry("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
             String header = email.headers().get("List-Unsubscribe");
@@ -105,7 +105,7 @@ class UnsubscribeTest {
         // then: routing sends the email again
         assertThat(local.events().find(resubscribed).orElseThrow().matched()).containsExactly(HeraldLocal.RECIPIENTS);
         Delivery email = awaitFinal(third, Channel.EMAIL).get(Channel.EMAIL);
-        assertThat(email.status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(email.status()).isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
         assertThat(local.outbox().emails()).hasSize(2);
         assertThat(unsubscribedEvents()).as("a resubscribe is the app's own doing: no Herald event").hasSize(1);
     }

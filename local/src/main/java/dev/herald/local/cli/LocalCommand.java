@@ -44,6 +44,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "a channel's sends per second, and its provider stand-in's limit (default: email=14, websocket=5000, push=300; 0 for none)")
     Map<Channel, Double> sendRates = Map.of();
 
+    @Option(names = "--track-engagement", description = "report email opens and clicks, as engagementTracking=true does in the cloud: "
+            + "POST /local/outbox/{messageId}/open or /click stands for the recipient (default: deliveries only)")
+    boolean trackEngagement;
+
     @Override
     public Integer call() throws InterruptedException {
         Path templatesDir = templates;
@@ -57,7 +61,8 @@ public final class LocalCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        LocalOptions options = LocalOptions.defaults(templatesDir).withPort(port).withDataDir(data).withSecrets(jwtSecret, apiKey);
+        LocalOptions options = LocalOptions.defaults(templatesDir).withPort(port).withDataDir(data).withSecrets(jwtSecret, apiKey)
+                .withEngagementTracking(trackEngagement);
         for (Map.Entry<Channel, Double> rate : sendRates.entrySet()) {
             options = options.withSendRate(rate.getKey(), rate.getValue());
         }
