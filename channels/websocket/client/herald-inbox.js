@@ -151,7 +151,8 @@
   }
 
   /**
-   * Applies a change ({ids, state} or {all: true, state: "read"}, as Herald's "changed" event says) to a view's items.
+   * Applies a change, as Herald's "changed" event says it ({ids, state, states} or {all: true, state: "read"}), to a
+   * view's items. "states" gives each id's state (after unarchive they can differ, and "state" is then left out).
    * Returns the new items and whether the view should reload, because an item it does not show now belongs in it.
    */
   function applyChange(filter, items, change) {
@@ -159,21 +160,22 @@
       if (filter === "archived") {
         return { items, reload: false };
       }
-      return { items: items.map(i => (isUnread(i.state) ? Object.assign({}, i, { state: change.state }) : i)), reload: false };
+      return { items: items.map(i => (isUnread(i.state) ? Object.assign({}, i, { state: change.state || "read" }) : i)), reload: false };
     }
-    const ids = new Set(change.ids || (change.id ? [change.id] : []));
-    const shown = new Set(items.map(i => i.id));
+    const ids = change.ids || (change.id ? [change.id] : []);
+    const stateOf = id => (change.states && change.states[id]) || change.state;
+    const changed = new Set(ids);
     const next = [];
     for (const item of items) {
-      if (!ids.has(item.id)) {
+      const state = changed.has(item.id) ? stateOf(item.id) : null;
+      if (!state) {
         next.push(item);
-      } else if (change.state && keeps(filter, change.state)) {
-        next.push(Object.assign({}, item, { state: change.state }));
-      } else if (!change.state) {
-        next.push(item);
+      } else if (keeps(filter, state)) {
+        next.push(Object.assign({}, item, { state }));
       }
     }
-    const reload = !!change.state && [...ids].some(id => !shown.has(id)) && wants(filter, change.state);
+    const shown = new Set(items.map(i => i.id));
+    const reload = ids.some(id => !shown.has(id) && stateOf(id) && wants(filter, stateOf(id)));
     return { items: next, reload };
   }
 

@@ -56,6 +56,20 @@ test("applyChange_whenUnarchivedElsewhere_leavesArchived_andReloadsAll", () => {
   assert.strictEqual(inbox.applyChange("unread", [], { ids: ["a"], state: "read" }).reload, false);
 });
 
+test("applyChange_whenStatesDiffer_appliesEachIdsOwnState", () => {
+  // after unarchive, one item had been read and the other not: Herald leaves "state" out and gives "states"
+  const items = [item("x", "seen")];
+  const change = { ids: ["a", "b", "x"], states: { a: "read", b: "seen", x: "read" } };
+
+  const all = inbox.applyChange("all", items, change);
+  const archived = inbox.applyChange("archived", [item("a", "archived"), item("b", "archived"), item("c", "archived")], change);
+
+  assert.deepStrictEqual(ids(all.items), ["x:read"]);
+  assert.strictEqual(all.reload, true);
+  assert.deepStrictEqual(ids(archived.items), ["c:archived"]);
+  assert.strictEqual(archived.reload, false);
+});
+
 test("applyChange_whenAllRead_marksEveryUnreadItemRead_butNotArchivedOnes", () => {
   const items = [item("a", "unseen"), item("b", "seen"), item("c", "read")];
 

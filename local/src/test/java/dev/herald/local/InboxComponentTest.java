@@ -41,6 +41,7 @@ class InboxComponentTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     /** Far enough ahead that the booking's check-in reminder waits instead of joining the inbox. */
     private static final String CHECK_IN = "2027-06-18";
+    private static final String BOOKINGS_EMAIL = "[part~='switch'][data-category='bookings'][data-channel='email']";
 
     @BeforeEach
     void chromium() {
@@ -94,6 +95,41 @@ class InboxComponentTest {
             a.until("A's items all read",
                     () -> "read".equals(a.stateOf("Hotel Three")) && "read".equals(a.stateOf("Hotel One")) ? true : null);
             assertThat(a.part("bell").getDomAttribute("aria-label")).isEqualTo("Notifications, none unread");
+        }
+    }
+
+    @Test
+    void preferences_showLockedCategoriesDisabled_andASavedChangeReachesTheOtherTab(@TempDir Path first, @TempDir Path second) {
+        String user = "user-prefs";
+        try (HeraldLocal local = LocalFixture.start(); Browser a = new Browser(first); Browser b = new Browser(second)) {
+            // given: both tabs show the preferences
+            String page = "user=" + user + "&token=" + local.token(user, Duration.ofMinutes(10));
+            for (Browser tab : List.of(a, b)) {
+                tab.open(local, page);
+                tab.openPanel();
+                tab.part("settings-button").click();
+                tab.until("the preferences", () -> tab.inbox().findElements(By.cssSelector("[part~='switch']")).isEmpty() ? null : true);
+            }
+            WebElement locked = a.inbox().findElement(By.cssSelector("[part~='category'][data-locked='true'] [part~='switch']"));
+            assertThat(locked.isEnabled()).isFalse();
+            assertThat(a.part("locked-note").getText()).contains("can't be turned off");
+
+            // when: tab A turns bookings' email off, asks for a daily digest and saves
+            a.inbox().findElement(By.cssSelector(BOOKINGS_EMAIL)).click();
+            a.inbox().findElement(By.cssSelector("[part~='digest'] option[value='daily']")).click();
+            a.part("save").click();
+
+            // then: A says it is saved, and B shows the change without reloading
+            a.until("saved", () -> "Saved.".equals(a.part("prefs-message").getText()) ? true : null);
+            b.until("B to show the change", () -> !b.inbox().findElement(By.cssSelector(BOOKINGS_EMAIL)).isSelected()
+                    && "daily".equals(b.part("digest").getDomProperty("value")) ? true : null);
+
+            // when: half of the quiet hours is set
+            a.script("arguments[0].value = '22:00'", a.part("quiet-start"));
+            a.part("save").click();
+
+            // then: the component says what is missing instead of sending it
+            a.until("the quiet hours refusal", () -> a.part("prefs-error").getText().contains("Set both times") ? true : null);
         }
     }
 
