@@ -16,6 +16,8 @@ import dev.herald.channel.websocket.ConnectHandler;
 import dev.herald.channel.websocket.DefaultRouteHandler;
 import dev.herald.channel.websocket.DisconnectHandler;
 import dev.herald.channel.websocket.WebSocketChannelHandler;
+import dev.herald.channel.websocket.auth.TokenVerifier;
+import dev.herald.channel.websocket.preferences.PreferencesApiHandler;
 import dev.herald.channel.websocket.auth.Tokens;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.HeraldEnv;
@@ -58,6 +60,7 @@ import dev.herald.local.bus.RejectedInvocationException;
 import dev.herald.local.bus.RetryPolicy;
 import dev.herald.local.bus.StreamPoller;
 import dev.herald.local.bus.Target;
+import dev.herald.local.gateway.HttpApiProxy;
 import dev.herald.local.gateway.RestApiProxy;
 import dev.herald.local.gateway.WebSocketGateway;
 import dev.herald.local.http.HttpEndpoint;
@@ -80,6 +83,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -170,6 +174,8 @@ public final class HeraldLocal implements AutoCloseable {
     /** The time the handlers and the scheduler see: {@link LocalOptions#clock()}, driven in tests. */
     private final Clock businessClock;
     private final LocalSchedules schedules;
+    /** Served behind the HTTP API's JWT authorizer; wired once the port is known (it pushes to sockets through it). */
+    private volatile PreferencesApiHandler preferences;
     private final SesEventDestination sesEvents;
 
     private HeraldLocal(LocalOptions options, long startedAt) {
@@ -222,6 +228,8 @@ public final class HeraldLocal implements AutoCloseable {
             endpoints.add(new SchedulerApi(schedules, faults, businessClock, signatures));
             this.unsubscribe = new UnsubscribeHandler(storeWiring);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));
+            endpoints.add(new HttpApiProxy(PreferencesApiHandler.PATH, Set.of("GET", "PUT"), TokenVerifier.fromConfig(storeWiring.config(),
+                    businessClock), event -> preferences.handle(event), clock));
             endpoints.add(new DevApi(this, intake));
             this.server = HttpServer.start(LocalOptions.HOST, options.port(), endpoints, gateway::install);
             gateway.domainName(LocalOptions.HOST + ":" + server.port());
@@ -235,6 +243,7 @@ public final class HeraldLocal implements AutoCloseable {
             }
             this.config = configFor(baseUrl(), secrets, queued, options.retries());
             Wiring wiring = wiring(config);
+            this.preferences = new PreferencesApiHandler(wiring);
             gateway.routeDefault(new DefaultRouteHandler(wiring));
             invoker.register(Target.of(ENRICHMENT, new EnrichmentHandler(wiring)));
             invoker.register(Target.of(RECIPIENTS, new RecipientEventsHandler(wiring)));
