@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
@@ -130,6 +131,46 @@ class InboxComponentTest {
 
             // then: the component says what is missing instead of sending it
             a.until("the quiet hours refusal", () -> a.part("prefs-error").getText().contains("Set both times") ? true : null);
+        }
+    }
+
+    @Test
+    void keyboard_opensThePanel_movesBetweenItems_andEscapeReturnsToTheBell(@TempDir Path profile) {
+        String user = "user-keys";
+        try (HeraldLocal local = LocalFixture.start(); Browser browser = new Browser(profile)) {
+            // given
+            browser.open(local, "user=" + user + "&token=" + local.token(user, Duration.ofMinutes(10)));
+            publishBooking(local, user, "BK-K1", "Hotel Key One");
+            publishBooking(local, user, "BK-K2", "Hotel Key Two");
+            browser.untilBadge("2");
+
+            // when: Enter on the bell
+            browser.part("bell").sendKeys(Keys.ENTER);
+
+            // then: the panel is open and the focus is in it
+            browser.until("the panel's list", () -> "true".equals(browser.part("scroll").getDomAttribute("data-loaded")) ? true : null);
+            assertThat(browser.part("bell").getDomAttribute("aria-expanded")).isEqualTo("true");
+            assertThat(browser.focusedPart()).contains("tab-all");
+
+            // when: down twice
+            new Actions(browser.driver).sendKeys(Keys.ARROW_DOWN).sendKeys(Keys.ARROW_DOWN).perform();
+
+            // then: the second item has the focus, and keeps it when a new item arrives above it
+            assertThat(browser.focused().getDomAttribute("aria-posinset")).isEqualTo("2");
+            String second = browser.focused().getDomAttribute("data-id");
+            publishBooking(local, user, "BK-K3", "Hotel Key Three");
+            browser.until("the announcement",
+                    () -> browser.part("live").getDomProperty("textContent").startsWith("New notification") ? true : null);
+            assertThat(browser.focused().getDomAttribute("data-id")).isEqualTo(second);
+            assertThat(browser.focused().getDomAttribute("aria-posinset")).isEqualTo("3");
+
+            // when: Escape
+            new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+
+            // then
+            assertThat(browser.part("panel").getDomAttribute("hidden")).isNotNull();
+            assertThat(browser.part("bell").getDomAttribute("aria-expanded")).isEqualTo("false");
+            assertThat(browser.focusedPart()).isEqualTo("bell");
         }
     }
 
@@ -338,6 +379,16 @@ class InboxComponentTest {
                 item.findElement(By.cssSelector("[part~='" + part + "']")).click();
                 return true;
             });
+        }
+
+        /** The element that has the focus inside the component. */
+        WebElement focused() {
+            return (WebElement) script("return document.querySelector('herald-inbox').shadowRoot.activeElement");
+        }
+
+        String focusedPart() {
+            WebElement focused = focused();
+            return focused == null ? null : focused.getDomAttribute("part");
         }
 
         double right(String part) {
