@@ -37,6 +37,8 @@ import software.constructs.Construct;
  * @param apiGatewayCloudWatchRole whether this stack sets the account's API Gateway CloudWatch role (one per account
  *                         and region, shared by every API in it)
  * @param delivery         provider rates, mapping concurrency and queue alarms ({@link QueuedDelivery})
+ * @param engagementTracking whether SES tracks opens and clicks of Herald's emails (a pixel, rewritten links) and
+ *                         reports them, moving deliveries to OPENED and CLICKED; deliveries are reported either way
  */
 public record HeraldContext(
         String envName,
@@ -56,7 +58,8 @@ public record HeraldContext(
         IngestAuth ingestAuth,
         List<String> managementSources,
         boolean apiGatewayCloudWatchRole,
-        QueuedDelivery delivery) {
+        QueuedDelivery delivery,
+        boolean engagementTracking) {
 
     public static final String ENV_NAME = "envName";
     public static final String SENDER_ADDRESS = "senderAddress";
@@ -75,6 +78,7 @@ public record HeraldContext(
     public static final String INGEST_AUTH = "ingestAuth";
     public static final String MANAGEMENT_SOURCES = "managementSources";
     public static final String API_GATEWAY_CLOUDWATCH_ROLE = "apiGatewayCloudWatchRole";
+    public static final String ENGAGEMENT_TRACKING = "engagementTracking";
 
     /** The publisher the ingest API has when the {@code publishers} key is not set. */
     public static final String DEFAULT_PUBLISHER = "default";
@@ -182,6 +186,7 @@ public record HeraldContext(
             }
         }
         boolean accountRole = read.flag(API_GATEWAY_CLOUDWATCH_ROLE);
+        boolean engagementTracking = read.flag(ENGAGEMENT_TRACKING);
         QueuedDelivery defaults = QueuedDelivery.DEFAULTS;
         QueuedDelivery delivery = new QueuedDelivery(
                 read.number(QueuedDelivery.SES_MAX_SEND_RATE, defaults.sesMaxSendRate()),
@@ -199,7 +204,7 @@ public record HeraldContext(
                     + "\nPass each key with -c key=value or set it under \"context\" in cdk/cdk.json (see the README's Deploy section).");
         }
         return new HeraldContext(envName, sender, issuer, audience, jwks, apns, sandbox, gcm, retention, origins, unsubscribe, jars,
-                alarmEmail, publishers, ingestAuth, managementSources, accountRole, delivery);
+                alarmEmail, publishers, ingestAuth, managementSources, accountRole, delivery, engagementTracking);
     }
 
     /** The address part of {@link #senderAddress()}, or empty when it names a whole domain. */

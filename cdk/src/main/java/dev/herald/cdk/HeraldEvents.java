@@ -21,6 +21,7 @@ import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.ses.EmailSendingEvent;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 
@@ -48,8 +49,24 @@ public final class HeraldEvents extends Construct {
     static final Duration TARGET_MAX_EVENT_AGE = Duration.hours(24);
     static final int TARGET_RETRY_ATTEMPTS = 185;
 
-    /** SES publishes these for bounces and complaints, on the account's default bus. */
-    static final List<String> SES_DETAIL_TYPES = List.of("Email Bounced", "Email Complaint Received");
+    /**
+     * What Herald's configuration set publishes, each with the {@code detail-type} SES gives it on the account's
+     * default bus: bounces, complaints and deliveries always; opens and clicks only with {@code engagementTracking},
+     * since tracking them adds a pixel and rewrites every link of every email.
+     */
+    static Map<EmailSendingEvent, String> sesEvents(boolean engagementTracking) {
+        Map<EmailSendingEvent, String> events = new LinkedHashMap<>();
+        events.put(EmailSendingEvent.BOUNCE, "Email Bounced");
+        events.put(EmailSendingEvent.COMPLAINT, "Email Complaint Received");
+        events.put(EmailSendingEvent.DELIVERY, "Email Delivered");
+        if (engagementTracking) {
+            events.put(EmailSendingEvent.OPEN, "Email Opened");
+            events.put(EmailSendingEvent.CLICK, "Email Clicked");
+        }
+        return events;
+    }
+
+    private final boolean engagementTracking;
 
     private final EventBus bus;
     private final Map<String, Rule> catalogRules = new LinkedHashMap<>();
@@ -59,6 +76,7 @@ public final class HeraldEvents extends Construct {
     public HeraldEvents(Construct scope, String id, HeraldContext context, Catalog catalog, HeraldFunctions functions,
                         FunctionEnvironment environment) {
         super(scope, id);
+        engagementTracking = context.engagementTracking();
         bus = EventBus.Builder.create(this, "Bus").eventBusName(busName(context.envName()))
                 .description("Herald (" + context.envName() + "): domain events in, status events out").build();
         environment.put(HeraldEnv.EVENT_BUS, bus.getEventBusName());
@@ -117,7 +135,7 @@ public final class HeraldEvents extends Construct {
     }
 
     /**
-     * SES bounce and complaint events for Herald's configuration set. SES publishes to the default bus only, so this
+     * SES's events for Herald's configuration set ({@link #sesEvents}). SES publishes to the default bus only, so this
      * rule lives there.
      */
     public void routeSesEvents(String configurationSetName, HeraldFunctions functions) {
@@ -125,10 +143,10 @@ public final class HeraldEvents extends Construct {
         IEventBus defaultBus = EventBus.fromEventBusName(ses, "DefaultBus", "default");
         Rule rule = Rule.Builder.create(ses, "Rule")
                 .eventBus(defaultBus)
-                .description("SES bounces and complaints of Herald's configuration set")
+                .description("SES events of Herald's configuration set")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.ses"))
-                        .detailType(SES_DETAIL_TYPES)
+                        .detailType(List.copyOf(sesEvents(engagementTracking).values()))
                         // Only Herald's mail: other senders in the account may share the default bus.
                         .detail(Map.of("mail", Map.of("tags", Map.of("ses:configuration-set", List.of(configurationSetName)))))
                         .build())

@@ -125,7 +125,7 @@ public enum HeraldFunction {
     EMAIL_CHANNEL("EmailChannel", LambdaModule.EMAIL, "dev.herald.channel.email.EmailChannelHandler", 1024, Duration.ofSeconds(60),
             Invocation.QUEUE, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE, SES_CONFIGURATION_SET, UNSUBSCRIBE_URL, EMAIL_QUEUE_URL, SEND_RATE),
             EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS)),
-    /** SES bounce and complaint events: suppress the address, mark the delivery. */
+    /** SES events: bounces and complaints suppress the address and mark the delivery; deliveries, opens and clicks move it. */
     SES_EVENTS("SesEvents", LambdaModule.EMAIL, "dev.herald.channel.email.SesEventHandler", 512, Duration.ofSeconds(30),
             Invocation.ASYNC, EnumSet.of(RECIPIENTS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** {@code /unsubscribe} on the ingest API, the one-click unsubscribe link of every email (every method reaches it,

@@ -18,14 +18,14 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.ses.ConfigurationSet;
 import software.amazon.awscdk.services.ses.ConfigurationSetEventDestinationOptions;
 import software.amazon.awscdk.services.ses.ConfigurationSetTlsPolicy;
-import software.amazon.awscdk.services.ses.EmailSendingEvent;
 import software.amazon.awscdk.services.ses.EventDestination;
 import software.amazon.awscdk.services.ses.SuppressionReasons;
 import software.constructs.Construct;
 
 /**
- * SES and SNS: the configuration set every email is sent with (bounces and complaints go to EventBridge, where
- * Herald suppresses the address), the sending permission for exactly the configured sender identity, and the SNS
+ * SES and SNS: the configuration set every email is sent with (bounces, complaints and deliveries go to EventBridge,
+ * where Herald suppresses the address and moves the delivery, and opens and clicks too where engagement tracking is
+ * on), the sending permission for exactly the configured sender identity, and the SNS
  * platform applications (created outside the stack, since they hold APNs and FCM credentials) given by context,
  * which scope the push permissions.
  */
@@ -47,7 +47,7 @@ public final class HeraldMessaging extends Construct {
         configurationSet.addEventDestination("ToEventBridge", ConfigurationSetEventDestinationOptions.builder()
                 // SES can only publish to the account's default bus.
                 .destination(EventDestination.eventBus(EventBus.fromEventBusName(this, "DefaultBus", "default")))
-                .events(List.of(EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT))
+                .events(List.copyOf(HeraldEvents.sesEvents(context.engagementTracking()).keySet()))
                 .build());
         environment.put(HeraldEnv.SES_CONFIGURATION_SET, configurationSet.getConfigurationSetName());
         context.apnsArn().ifPresent(arn -> environment.put(HeraldEnv.SNS_APNS_APPLICATION_ARN, arn));

@@ -169,17 +169,17 @@ class HeraldStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void sesRule_onTheDefaultBus_routesBouncesAndComplaintsOfHeraldsConfigurationSet_toTheSesEventHandler() {
+    void sesRule_onTheDefaultBus_routesTheEventsOfHeraldsConfigurationSet_toTheSesEventHandler() {
         // given
-        Map<String, Object> rule = ruleDescribed("SES bounces and complaints of Herald's configuration set");
+        Map<String, Object> rule = ruleDescribed("SES events of Herald's configuration set");
         Map<String, Object> pattern = (Map<String, Object>) rule.get("EventPattern");
 
         // then
         assertThat(rule.get("EventBusName")).isEqualTo("default");
         assertThat(pattern.get("source")).isEqualTo(List.of("aws.ses"));
-        assertThat(pattern.get("detail-type")).isEqualTo(List.of("Email Bounced", "Email Complaint Received"));
+        assertThat(pattern.get("detail-type")).isEqualTo(List.of("Email Bounced", "Email Complaint Received", "Email Delivered"));
         assertThat(Json.write(pattern.get("detail"))).contains("ses:configuration-set");
-        Map<String, Object> target = targetOfRule("SES bounces and complaints of Herald's configuration set");
+        Map<String, Object> target = targetOfRule("SES events of Herald's configuration set");
         assertThat(target.get("Arn")).isEqualTo(Map.of("Ref", aliasId(HeraldFunction.SES_EVENTS)));
         assertThat(target.get("DeadLetterConfig")).isEqualTo(deadLetterConfig("SES events"));
         assertThat(target.get("RetryPolicy")).isEqualTo(Map.of("MaximumEventAgeInSeconds", 86400, "MaximumRetryAttempts", 185));
@@ -304,7 +304,8 @@ class HeraldStackTest {
         // then: the status function publishes from these and nothing else (PENDING, SENDING and TTL removals stay out)
         assertThat(filters).extracting(f -> Json.read((String) f.get("Pattern"), JsonNode.class)).containsExactlyInAnyOrder(
                 Json.read("""
-                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SCHEDULED","SENT","FAILED","SKIPPED","READ"]}}}}""",
+                        {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SCHEDULED","SENT","FAILED","SKIPPED","READ",
+                        "DELIVERED","OPENED","CLICKED","ARCHIVED"]}}}}""",
                         JsonNode.class),
                 Json.read("""
                         {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"unsubscribedAt":{"S":[{"exists":true}]}}}}""",
@@ -544,11 +545,11 @@ class HeraldStackTest {
     // --- messaging ---
 
     @Test
-    void sesConfigurationSet_publishesBouncesAndComplaintsToTheDefaultBus() {
+    void sesConfigurationSet_publishesBouncesComplaintsAndDeliveriesToTheDefaultBus() {
         herald.template.hasResourceProperties("AWS::SES::ConfigurationSet", Map.of("Name", "herald-test"));
         herald.template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", Map.of(
                 "EventDestination", Match.objectLike(Map.of(
-                        "MatchingEventTypes", List.of("bounce", "complaint"),
+                        "MatchingEventTypes", List.of("bounce", "complaint", "delivery"),
                         "EventBridgeDestination", Map.of("EventBusArn", join("arn:", Map.of("Ref", "AWS::Partition"), ":events:",
                                 Map.of("Ref", "AWS::Region"), ":", Map.of("Ref", "AWS::AccountId"), ":event-bus/default"))))));
     }

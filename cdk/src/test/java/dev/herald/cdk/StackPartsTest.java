@@ -23,7 +23,7 @@ class StackPartsTest {
         return new HeraldContext("test", sender, "https://i.example", "web", "https://i.example/jwks.json", Optional.empty(), Optional.empty(),
                 Optional.empty(), 30, List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(new HeraldContext.Publisher("default", 100, 200)), HeraldContext.IngestAuth.API_KEY, List.of(), false,
-                QueuedDelivery.DEFAULTS);
+                QueuedDelivery.DEFAULTS, false);
     }
 
     private static Catalog catalogSendingFrom(String from) {
