@@ -112,7 +112,9 @@ class HandlerInvocationTest {
         RECIPIENT_RESUBSCRIBED(HeraldFunction.RECIPIENT_EVENTS),
         RECIPIENT_DELETED_DEVICES(HeraldFunction.DEVICE_EVENTS),
         /** A delivery's unsubscribe mark on the deliveries table's stream, announced as Recipient Unsubscribed. */
-        UNSUBSCRIBE_MARK(HeraldFunction.STATUS_EVENTS);
+        UNSUBSCRIBE_MARK(HeraldFunction.STATUS_EVENTS),
+        /** SES's open of an email (engagement tracking), moving its delivery to OPENED. */
+        EMAIL_OPENED(HeraldFunction.SES_EVENTS);
 
         final HeraldFunction spec;
 
@@ -396,6 +398,18 @@ class HandlerInvocationTest {
                     }
                     assertThat(recipients.find(user)).as("the recipients function deletes the profile, on the same event").isPresent();
                 });
+            }
+            case EMAIL_OPENED -> {
+                DeliveryKey key = sent(eventId, Channel.EMAIL, user, Instant.now());
+                String openId = UUID.randomUUID().toString();
+                yield new Call(envelope(openId, "Email Opened", """
+                        {"eventType":"Open","open":{"ipAddress":"192.0.2.1","timestamp":"2026-12-01T10:20:00.000Z","userAgent":"Mozilla/5.0"},
+                         "mail":{"timestamp":"2026-12-01T10:14:58.000Z","source":"notifications@herald.example","messageId":"ses-2",
+                          "destination":["o@example.com"],"tags":{"ses:configuration-set":["herald-test"],"herald-notification":["%s"],
+                          "herald-type":["%s"],"herald-recipient":["%s"]}}}
+                        """.formatted(eventId, TYPE, user)).replace("\"source\":\"demo.app\"", "\"source\":\"aws.ses\""), openId,
+                        response -> assertThat(deliveries.find(key))
+                                .hasValueSatisfying(d -> assertThat(d.status()).isEqualTo(DeliveryStatus.OPENED)));
             }
             case UNSUBSCRIBE_MARK -> {
                 StreamTail tail = new StreamTail(cloud.dynamo(), cloud.streams(), tables.deliveries());
