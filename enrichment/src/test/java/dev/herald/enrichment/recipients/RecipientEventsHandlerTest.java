@@ -77,6 +77,31 @@ class RecipientEventsHandlerTest {
         });
     }
 
+    @Test
+    void handle_upserts_keepTheRecipientsOwnChoices_untilTheAppReallyChangesAField() {
+        // given: the app's profile, and the recipient's own choices (the preference centre's)
+        String profile = "{\"recipientId\":\"u-p\",\"locale\":\"en\",\"timeZone\":\"UTC\",\"optOuts\":{\"reviews\":[\"email\"]}}";
+        handler.handle(event("Recipient Upserted", profile));
+        var choices = recipients.storedChoices("u-p");
+        recipients.writeChoices("u-p", choices.version(), choices.choices().withLocale("fr").withChannel("reviews", Channel.EMAIL, true), null);
+
+        // when: the app sends the same profile again
+        handler.handle(event("Recipient Upserted", profile));
+
+        // then: the recipient's choices stand
+        RecipientProfile kept = recipients.find("u-p").orElseThrow();
+        assertThat(kept.locale()).isEqualTo("fr");
+        assertThat(kept.optedOut("reviews", Channel.EMAIL)).isFalse();
+
+        // when: the app really changes the locale (and nothing else)
+        handler.handle(event("Recipient Upserted", profile.replace("\"en\"", "\"de\"")));
+
+        // then: the app's new locale wins; the choice of a field it did not change stays
+        RecipientProfile changed = recipients.find("u-p").orElseThrow();
+        assertThat(changed.locale()).isEqualTo("de");
+        assertThat(changed.optedOut("reviews", Channel.EMAIL)).isFalse();
+    }
+
     private static EventEnvelope event(String detailType, String detail) {
         return EventEnvelope.create("crm.app", detailType, Json.parse(detail));
     }
