@@ -74,9 +74,10 @@ public enum HeraldFunction {
                     EMAIL_QUEUE_URL, DUE_QUEUE_URL, DUE_QUEUE_ARN, SCHEDULER_ROLE_ARN, SCHEDULER_DLQ_ARN),
             EnumSet.of(DELIVERY_RETENTION_DAYS, RETRY_BASE_SECONDS, SCHEDULE_GROUP)),
     /** Reads the deliveries table's stream and publishes Herald's events from it, ten per PutEvents call: Delivery
-     *  Status for final states, Recipient Unsubscribed for deliveries whose unsubscribe link was used. */
+     *  Status for final states, Recipient Unsubscribed for deliveries whose unsubscribe link was used; and takes the
+     *  unread in-app items that TTL removes out of their users' counts (the deliveries table's counts items). */
     STATUS_EVENTS("StatusEvents", LambdaModule.PROCESSOR, "dev.herald.processor.status.StatusEventsHandler", 512, Duration.ofSeconds(30),
-            Invocation.STREAM, EnumSet.of(EVENT_BUS), EnumSet.noneOf(HeraldEnv.class)),
+            Invocation.STREAM, EnumSet.of(EVENT_BUS, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** Up to ten dispatches of 50 recipients per invocation, every connection posted in parallel (each post bounded
      *  by the SDK's call timeout), paced at its share of the channel's rate. */
     WEBSOCKET_CHANNEL("WebSocketChannel", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.WebSocketChannelHandler", 1024,
@@ -91,9 +92,12 @@ public enum HeraldFunction {
     /** $disconnect: deletes the connection (best effort; TTL covers the rest). */
     WEBSOCKET_DISCONNECT("WebSocketDisconnect", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.DisconnectHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(CONNECTIONS_TABLE), EnumSet.noneOf(HeraldEnv.class)),
-    /** $default: ack/read and inbox sync, a few DynamoDB reads and writes answered on the route. */
+    /** $default: the inbox's actions (a few reads and at most six transactions, for read-all) and the user's own
+     *  preferences, answered on the route and pushed to each of the user's connections. */
     WEBSOCKET_DEFAULT("WebSocketDefault", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.DefaultRouteHandler", 512,
-            Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE), EnumSet.of(DELIVERY_RETENTION_DAYS)),
+            Duration.ofSeconds(10), Invocation.SYNC,
+            EnumSet.of(CONNECTIONS_TABLE, DELIVERIES_TABLE, RECIPIENTS_TABLE, WEBSOCKET_CALLBACK_URL, DUE_QUEUE_URL),
+            EnumSet.of(DELIVERY_RETENTION_DAYS)),
     /** $connect REQUEST authorizer: verifies the token against the issuer's JWKS (fetched once, then cached). */
     WEBSOCKET_AUTHORIZER("WebSocketAuthorizer", LambdaModule.WEBSOCKET, "dev.herald.channel.websocket.AuthorizerHandler", 512,
             Duration.ofSeconds(10), Invocation.SYNC, EnumSet.of(JWKS_URL, JWT_ISSUER, JWT_AUDIENCE), EnumSet.of(JWT_SECRET)),

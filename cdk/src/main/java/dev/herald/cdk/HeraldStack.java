@@ -4,6 +4,8 @@ import dev.herald.catalog.Catalog;
 import dev.herald.config.HeraldEnv;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.inbox.InboxState;
+import dev.herald.inbox.InboxStore;
 import dev.herald.recipient.preferences.PreferencesChangedMarks;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -141,20 +143,24 @@ public final class HeraldStack extends Stack {
     /**
      * What the status function reads from the stream, and nothing else, so that it is not invoked (or billed) for the
      * rest: inserts and updates whose new image holds a final status or a wait (Delivery Status) or an unsubscribe mark
-     * (Recipient Unsubscribed), and inserts of a preference change's mark (Recipient Preferences Changed). TTL's
-     * removals and every PENDING or SENDING write are left out. The function still skips a final status that did not
+     * (Recipient Unsubscribed), inserts of a preference change's mark (Recipient Preferences Changed), and removals of
+     * unread in-app items (TTL's, which take them out of their users' counts). Other removals and every PENDING or
+     * SENDING write are left out. The function still skips a final status that did not
      * change, which no filter can compare.
      */
     static List<Map<String, Object>> statusStreamFilters() {
         List<String> finalStates = Arrays.stream(DeliveryStatus.values()).filter(DeliveryStatus::isReported).map(Enum::name).toList();
         List<String> writes = List.of("INSERT", "MODIFY");
+        List<String> unreadStates = Arrays.stream(InboxState.values()).filter(InboxState::unread).map(InboxState::id).toList();
         return List.of(
                 FilterCriteria.filter(Map.of("eventName", writes,
                         "dynamodb", Map.of("NewImage", Map.of("status", Map.of("S", finalStates))))),
                 FilterCriteria.filter(Map.of("eventName", writes,
                         "dynamodb", Map.of("NewImage", Map.of(DeliveryRepository.UNSUBSCRIBED_AT, Map.of("S", List.of(Map.of("exists", true))))))),
                 FilterCriteria.filter(Map.of("eventName", List.of("INSERT"),
-                        "dynamodb", Map.of("NewImage", Map.of(PreferencesChangedMarks.DETAIL, Map.of("S", List.of(Map.of("exists", true))))))));
+                        "dynamodb", Map.of("NewImage", Map.of(PreferencesChangedMarks.DETAIL, Map.of("S", List.of(Map.of("exists", true))))))),
+                FilterCriteria.filter(Map.of("eventName", List.of("REMOVE"),
+                        "dynamodb", Map.of("OldImage", Map.of(InboxStore.STATE, Map.of("S", unreadStates))))));
     }
 
     /** Least privilege: each role gets the tables and actions its handler uses, nothing more. */
@@ -181,8 +187,13 @@ public final class HeraldStack extends Stack {
         // $connect stores the connection; its SnapStart priming looks one up.
         connections.grant(functions.role(HeraldFunction.WEBSOCKET_CONNECT), "dynamodb:PutItem", "dynamodb:GetItem");
         connections.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_DISCONNECT));
+        // the status function takes the unread in-app items that TTL removes out of their users' counts
+        deliveries.grant(functions.role(HeraldFunction.STATUS_EVENTS), "dynamodb:UpdateItem");
         connections.grantReadData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
+        // preferences.get and .set over the socket, as the preferences function has them (HeraldPreferencesApi)
+        recipients.grant(functions.role(HeraldFunction.WEBSOCKET_DEFAULT), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        functions.workQueue(HeraldFunction.DUE).grantSendMessages(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
 
         recipients.grantReadWriteData(functions.role(HeraldFunction.PUSH_CHANNEL));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.PUSH_CHANNEL));
@@ -311,7 +322,7 @@ public final class HeraldStack extends Stack {
         if (resource.contains(":scheduler:") && resource.endsWith(":schedule/" + HeraldScheduling.groupName(context.envName()) + "/*")) {
             return "Herald names a one-time schedule per wait at run time, so CreateSchedule covers Herald's own schedule group only.";
         }
-        if ((spec == HeraldFunction.WEBSOCKET_CHANNEL || spec == HeraldFunction.PREFERENCES)
+        if ((spec == HeraldFunction.WEBSOCKET_CHANNEL || spec == HeraldFunction.WEBSOCKET_DEFAULT || spec == HeraldFunction.PREFERENCES)
                 && resource.endsWith("/" + context.envName() + "/*/@connections/*")) {
             return "API Gateway assigns connection ids at run time, so ManageConnections covers this stage's @connections/* only.";
         }

@@ -94,6 +94,8 @@ public final class HeraldWebSocketApi extends Construct {
                 .put(HeraldEnv.JWT_ISSUER, context.jwtIssuer())
                 .put(HeraldEnv.JWT_AUDIENCE, context.jwtAudience());
         stage.grantManagementApiAccess(functions.role(HeraldFunction.WEBSOCKET_CHANNEL));
+        // $default pushes each inbox or preferences change to the user's other connections
+        stage.grantManagementApiAccess(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
 
         NagSuppressions.addResourceSuppressions(api, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG4")

@@ -295,13 +295,13 @@ class HeraldStackTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void statusEventsMapping_passesOnlyFinalStatesWaitsUnsubscribeAndPreferenceMarks() {
+    void statusEventsMapping_passesOnlyFinalStatesWaitsUnsubscribePreferenceMarksAndUnreadRemovals() {
         // given
         Map<String, Object> mapping = herald.resources("AWS::Lambda::EventSourceMapping").values().stream().map(SynthesizedHerald::properties)
                 .filter(m -> Json.write(m.get("EventSourceArn")).contains("StreamArn")).findFirst().orElseThrow();
         List<Map<String, Object>> filters = (List<Map<String, Object>>) ((Map<String, Object>) mapping.get("FilterCriteria")).get("Filters");
 
-        // then: the status function publishes from these and nothing else (PENDING, SENDING and TTL removals stay out)
+        // then: the status function publishes from these and nothing else (PENDING, SENDING and other removals stay out)
         assertThat(filters).extracting(f -> Json.read((String) f.get("Pattern"), JsonNode.class)).containsExactlyInAnyOrder(
                 Json.read("""
                         {"eventName":["INSERT","MODIFY"],"dynamodb":{"NewImage":{"status":{"S":["SCHEDULED","SENT","FAILED","SKIPPED","READ",
@@ -312,6 +312,9 @@ class HeraldStackTest {
                         JsonNode.class),
                 Json.read("""
                         {"eventName":["INSERT"],"dynamodb":{"NewImage":{"preferencesChanged":{"S":[{"exists":true}]}}}}""",
+                        JsonNode.class),
+                Json.read("""
+                        {"eventName":["REMOVE"],"dynamodb":{"OldImage":{"inbox":{"S":["unseen","seen"]}}}}""",
                         JsonNode.class));
     }
 
@@ -872,7 +875,7 @@ class HeraldStackTest {
             assertThat((List<Object>) iam5.get("applies_to")).as(spec.id()).containsExactlyInAnyOrderElementsOf(wildcards);
             assertThat((String) iam5.get("reason")).as(spec.id()).contains("X-Ray");
             assertThat(wildcards).as(spec.id()).contains("Resource::*");
-            if (spec != HeraldFunction.WEBSOCKET_CHANNEL && spec != HeraldFunction.PREFERENCES) {
+            if (spec != HeraldFunction.WEBSOCKET_CHANNEL && spec != HeraldFunction.WEBSOCKET_DEFAULT && spec != HeraldFunction.PREFERENCES) {
                 assertThat(wildcards).as(spec.id()).noneMatch(w -> w.contains("@connections"));
             }
         }
