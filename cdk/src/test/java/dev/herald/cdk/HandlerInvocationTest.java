@@ -367,6 +367,22 @@ class HandlerInvocationTest {
                             });
                 });
             }
+            case PREFERENCES -> {
+                // a browser's PUT /preferences, as the HTTP API's JWT authorizer passes it on (payload format 2.0)
+                String requestId = "req-" + eventId;
+                yield new Call("""
+                        {"version":"2.0","routeKey":"PUT /preferences","rawPath":"/preferences","rawQueryString":"",
+                         "headers":{"content-type":"application/json","host":"abc123.execute-api.eu-west-1.amazonaws.com"},
+                         "requestContext":{"apiId":"abc123","requestId":"%s","routeKey":"PUT /preferences","stage":"$default",
+                          "http":{"method":"PUT","path":"/preferences","protocol":"HTTP/1.1","sourceIp":"203.0.113.7"},
+                          "authorizer":{"jwt":{"claims":{"sub":"%s","aud":"herald-web"},"scopes":null}}},
+                         "body":"{\\"categories\\":{\\"bookings\\":{\\"email\\":false}}}","isBase64Encoded":false}
+                        """.formatted(requestId, user), requestId, response -> {
+                    assertThat(response.path("statusCode").asInt()).as(response.toString()).isEqualTo(200);
+                    assertThat(Json.parse(response.path("body").asText()).path("recipientId").asText()).isEqualTo(user);
+                    assertThat(recipients.find(user)).hasValueSatisfying(p -> assertThat(p.optedOut("bookings", Channel.EMAIL)).isTrue());
+                });
+            }
             default -> throw new AssertionError(spec + " has no event to handle yet: add one to " + HandlerInvocationTest.class.getSimpleName()
                     + ".given, with what must hold after it");
         };
