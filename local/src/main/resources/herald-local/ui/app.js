@@ -3,6 +3,7 @@
 const $ = s => document.querySelector(s);
 let apiKey = null;
 let templates = [];
+let engagementTracking = false;
 
 function cell(text, cls) {
   const td = document.createElement('td');
@@ -40,6 +41,19 @@ function button(label, onClick) {
   return td;
 }
 
+// with --track-engagement, stand in for the recipient: SES reports the open or the click, and the delivery moves on
+function engagement(m) {
+  if (!engagementTracking || !m.html) return cell('');
+  const td = document.createElement('td');
+  for (const action of ['open', 'click']) {
+    const b = document.createElement('button');
+    b.textContent = action;
+    b.onclick = () => post('/local/outbox/' + encodeURIComponent(m.messageId) + '/' + action, {}).then(refresh);
+    td.appendChild(b);
+  }
+  return td;
+}
+
 async function post(path, body) {
   const r = await fetch(path, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
   return r.json();
@@ -64,7 +78,8 @@ async function refresh() {
   fill('#connections', s.connections, c => [cell(c.connectionId, 'id'), cell(c.userId), cell(time(c.connectedAt)), cell(time(c.lastActiveAt))]);
   fill('#emails', s.emails, m => [cell(time(m.at)), cell((m.to || []).join(', ')),
     cell(language(m)), cell(m.subject),
-    button('view', () => { $('#email-view').srcdoc = m.html || ('<pre>' + (m.text || m.raw || '').replace(/</g, '&lt;') + '</pre>'); })]);
+    button('view', () => { $('#email-view').srcdoc = m.html || ('<pre>' + (m.text || m.raw || '').replace(/</g, '&lt;') + '</pre>'); }),
+    engagement(m)]);
   fill('#pushes', s.pushes, p => [cell(time(p.at)), cell(p.targetArn, 'id'), cell(p.platform), cell(p.recipient),
     cell(typeof p.message === 'string' ? p.message : JSON.stringify(p.message))]);
   fill('#queues', s.queues || [], q => [cell(q.queue, q.queue.endsWith('-dlq') && q.visible + q.inFlight + q.delayed > 0 ? 'FAILED' : ''),
@@ -83,6 +98,7 @@ async function refresh() {
 async function init() {
   const info = await (await fetch('/local/info')).json();
   apiKey = info.apiKey;
+  engagementTracking = info.engagementTracking === true;
   $('#info').textContent = 'AWS endpoint ' + info.baseUrl + ' · WebSocket ' + info.webSocketUrl + '?token=JWT · POST /events x-api-key: '
     + info.apiKey + ' · store: ' + info.store;
   templates = await (await fetch('/local/templates')).json();

@@ -1,5 +1,6 @@
 package dev.herald.local;
 
+import static dev.herald.testing.RequiredTools.assumeInstalled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,21 +9,35 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.local.aws.Outbox;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Email engagement on herald local, end to end: the SES stand-in reports each email's delivery to the bus as SES's
  * event destination does, the SES events function moves the delivery to DELIVERED, and with engagement tracking on
- * the dev API's opens and clicks move it on to OPENED and CLICKED, never back.
+ * the dev API's opens and clicks (and the dev UI's buttons for them) move it on to OPENED and CLICKED, never back.
  */
 class EmailEngagementTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @Test
     void sentEmail_becomesDelivered_andStatusShowsIt_butOpensNeedTracking() throws Exception {
@@ -99,6 +114,52 @@ class EmailEngagementTest {
             LocalFixture.await("the SES events handled", TIMEOUT, () -> sesEventsHandled(local) == 4 && local.inFlight() == 0);
             assertThat(email(local, eventId).status()).isEqualTo(DeliveryStatus.CLICKED);
         }
+    }
+
+    @Test
+    void devUi_withTracking_opensAnEmailFromTheOutbox_andShowsItOpened(@TempDir Path profile) throws Exception {
+        assumeInstalled(Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM),
+                "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        try (HeraldLocal local = HeraldLocal.start(LocalFixture.options().withEngagementTracking(true))) {
+            // given: a delivered email in the outbox, and the dev UI open
+            upsert(local, "user-ui", "ui@example.com");
+            String eventId = publishBooking(local, "user-ui", "BK-UI");
+            awaitEmail(local, eventId, DeliveryStatus.DELIVERED);
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary(CHROMIUM.toFile());
+            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                    .usingAnyFreePort().build();
+            WebDriver driver = new ChromeDriver(service, options);
+            try {
+                driver.get(local.baseUrl() + "/");
+
+                // when: the open button of the email (the UI redraws its tables as it polls, so a click may miss one)
+                LocalFixture.await("the outbox's open button clicked", TIMEOUT, () -> clickOpen(driver));
+
+                // then: the delivery is OPENED, and the deliveries panel says so
+                awaitEmail(local, eventId, DeliveryStatus.OPENED);
+                LocalFixture.await("OPENED in the deliveries panel", TIMEOUT,
+                        () -> !driver.findElements(By.cssSelector("#deliveries td.OPENED")).isEmpty());
+            } finally {
+                driver.quit();
+                service.stop();
+            }
+        }
+    }
+
+    private static boolean clickOpen(WebDriver driver) {
+        List<WebElement> buttons = driver.findElements(By.xpath("//section[@id='emails']//button[text()='open']"));
+        try {
+            if (!buttons.isEmpty()) {
+                buttons.getFirst().click();
+                return true;
+            }
+        } catch (StaleElementReferenceException redrawn) {
+            // the next poll finds the new row
+        }
+        return false;
     }
 
     private static void upsert(HeraldLocal local, String userId, String address) throws InterruptedException {
