@@ -201,6 +201,23 @@ class PreferenceCentreTest {
     }
 
     @Test
+    void writeChoices_readBeforeAConcurrentChange_writesNothing_soNoChoiceIsLost() {
+        // given: two writers read the same choices
+        centre.set(USER, change("{\"digest\":\"hourly\"}"));
+        RecipientRepository.StoredChoices first = recipients.storedChoices(USER);
+        RecipientRepository.StoredChoices second = recipients.storedChoices(USER);
+        assertThat(recipients.writeChoices(USER, first.version(), first.choices().withLocale("fr"), null)).isTrue();
+
+        // when: the second writes on what it read
+        boolean written = recipients.writeChoices(USER, second.version(), second.choices().withTimeZone("Europe/Paris"), null);
+
+        // then: refused, and the first writer's choice stands (the preference centre reads again and retries)
+        assertThat(written).isFalse();
+        assertThat(centre.get(USER).locale()).isEqualTo("fr");
+        assertThat(centre.set(USER, change("{\"timeZone\":\"Europe/Paris\"}")).locale()).isEqualTo("fr");
+    }
+
+    @Test
     void set_lockedCategory_isRefusedWith409sException() {
         assertThatThrownBy(() -> centre.set(USER, change("{\"categories\":{\"transactional\":{\"email\":false}}}")))
                 .isInstanceOf(LockedCategoryException.class).hasMessageContaining("'transactional' is critical and locked");
