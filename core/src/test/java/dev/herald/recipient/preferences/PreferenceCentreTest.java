@@ -167,7 +167,7 @@ class PreferenceCentreTest {
         recipients.put(new RecipientProfile(USER, "en", "UTC", null, null, Map.of(), null, null));
         centre.set(USER, change("{\"locale\":\"fr\",\"timeZone\":\"Europe/Paris\",\"categories\":{\"bookings\":{\"email\":false}}}"));
 
-        // when: the app changes the locale and turns bookings emails back off... on its side: opts out of bookings push
+        // when: the app changes the locale, and opts the recipient out of bookings push (email it leaves as before)
         recipients.put(new RecipientProfile(USER, "de", "UTC", null, null, Map.of("bookings", Set.of(Channel.PUSH)), null, null));
 
         // then: the app's new locale wins, the recipient's time zone and email choice stay
@@ -190,7 +190,7 @@ class PreferenceCentreTest {
         recipients.put(new RecipientProfile(USER, null, null, null, null, Map.of(), null, null));
         centre.set(USER, change("{\"categories\":{\"reviews\":{\"email\":false},\"bookings\":{\"email\":false}}}"));
 
-        // when: the app opts the recipient in and out of... reviews email (off then on)
+        // when: the app opts the recipient out of reviews email, then back in
         recipients.put(new RecipientProfile(USER, null, null, null, null, Map.of("reviews", Set.of(Channel.EMAIL)), null, null));
         recipients.put(new RecipientProfile(USER, null, null, null, null, Map.of(), null, null));
 
@@ -218,7 +218,7 @@ class PreferenceCentreTest {
     }
 
     @Test
-    void set_lockedCategory_isRefusedWith409sException() {
+    void set_lockedCategory_isRefused_andMarksNothing() {
         assertThatThrownBy(() -> centre.set(USER, change("{\"categories\":{\"transactional\":{\"email\":false}}}")))
                 .isInstanceOf(LockedCategoryException.class).hasMessageContaining("'transactional' is critical and locked");
         assertThat(marks()).isEmpty();
