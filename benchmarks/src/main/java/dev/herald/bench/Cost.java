@@ -94,16 +94,18 @@ final class Cost {
      * herald local's function names, and the stack's function each stands for (whose memory bills its duration). The
      * fan-out function runs the processor's code at its size, so it is billed with the processor's figures.
      */
-    static final Map<String, HeraldFunction> FUNCTIONS = Map.of(
-            "herald-enrichment", HeraldFunction.ENRICHMENT,
-            HeraldLocal.FANOUT, HeraldFunction.PROCESSOR,
-            "herald-processor", HeraldFunction.PROCESSOR,
-            "herald-status-events", HeraldFunction.STATUS_EVENTS,
-            HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), HeraldFunction.WEBSOCKET_CHANNEL,
-            HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.PUSH), HeraldFunction.PUSH_CHANNEL,
-            HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.EMAIL), HeraldFunction.EMAIL_CHANNEL,
-            "herald-recipients", HeraldFunction.RECIPIENT_EVENTS,
-            "herald-devices", HeraldFunction.DEVICE_EVENTS);
+    static final Map<String, HeraldFunction> FUNCTIONS = Map.ofEntries(
+            Map.entry("herald-enrichment", HeraldFunction.ENRICHMENT),
+            Map.entry(HeraldLocal.FANOUT, HeraldFunction.PROCESSOR),
+            Map.entry("herald-processor", HeraldFunction.PROCESSOR),
+            Map.entry("herald-status-events", HeraldFunction.STATUS_EVENTS),
+            Map.entry(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.WEBSOCKET), HeraldFunction.WEBSOCKET_CHANNEL),
+            Map.entry(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.PUSH), HeraldFunction.PUSH_CHANNEL),
+            Map.entry(HeraldLocal.CHANNEL_FUNCTIONS.get(Channel.EMAIL), HeraldFunction.EMAIL_CHANNEL),
+            Map.entry("herald-recipients", HeraldFunction.RECIPIENT_EVENTS),
+            Map.entry("herald-devices", HeraldFunction.DEVICE_EVENTS),
+            // each email's delivery report (and each open or click) is one invocation of the SES events function
+            Map.entry(HeraldLocal.SES_EVENTS, HeraldFunction.SES_EVENTS));
 
     private final HeraldLocal local;
     private final EventBridgeClient bus;
