@@ -95,7 +95,8 @@ public final class SesEventDestination {
      * @param bus                where the events go: herald local's bus, or a recording one in tests
      * @param deliveryDelay      how long after SendEmail the delivery is reported; zero for at once, in the caller's thread
      */
-    public SesEventDestination(String configurationSet, boolean engagementTracking, EventBusIntake bus, Clock clock, Duration deliveryDelay) {
+    public SesEventDestination(String configurationSet, boolean engagementTracking, EventBusIntake bus, Clock clock,
+                               Duration deliveryDelay) {
         this.configurationSet = configurationSet;
         this.engagementTracking = engagementTracking;
         this.bus = bus;

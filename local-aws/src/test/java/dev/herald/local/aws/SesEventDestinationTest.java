@@ -113,7 +113,8 @@ class SesEventDestinationTest {
         // then
         assertThat(open.ok()).isTrue();
         assertThat(click.ok()).isTrue();
-        assertThat(published).extracting(e -> e.path("DetailType").asText()).containsExactly("Email Delivered", "Email Opened", "Email Clicked");
+        assertThat(published).extracting(e -> e.path("DetailType").asText())
+                .containsExactly("Email Delivered", "Email Opened", "Email Clicked");
         JsonNode opened = Json.parse(published.get(1).path("Detail").asText());
         JsonNode clicked = Json.parse(published.get(2).path("Detail").asText());
         assertThat(opened.path("eventType").asText()).isEqualTo("Open");
