@@ -59,7 +59,11 @@ public record RecipientChoices(Choice<String> locale, Choice<String> timeZone, C
             return app;
         }
         Map<String, Set<Channel>> optOuts = new HashMap<>();
-        app.optOuts().forEach((category, off) -> optOuts.put(category, off.isEmpty() ? EnumSet.noneOf(Channel.class) : EnumSet.copyOf(off)));
+        app.optOuts().forEach((category, off) -> {
+            Set<Channel> copy = EnumSet.noneOf(Channel.class);
+            copy.addAll(off);
+            optOuts.put(category, copy);
+        });
         channels.forEach((category, byChannel) -> byChannel.forEach((channel, on) -> {
             Set<Channel> off = optOuts.computeIfAbsent(category, c -> EnumSet.noneOf(Channel.class));
             if (on) {
@@ -69,8 +73,9 @@ public record RecipientChoices(Choice<String> locale, Choice<String> timeZone, C
             }
         }));
         optOuts.values().removeIf(Set::isEmpty);
-        return new RecipientProfile(app.id(), locale == null ? app.locale() : locale.value(), timeZone == null ? app.timeZone() : timeZone.value(),
-                app.email(), app.displayName(), optOuts, quietHours == null ? app.quietHours() : quietHours.value(), app.updatedAt());
+        return new RecipientProfile(app.id(), locale == null ? app.locale() : locale.value(),
+                timeZone == null ? app.timeZone() : timeZone.value(), app.email(), app.displayName(), optOuts,
+                quietHours == null ? app.quietHours() : quietHours.value(), app.updatedAt());
     }
 
     /**
@@ -136,7 +141,8 @@ public record RecipientChoices(Choice<String> locale, Choice<String> timeZone, C
             if (quietHours.value() == null) {
                 json.putNull("quietHours");
             } else {
-                json.putObject("quietHours").put("start", quietHours.value().start().toString()).put("end", quietHours.value().end().toString());
+                json.putObject("quietHours").put("start", quietHours.value().start().toString())
+                        .put("end", quietHours.value().end().toString());
             }
         }
         if (digest != null) {

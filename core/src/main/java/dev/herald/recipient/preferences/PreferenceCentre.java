@@ -130,7 +130,8 @@ public final class PreferenceCentre {
             LOG.info("recipient {} changed preferences: {}", recipientId, changed);
             return after;
         }
-        throw new IllegalStateException("the preferences of " + recipientId + " kept changing during " + ROUNDS + " attempts; send the change again");
+        throw new IllegalStateException("the preferences of " + recipientId + " kept changing during " + ROUNDS
+                + " attempts; send the change again");
     }
 
     private record Pair(String category, Channel channel) implements Comparable<Pair> {
@@ -249,8 +250,8 @@ public final class PreferenceCentre {
             }
             return locale.toLanguageTag();
         } catch (IllformedLocaleException e) {
-            throw new InvalidPreferencesException("locale " + value + " is not a BCP 47 language tag; send one such as \"fr\" or \"fr-CA\", "
-                    + "or null for none");
+            throw new InvalidPreferencesException("locale " + value
+                    + " is not a BCP 47 language tag; send one such as \"fr\" or \"fr-CA\", or null for none");
         }
     }
 
@@ -288,8 +289,8 @@ public final class PreferenceCentre {
     private static LocalTime time(JsonNode quietHours, String field, String example) {
         JsonNode value = quietHours.path(field);
         if (!value.isTextual() || !HH_MM.matcher(value.asText()).matches()) {
-            throw new InvalidPreferencesException("quietHours." + field + " " + (value.isMissingNode() ? "is missing" : value + " is not HH:mm")
-                    + "; " + example);
+            String problem = value.isMissingNode() ? "is missing" : value + " is not HH:mm";
+            throw new InvalidPreferencesException("quietHours." + field + " " + problem + "; " + example);
         }
         return LocalTime.parse(value.asText());
     }

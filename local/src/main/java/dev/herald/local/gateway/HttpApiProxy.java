@@ -48,8 +48,8 @@ public final class HttpApiProxy implements HttpEndpoint {
     private final Clock clock;
 
     /** @param methods the methods that have a route on {@code path}, e.g. GET and PUT */
-    public HttpApiProxy(String path, Set<String> methods, TokenVerifier tokens, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
-                        Clock clock) {
+    public HttpApiProxy(String path, Set<String> methods, TokenVerifier tokens,
+                        Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, Clock clock) {
         this.path = path;
         this.methods = Set.copyOf(methods);
         this.tokens = tokens;

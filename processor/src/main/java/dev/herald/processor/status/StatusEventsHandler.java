@@ -94,8 +94,8 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
         });
         unsubscribes.forEach(event -> entries.add(entry(RecipientUnsubscribedEvent.DETAIL_TYPE, event)));
         // the mark holds the detail as written with the change
-        preferenceChanges.forEach(detail -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName).source(EventEnvelope.HERALD_SOURCE)
-                .detailType(PreferencesChangedEvent.DETAIL_TYPE).detail(detail).build()));
+        preferenceChanges.forEach(detail -> entries.add(PutEventsRequestEntry.builder().eventBusName(busName)
+                .source(EventEnvelope.HERALD_SOURCE).detailType(PreferencesChangedEvent.DETAIL_TYPE).detail(detail).build()));
         for (int i = 0; i < entries.size(); i += MAX_BATCH) {
             publish(entries.subList(i, Math.min(entries.size(), i + MAX_BATCH)));
         }

@@ -113,7 +113,8 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
                 push(user.get(), after);
                 return ok(after);
             }
-            APIGatewayV2HTTPResponse refused = message(405, PATH + " takes GET (your preferences) or PUT (a change to them), not " + method);
+            APIGatewayV2HTTPResponse refused = message(405, PATH + " takes GET (your preferences) or PUT (a change to them), not "
+                    + method);
             refused.getHeaders().put("Allow", "GET, PUT");
             return refused;
         } catch (InvalidPreferencesException e) {
@@ -136,13 +137,15 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
     private static JsonNode change(APIGatewayV2HTTPEvent event) {
         String body = event.getBody();
         if (body == null || body.isBlank()) {
-            throw new InvalidPreferencesException("PUT " + PATH + " needs a JSON body: a change such as {\"categories\":{\"bookings\":{\"email\":false}}}");
+            throw new InvalidPreferencesException("PUT " + PATH
+                    + " needs a JSON body: a change such as {\"categories\":{\"bookings\":{\"email\":false}}}");
         }
         if (event.getIsBase64Encoded()) {
             body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
         }
         if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new InvalidPreferencesException("the body is larger than " + MAX_BODY_BYTES + " bytes; a change holds only the fields it changes");
+            throw new InvalidPreferencesException("the body is larger than " + MAX_BODY_BYTES
+                    + " bytes; a change holds only the fields it changes");
         }
         try {
             return Json.parse(body);
@@ -178,6 +181,7 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Cache-Control", "no-store");
-        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(headers).withBody(body).withIsBase64Encoded(false).build();
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status).withHeaders(headers).withBody(body).withIsBase64Encoded(false)
+                .build();
     }
 }
