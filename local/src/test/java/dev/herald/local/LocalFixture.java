@@ -188,6 +188,32 @@ final class LocalFixture {
             return frame;
         }
 
+        /** The next in-app item, skipping the events pushed beside items (counts, state changes); bounded by 10 s. */
+        String nextItem() throws InterruptedException {
+            String item = pollItem(10_000);
+            if (item == null) {
+                throw new AssertionError("no in-app item within 10 s");
+            }
+            return item;
+        }
+
+        /** The next in-app item within {@code millis}, skipping pushed events; null when none came. */
+        String pollItem(long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) {
+                String frame = frames.poll(left, TimeUnit.MILLISECONDS);
+                if (frame != null && !Json.parse(frame).has("event")) {
+                    return frame;
+                }
+            }
+            return null;
+        }
+
+        /** How many in-app items have arrived and not been taken, leaving out pushed events. */
+        long itemsWaiting() {
+            return frames.stream().filter(f -> !Json.parse(f).has("event")).count();
+        }
+
         void send(String text) {
             socket.sendText(text, true).join();
         }

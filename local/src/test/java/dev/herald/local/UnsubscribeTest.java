@@ -45,7 +45,7 @@ class UnsubscribeTest {
         LocalFixture.await("the profile", Duration.ofSeconds(10), () -> local.recipients().find(USER).isPresent());
         try (var socket = LocalFixture.Client.connect(local, local.token(USER, Duration.ofMinutes(5)))) {
             String first = publishBooking("BK-1");
-            assertThat(json(socket.next()).path("id").asText()).startsWith(first);
+            assertThat(json(socket.nextItem()).path("id").asText()).startsWith(first);
             Map<Channel, Delivery> firstDeliveries = awaitFinal(first, Channel.EMAIL, Channel.WEBSOCKET);
             assertThat(firstDeliveries.get(Channel.EMAIL).status()).isIn(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
             Outbox.Email email = local.outbox().emails().getFirst();
@@ -72,7 +72,7 @@ class UnsubscribeTest {
             String second = publishBooking("BK-2");
 
             // then: the socket still gets it, the email is skipped as an opt-out, and nothing more is sent
-            assertThat(json(socket.next()).path("id").asText()).startsWith(second);
+            assertThat(json(socket.nextItem()).path("id").asText()).startsWith(second);
             Map<Channel, Delivery> secondDeliveries = awaitFinal(second, Channel.EMAIL, Channel.WEBSOCKET);
             assertThat(secondDeliveries.get(Channel.WEBSOCKET).status()).isEqualTo(DeliveryStatus.SENT);
             assertThat(secondDeliveries.get(Channel.EMAIL).status()).isEqualTo(DeliveryStatus.SKIPPED);
