@@ -75,7 +75,7 @@ public record RecipientChoices(Choice<String> locale, Choice<String> timeZone, C
         optOuts.values().removeIf(Set::isEmpty);
         return new RecipientProfile(app.id(), locale == null ? app.locale() : locale.value(),
                 timeZone == null ? app.timeZone() : timeZone.value(), app.email(), app.displayName(), optOuts,
-                quietHours == null ? app.quietHours() : quietHours.value(), app.updatedAt());
+                quietHours == null ? app.quietHours() : quietHours.value(), app.updatedAt(), digest);
     }
 
     /**

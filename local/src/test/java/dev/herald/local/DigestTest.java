@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.herald.delivery.DeliveryStatus;
 import dev.herald.local.aws.Outbox;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,8 +109,36 @@ class DigestTest {
             LocalFixture.await("the digest email", Duration.ofSeconds(10), () -> digestsTo(local, "host-0").size() == 1);
             assertThat(digestsTo(local, "host-0")).containsExactly(List.of("first", "second", "third"));
             String digestId = status.path("digests").get(0).path("digestNotificationId").asText();
-            assertThat(local.deliveries().forNotification(digestId)).extracting(d -> d.status())
+            // the email sent (or already reported delivered by SES), the in-app item waiting for a connection
+            assertThat(local.deliveries().forNotification(digestId))
+                    .extracting(d -> d.status() == DeliveryStatus.DELIVERED ? DeliveryStatus.SENT : d.status())
                     .containsExactlyInAnyOrder(DeliveryStatus.SENT, DeliveryStatus.PENDING);
+        }
+    }
+
+    @Test
+    void digest_recipientsOwnFrequency_setsTheWindowOfTheirNextDigest() throws Exception {
+        DrivenClock clock = new DrivenClock(START);
+        try (HeraldLocal local = HeraldLocal.start(LocalFixture.options().withClock(clock))) {
+            // given: a host who chose daily digests in the preference centre
+            hosts(local, 1);
+            HttpResponse<String> chosen = LocalFixture.HTTP.send(HttpRequest.newBuilder(URI.create(local.baseUrl() + "/preferences"))
+                    .header("Authorization", "Bearer " + local.token("host-0", Duration.ofMinutes(5)))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"digest\":\"daily\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(chosen.statusCode()).as(chosen.body()).isEqualTo(200);
+
+            // when
+            String id = LocalFixture.publish(local, "demo.app", "review.posted", review("host-0", "lake", "first"));
+            settle(local, "the review");
+
+            // then: the digest waits a day, not the type's hour
+            var status = LocalFixture.json(LocalFixture.get(local, "/local/status/" + id).body());
+            assertThat(status.path("digests").get(0).path("dueAt").asText()).isEqualTo("2026-12-02T11:00:00Z");
+            at(local, clock, Instant.parse("2026-12-01T12:00:02Z"));
+            assertThat(digestsTo(local, "host-0")).isEmpty();
+            at(local, clock, Instant.parse("2026-12-02T11:00:02Z"));
+            LocalFixture.await("the daily digest email", Duration.ofSeconds(10), () -> digestsTo(local, "host-0").size() == 1);
         }
     }
 

@@ -11,14 +11,14 @@ import dev.herald.json.Json;
 import dev.herald.queue.MessageSplitter;
 import dev.herald.schedule.Cancellations;
 import dev.herald.schedule.DigestBuckets;
-import dev.herald.schedule.WakeUp;
 import dev.herald.schedule.Wait;
 import dev.herald.schedule.Waits;
+import dev.herald.schedule.WakeUp;
 import dev.herald.schedule.Waker;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -60,7 +60,9 @@ public final class Waiting {
         String key = digest.keyOf(Json.tree(event));
         int added = 0;
         for (var recipient : enriched.recipients()) {
-            DigestBuckets.Join join = digests.join(type.id(), key, recipient, event.id(), event.time(), enriched.data(), digest.window(), digest.max());
+            // the recipient's own choice of frequency (hourly, daily) sets the window of a bucket it opens
+            Duration window = recipient.profile() == null ? digest.window() : recipient.profile().digestWindow(digest.window());
+            DigestBuckets.Join join = digests.join(type.id(), key, recipient, event.id(), event.time(), enriched.data(), window, digest.max());
             switch (join.joined()) {
                 // a repeated event re-schedules a flush it may have failed to schedule: a schedule of the same name is one
                 case OPENED, ALREADY_WAITING -> waker.wake(join.wakeUp());
