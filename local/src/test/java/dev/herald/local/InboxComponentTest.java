@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static dev.herald.testing.RequiredTools.assumeInstalled;
 
 import dev.herald.delivery.Delivery;
+import dev.herald.delivery.DeliveryReason;
 import dev.herald.delivery.DeliveryStatus;
 import java.io.File;
 import java.io.IOException;
@@ -100,10 +101,14 @@ class InboxComponentTest {
     }
 
     @Test
-    void preferences_showLockedCategoriesDisabled_andASavedChangeReachesTheOtherTab(@TempDir Path first, @TempDir Path second) {
+    void preferences_lockedCategoriesDisabled_aSavedChangeReachesTheOtherTab_andStopsTheNextEmail(@TempDir Path first, @TempDir Path second)
+            throws Exception {
         String user = "user-prefs";
         try (HeraldLocal local = LocalFixture.start(); Browser a = new Browser(first); Browser b = new Browser(second)) {
-            // given: both tabs show the preferences
+            // given: a user whose app gave Herald an address, and both tabs showing the preferences
+            LocalFixture.publish(local, "demo.app", "Recipient Upserted",
+                    "{\"recipientId\":\"" + user + "\",\"locale\":\"en\",\"email\":\"prefs@example.com\"}");
+            LocalFixture.await("the profile", WAIT, () -> local.recipients().find(user).isPresent());
             String page = "user=" + user + "&token=" + local.token(user, Duration.ofMinutes(10));
             for (Browser tab : List.of(a, b)) {
                 tab.open(local, page);
@@ -124,6 +129,16 @@ class InboxComponentTest {
             a.until("saved", () -> "Saved.".equals(a.part("prefs-message").getText()) ? true : null);
             b.until("B to show the change", () -> !b.inbox().findElement(By.cssSelector(BOOKINGS_EMAIL)).isSelected()
                     && "daily".equals(b.part("digest").getDomProperty("value")) ? true : null);
+
+            // when: a booking is confirmed for the user
+            String booking = publishBooking(local, user, "BK-PREFS", "Hotel Panel");
+
+            // then: in the inbox, but no email: the recipient turned bookings' email off in the panel
+            LocalFixture.await("the booking's email decided", WAIT, () -> bookingEmail(local, booking).filter(d -> d.status().isFinal()).isPresent());
+            Delivery email = bookingEmail(local, booking).orElseThrow();
+            assertThat(email.status()).isEqualTo(DeliveryStatus.SKIPPED);
+            assertThat(email.reason()).isEqualTo(DeliveryReason.OPTED_OUT);
+            assertThat(local.outbox().emails()).noneMatch(e -> e.to().contains("prefs@example.com"));
 
             // when: half of the quiet hours is set
             a.script("arguments[0].value = '22:00'", a.part("quiet-start"));
@@ -296,6 +311,11 @@ class InboxComponentTest {
         return LocalFixture.publish(local, "demo.app", "booking.created", "{\"userId\":\"" + user + "\",\"bookingId\":\"" + bookingId
                 + "\",\"hotelName\":\"" + hotel + "\",\"city\":\"Oslo\",\"checkIn\":\"" + CHECK_IN + "\",\"nights\":2,\"guests\":2,"
                 + "\"total\":{\"amount\":420,\"currency\":\"EUR\"},\"manageUrl\":\"https://app.example/b/" + bookingId + "\"}");
+    }
+
+    private static Optional<Delivery> bookingEmail(HeraldLocal local, String eventId) {
+        return local.deliveries().forNotification(eventId).stream()
+                .filter(d -> d.typeId().equals("booking.created") && d.channel().id().equals("email")).findFirst();
     }
 
     /** The booking's in-app delivery waits for the user's next connection. */
