@@ -34,7 +34,9 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  *   <li>{@code GET /preferences} → 200 with the preferences;</li>
  *   <li>{@code PUT /preferences} with a change → 200 with the preferences after it; 400 {@code {"message"}} saying what
  *       was wrong and what to send instead; 409 for a locked (critical) category;</li>
- *   <li>any other method → 405.</li>
+ *   <li>any other method → 405;</li>
+ *   <li>{@code GET /herald-client.js} and {@code GET /herald-inbox.js}, routed without an authorizer → the browser
+ *       scripts, from the jar ({@link BrowserScripts}).</li>
  * </ul>
  * The user is only ever the token's {@code sub}, as the authorizer passes it
  * ({@code requestContext.authorizer.jwt.claims.sub}): nothing in the path, query or body can name another. After a
@@ -51,6 +53,7 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
 
     private final PreferenceCentre centre;
     private final UserFrames frames;
+    private final BrowserScripts scripts = BrowserScripts.fromClasspath();
     // held here because the CRaC context may reference its resources weakly
     @SuppressWarnings("unused")
     private final SnapStartPriming priming = SnapStartPriming.register(getClass().getSimpleName(), this::prime);
@@ -98,12 +101,16 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
     }
 
     private APIGatewayV2HTTPResponse route(APIGatewayV2HTTPEvent event) {
+        String path = path(event);
+        if (path != null && scripts.serves(path)) {
+            return scripts.serve(method(event), path, header(event, "If-None-Match"));
+        }
         Optional<String> user = user(event);
         if (user.isEmpty()) {
             // the authorizer lets nothing through without a sub; this is a deployment without one
             return message(401, "Unauthorized");
         }
-        String method = event.getRequestContext().getHttp() == null ? null : event.getRequestContext().getHttp().getMethod();
+        String method = method(event);
         try {
             if ("GET".equals(method)) {
                 return ok(centre.get(user.get()));
@@ -132,6 +139,27 @@ public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2H
                 .map(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT::getClaims)
                 .map(claims -> claims.get("sub"))
                 .filter(sub -> !sub.isBlank());
+    }
+
+    private static String method(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event).map(APIGatewayV2HTTPEvent::getRequestContext).map(APIGatewayV2HTTPEvent.RequestContext::getHttp)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Http::getMethod).orElse(null);
+    }
+
+    /** The stage is {@code $default}, so the raw path is the route's path. */
+    private static String path(APIGatewayV2HTTPEvent event) {
+        return Optional.ofNullable(event).map(APIGatewayV2HTTPEvent::getRawPath).or(() -> Optional.ofNullable(event)
+                .map(APIGatewayV2HTTPEvent::getRequestContext).map(APIGatewayV2HTTPEvent.RequestContext::getHttp)
+                .map(APIGatewayV2HTTPEvent.RequestContext.Http::getPath)).orElse(null);
+    }
+
+    /** Payload 2.0 lower-cases header names; herald local and tests may not. */
+    private static Optional<String> header(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return Optional.empty();
+        }
+        return headers.entrySet().stream().filter(h -> name.equalsIgnoreCase(h.getKey())).map(Map.Entry::getValue).findFirst();
     }
 
     private static JsonNode change(APIGatewayV2HTTPEvent event) {
