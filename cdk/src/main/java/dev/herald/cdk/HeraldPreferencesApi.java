@@ -1,5 +1,7 @@
 package dev.herald.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -11,6 +13,8 @@ import software.amazon.awscdk.services.apigatewayv2.CorsHttpMethod;
 import software.amazon.awscdk.services.apigatewayv2.CorsPreflightOptions;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpNoneAuthorizer;
+import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.apigatewayv2.HttpStage;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
@@ -29,6 +33,8 @@ import software.constructs.IDependable;
  * integration (payload format 2.0) to {@link HeraldFunction#PREFERENCES}. A request without a valid
  * {@code Authorization: Bearer} token gets API Gateway's 401 before any Herald code runs; the handler reads the user
  * from the token's {@code sub} only. Throttled, access-logged, and open to the browser origins of {@code corsOrigins}.
+ * The same function serves the browser scripts {@code GET /herald-client.js} and {@code GET /herald-inbox.js}, without
+ * an authorizer: they are public and static, as a CDN would serve them.
  *
  * <p>An HTTP API's JWT authorizer needs an OpenID Connect issuer: HS256 tokens signed with a shared secret (herald
  * local's) cannot be checked by it. The stack requires the issuer settings anyway, for the WebSocket's authorizer.
@@ -37,6 +43,8 @@ public final class HeraldPreferencesApi extends Construct {
 
     /** The handler's path (PATH: the Lambda modules are not on the stack's classpath; a test keeps them equal). */
     static final String PATH = "/preferences";
+    /** The handler's SCRIPT_PATHS: the inbox loads the client from its own directory, so both sit at the root. */
+    static final List<String> SCRIPT_PATHS = List.of("/herald-client.js", "/herald-inbox.js");
     /** Per-stage limits: a person changes preferences a few times a session; a runaway client stops here. */
     static final int RATE_LIMIT = 50;
     static final int BURST_LIMIT = 100;
@@ -64,12 +72,28 @@ public final class HeraldPreferencesApi extends Construct {
                 .jwtAudience(List.of(context.jwtAudience()))
                 .identitySource(List.of("$request.header.Authorization"))
                 .build();
+        HttpLambdaIntegration integration = new HttpLambdaIntegration("PreferencesIntegration",
+                functions.alias(HeraldFunction.PREFERENCES));
         api.addRoutes(AddRoutesOptions.builder()
                 .path(PATH)
                 .methods(List.of(HttpMethod.GET, HttpMethod.PUT))
-                .integration(new HttpLambdaIntegration("PreferencesIntegration", functions.alias(HeraldFunction.PREFERENCES)))
+                .integration(integration)
                 .authorizer(authorizer)
                 .build());
+        for (String script : SCRIPT_PATHS) {
+            List<HttpRoute> routes = api.addRoutes(AddRoutesOptions.builder()
+                    .path(script)
+                    .methods(List.of(HttpMethod.GET))
+                    .integration(integration)
+                    .authorizer(new HttpNoneAuthorizer())
+                    .build());
+            // suppressed on these routes only: /preferences keeps its authorizer, and cdk-nag keeps checking it
+            routes.forEach(route -> NagSuppressions.addResourceSuppressions(route, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-APIG4")
+                    .reason("GET " + script + " is a public, static browser script (the <herald-inbox> element and its client), "
+                            + "loaded by a <script> tag that sends no token; it holds no user data, and the stage's throttle applies.")
+                    .build()), true));
+        }
 
         LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
                 .retention(HeraldFunctions.retention(context.logRetentionDays()))
@@ -124,5 +148,10 @@ public final class HeraldPreferencesApi extends Construct {
     /** Where browsers and apps send {@code GET} and {@code PUT}. */
     public String url() {
         return stage.getUrl() + PATH.substring(1);
+    }
+
+    /** Where pages load the {@code <herald-inbox>} element from; it loads {@code herald-client.js} beside it. */
+    public String inboxScriptUrl() {
+        return stage.getUrl() + "herald-inbox.js";
     }
 }

@@ -248,6 +248,8 @@ public final class HeraldStack extends Stack {
         }
         output("PreferencesUrl", preferences.url(), "GET or PUT a recipient's own preferences here, with Authorization: Bearer and the "
                 + "same JWT as the WebSocket");
+        output("InboxScriptUrl", preferences.inboxScriptUrl(), "the <herald-inbox> element's script, public and cached for an hour; "
+                + "herald-client.js sits beside it");
         output("EventBusName", events.bus().getEventBusName(), "EventBridge bus apps publish domain events to (herald-<envName>; "
                 + "point the publisher library at it with busName)");
         output("EventBusArn", events.bus().getEventBusArn(), "ARN of the bus, for IAM policies of publishers");

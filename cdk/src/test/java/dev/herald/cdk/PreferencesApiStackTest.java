@@ -17,7 +17,8 @@ import software.amazon.awscdk.assertions.Match;
 /**
  * The preferences HTTP API as deployed: GET and PUT /preferences behind a JWT authorizer with the WebSocket's issuer
  * and audience, a Lambda integration to the preferences function, a throttled and access-logged stage, CORS for the
- * configured origins, least-privilege grants, and its URL as an output.
+ * configured origins, least-privilege grants, and its URL as an output; and the browser scripts, public, from the same
+ * function.
  */
 class PreferencesApiStackTest {
 
@@ -46,6 +47,29 @@ class PreferencesApiStackTest {
                 });
         herald.template.hasResourceProperties("AWS::ApiGatewayV2::Integration", Map.of("IntegrationType", "AWS_PROXY",
                 "PayloadFormatVersion", "2.0"));
+    }
+
+    @Test
+    void routes_browserScripts_areGetOnly_withoutAnAuthorizer_toThePreferencesIntegration() {
+        // given
+        assertThat(HeraldPreferencesApi.SCRIPT_PATHS).isEqualTo(PreferencesApiHandler.SCRIPT_PATHS);
+        List<Map<String, Object>> routes = herald.resources("AWS::ApiGatewayV2::Route").values().stream()
+                .map(SynthesizedHerald::properties).toList();
+        Map<String, Object> preferencesRoute = routes.stream().filter(r -> "GET /preferences".equals(r.get("RouteKey"))).findFirst()
+                .orElseThrow();
+
+        // then
+        List<Map<String, Object>> scriptRoutes = routes.stream().filter(r -> ((String) r.get("RouteKey")).endsWith(".js")).toList();
+        assertThat(scriptRoutes).extracting(r -> r.get("RouteKey"))
+                .containsExactlyInAnyOrder("GET /herald-client.js", "GET /herald-inbox.js");
+        scriptRoutes.forEach(r -> {
+            assertThat(r.get("AuthorizationType")).isEqualTo("NONE");
+            assertThat(r).doesNotContainKey("AuthorizerId");
+            assertThat(r.get("Target")).isEqualTo(preferencesRoute.get("Target"));
+        });
+        assertThat(preferencesRoute.get("AuthorizationType")).isEqualTo("JWT");
+        assertThat(preferencesRoute).containsKey("AuthorizerId");
+        assertThat(Json.write(herald.template.findOutputs("InboxScriptUrl"))).contains("execute-api", "herald-inbox.js");
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.herald.recipient.preferences.Preferences;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,6 +47,8 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 public final class PreferencesApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     public static final String PATH = "/preferences";
+    /** The browser scripts' paths, routed here without an authorizer. */
+    public static final List<String> SCRIPT_PATHS = BrowserScripts.PATHS;
     /** A change is a few hundred bytes; anything much larger is not one. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
