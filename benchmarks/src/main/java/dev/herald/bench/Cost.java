@@ -15,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 
@@ -201,7 +203,8 @@ final class Cost {
 
     /** Per notification, what the measured run used, per function where it is per function. */
     record Usage(double events, double heraldEvents, double readUnits, double writeUnits, double dynamoCalls, double messages,
-                 double emails, double pushes, double sqsRequests, Map<HeraldFunction, Invocations> invocations) {
+                 double emails, double pushes, double sqsRequests, Map<HeraldFunction, Invocations> invocations,
+                 Map<String, Double> callsByOperation) {
 
         /** A function's invocations (attempts) per notification and its mean handler time here. */
         record Invocations(double perNotification, double millisEach) {
@@ -224,11 +227,19 @@ final class Cost {
             });
             long calls = after.dynamoCalls().values().stream().mapToLong(Long::longValue).sum()
                     - before.dynamoCalls().values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Double> byOperation = new TreeMap<>();
+            after.dynamoCalls().forEach((operation, count) -> {
+                long made = count - before.dynamoCalls().getOrDefault(operation, 0L);
+                if (made > 0) {
+                    byOperation.put(operation, made / n);
+                }
+            });
             return new Usage((after.events() - before.events()) / n, (after.heraldEvents() - before.heraldEvents()) / n,
                     (after.capacity().readUnits() - before.capacity().readUnits()) / n,
                     (after.capacity().writeUnits() - before.capacity().writeUnits()) / n, calls / n,
                     (after.framesPosted() - before.framesPosted()) / n, (after.emailsSent() - before.emailsSent()) / n,
-                    (after.pushesSent() - before.pushesSent()) / n, (after.sqsRequests() - before.sqsRequests()) / n, invocations);
+                    (after.pushesSent() - before.pushesSent()) / n, (after.sqsRequests() - before.sqsRequests()) / n, invocations,
+                    byOperation);
         }
 
         double invocations(HeraldFunction function) {
@@ -373,6 +384,8 @@ final class Cost {
         System.out.printf("    EventBridge events     %.3f (%.3f of them Herald's own)%n", usage.events(), usage.heraldEvents());
         System.out.printf("    DynamoDB               %.2f calls, %.2f write units and %.2f read units (tables and indexes)%n",
                 usage.dynamoCalls(), usage.writeUnits(), usage.readUnits());
+        System.out.println("      by operation: " + usage.callsByOperation().entrySet().stream()
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
         System.out.printf("    WebSocket messages     %.3f; emails %.3f; pushes %.3f%n", usage.messages(), usage.emails(), usage.pushes());
         System.out.printf("    SQS requests           %.3f (sends, the mappings' receives that returned messages, deletes; %.3f SendMessageBatch"
                 + " by the functions)%n", usage.sqsRequests(), usage.queueSends());

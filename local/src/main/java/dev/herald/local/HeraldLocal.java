@@ -197,7 +197,8 @@ public final class HeraldLocal implements AutoCloseable {
             this.fanOuts = storeWiring.fanOutProgress();
             this.digests = storeWiring.digestBuckets();
             ConnectionRepository connections = storeWiring.connections();
-            LocalTable localTable = new LocalTable(dynamo);
+            // the stand-ins keep their own state uncounted: AWS never bills it as the account's DynamoDB
+            LocalTable localTable = new LocalTable(store.uncounted());
             this.events = new EventLog(1000, clock);
             this.deadLetters = new DeadLetterQueue(localTable);
             this.invoker = new AsyncInvoker(options.retries(), deadLetters, events, clock, options.workers(), 10_000);
@@ -224,7 +225,7 @@ public final class HeraldLocal implements AutoCloseable {
                     SesEventDestination.DEFAULT_DELIVERY_DELAY);
             endpoints.add(new SesApi(outbox, faults, clock, signatures, Optional.of(sesEvents)));
             endpoints.add(new SnsApi(localTable.platformEndpoints(SnsApi.PARTITION), outbox, faults, clock, signatures));
-            this.schedules = new LocalSchedules(queues, new DynamoScheduleStore(dynamo, SCHEDULES_TABLE));
+            this.schedules = new LocalSchedules(queues, new DynamoScheduleStore(store.uncounted(), SCHEDULES_TABLE));
             endpoints.add(new SchedulerApi(schedules, faults, businessClock, signatures));
             this.unsubscribe = new UnsubscribeHandler(storeWiring);
             endpoints.add(new RestApiProxy(UNSUBSCRIBE_PATH, unsubscribe::handle));

@@ -32,10 +32,12 @@ public final class LocalStore implements AutoCloseable {
     private final DynamoDbClient dynamo;
     private final Path dataDir;
     private final CountingDynamo counting;
+    private final DynamoDbClient uncounted;
 
     private LocalStore(AmazonDynamoDBLocal local, Path dataDir) {
         this.local = local;
-        this.counting = new CountingDynamo(DirectDynamo.over(local));
+        this.uncounted = DirectDynamo.over(local);
+        this.counting = new CountingDynamo(uncounted);
         this.dynamo = counting.client();
         this.dataDir = dataDir;
         HeraldTables.createIfMissing(dynamo, TABLES);
@@ -62,6 +64,14 @@ public final class LocalStore implements AutoCloseable {
 
     public DynamoDbClient dynamo() {
         return dynamo;
+    }
+
+    /**
+     * The same store, uncounted: for the state of herald local's stand-ins (SNS platform endpoints, the Scheduler's
+     * schedules, the local DLQ), which AWS keeps in its services and never bills as the account's DynamoDB.
+     */
+    public DynamoDbClient uncounted() {
+        return uncounted;
     }
 
     /** DynamoDB calls made through {@link #dynamo()} so far, by operation ({@code putItem}, {@code query}, ...). */
