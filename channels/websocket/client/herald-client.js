@@ -304,6 +304,10 @@
       if (!entry || !this._take(entry)) {
         return;  // answered after its timeout
       }
+      if (message.error !== undefined && message.status === 401 && this.socket) {
+        // the connection is no longer registered (it expired): a new one, with a fresh token, is the way back
+        this.socket.close(4001, "connection not registered");
+      }
       if (message.error !== undefined) {
         const error = new Error(message.error);
         error.status = message.status;

@@ -226,6 +226,17 @@ test("request_whenHeraldAnswersAnError_rejectsWithItsTextAndStatus", async () =>
     { action: "preferences.set", preferences: { categories: { security: { email: false } } } });
 });
 
+test("reply401_theConnectionIsNoLongerRegistered_closesItSoAFreshTokenReconnects", async () => {
+  const h = await opened(m => (m.action === "counts" ? { error: "this connection is not registered", status: 401 } : emptySync(m)));
+
+  const error = await h.client.counts().catch(e => e);
+  await new Promise(resolve => setImmediate(resolve));
+
+  assert.strictEqual(error.status, 401);
+  assert.strictEqual(h.sockets[0].readyState, 3);
+  assert.ok(h.timers.length > 0, "a reconnect is scheduled");
+});
+
 test("request_whenTheConnectionCloses_rejectsWhatWaits", async () => {
   const h = await opened(m => (m.action === "counts" ? undefined : emptySync(m)));
   const counts = h.client.counts();

@@ -110,6 +110,6 @@ class CostTest {
         Map<HeraldFunction, Cost.Usage.Invocations> each = new java.util.EnumMap<>(HeraldFunction.class);
         invocations.forEach((f, n) -> each.put(f, new Cost.Usage.Invocations(n, 10)));
         double posts = invocations.containsKey(HeraldFunction.WEBSOCKET_CHANNEL) ? 1 : 0;
-        return new Cost.Usage(1, 0, 0, 0, dynamoCalls, posts, 0, 0, 0, each);
+        return new Cost.Usage(1, 0, 0, 0, dynamoCalls, posts, 0, 0, 0, each, Map.of());
     }
 }

@@ -160,20 +160,26 @@ public final class DeliveryRepository {
     private void transition(DeliveryKey key, DeliveryStatus from, DeliveryStatus to, String reason, String payload) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":to", Items.s(to.name()), ":from", Items.s(from.name()),
                 ":now", Items.s(clock.instant().toString())));
-        String update = "SET #status = :to, #updatedAt = :now";
+        List<String> set = new ArrayList<>(List.of("#status = :to", "#updatedAt = :now"));
+        List<String> remove = new ArrayList<>();
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt", "#reason", "reason"));
         if (reason != null) {
             values.put(":reason", Items.s(reason));
-            update += ", #reason = :reason";
+            set.add("#reason = :reason");
         } else {
-            update += " REMOVE #reason";
+            remove.add("#reason");
         }
-        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt", "#reason", "reason"));
         if (payload != null) {
             values.put(":payload", Items.s(payload));
             names.put("#payload", "payload");
-            update = update.replace("#updatedAt = :now", "#updatedAt = :now, #payload = :payload");
+            set.add("#payload = :payload");
         }
-        String expression = update;
+        if (to == DeliveryStatus.FAILED || to == DeliveryStatus.SKIPPED) {
+            // an in-app item that will never be shown leaves its user's inbox index, so no page of the inbox reads it
+            names.put("#inboxKey", BY_RECIPIENT.sortKey());
+            remove.add("#inboxKey");
+        }
+        String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         try {
             dynamo.updateItem(r -> r.tableName(table).key(key(key))
                     .updateExpression(expression)
@@ -238,6 +244,9 @@ public final class DeliveryRepository {
         if (update.contains("#dueAt")) {
             names.put("#dueAt", DUE_AT);
         }
+        if (update.contains("#inboxKey")) {
+            names.put("#inboxKey", BY_RECIPIENT.sortKey());
+        }
         try {
             dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(update).conditionExpression(condition)
                     .expressionAttributeNames(names).expressionAttributeValues(values));
@@ -257,7 +266,7 @@ public final class DeliveryRepository {
 
     /** Withdraws a SCHEDULED delivery: SKIPPED with the reason. False, changing nothing, when it no longer waits. */
     public boolean withdraw(DeliveryKey key, String reason) {
-        return update(key, "SET #status = :to, #updatedAt = :now, #reason = :reason REMOVE #dueAt", DeliveryStatus.SCHEDULED, DeliveryStatus.SKIPPED,
+        return update(key, "SET #status = :to, #updatedAt = :now, #reason = :reason REMOVE #dueAt, #inboxKey", DeliveryStatus.SCHEDULED, DeliveryStatus.SKIPPED,
                 Map.of(":reason", Items.s(reason)));
     }
 
@@ -359,7 +368,7 @@ public final class DeliveryRepository {
                 .s(BY_RECIPIENT.partitionKey(), d.recipientId())
                 // a sparse index: only in-app items have an inbox key, so only they are written to byRecipient; every
                 // item starts among the unread ones, and moves when the user reads or archives it (InboxStore)
-                .s(BY_RECIPIENT.sortKey(), d.channel() == Channel.WEBSOCKET ? UNREAD_PART + "#" + inboxKey(d) : null)
+                .s(BY_RECIPIENT.sortKey(), inInbox(d) ? UNREAD_PART + "#" + inboxKey(d) : null)
                 .s("status", d.status().name())
                 .s("reason", d.reason())
                 .n("attempts", d.attempts())
@@ -369,6 +378,11 @@ public final class DeliveryRepository {
                 .s(DUE_AT, d.dueAt())
                 .n(HeraldTables.TTL, expires.getEpochSecond());
         return item.build();
+    }
+
+    /** In-app deliveries are indexed for their user's inbox, except those recorded as never to be shown. */
+    private static boolean inInbox(Delivery d) {
+        return d.channel() == Channel.WEBSOCKET && d.status() != DeliveryStatus.SKIPPED && d.status() != DeliveryStatus.FAILED;
     }
 
     /** Reads a delivery item. */

@@ -4,9 +4,11 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.DeliveryKey;
 import dev.herald.delivery.DeliveryRepository;
 import dev.herald.delivery.DeliveryStatus;
+import dev.herald.store.HeraldTables;
 import dev.herald.store.Items;
 import dev.herald.store.TableDefinition;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -147,25 +148,29 @@ public final class InboxStore {
 
     /**
      * Takes out of the counts an item that left the table while in {@code state}: its retention ran out (TTL) before
-     * the user read or archived it. Counts never go below zero, so a removal reported twice takes nothing more once
-     * the counts are down to what remains.
+     * the user read or archived it. Once per removed item, however often the stream hands the removal over: a marker
+     * of it is written in the same transaction, and kept two days. Counts never go below zero.
      */
-    public void forget(String userId, InboxState state) {
+    public void forget(String userId, InboxState state, DeliveryKey removed) {
         long unread = state.unread() ? 1 : 0;
         long unseen = state == InboxState.UNSEEN ? 1 : 0;
         if (unread == 0) {
             return;
         }
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(countsKey(userId))
-                    .updateExpression("ADD #unread :unread, #unseen :unseen")
-                    .conditionExpression("#unread >= :one AND #unseen >= :unseenOne")
-                    .expressionAttributeNames(Map.of("#unread", "unread", "#unseen", "unseen"))
-                    .expressionAttributeValues(Map.of(":unread", Items.n(-unread), ":unseen", Items.n(-unseen), ":one", Items.n(1),
-                            ":unseenOne", Items.n(unseen))));
-        } catch (ConditionalCheckFailedException alreadyDown) {
-            // nothing left to take out
-        }
+        Map<String, AttributeValue> removedKey = DeliveryRepository.itemKey(removed);
+        TransactWriteItem marker = TransactWriteItem.builder().put(p -> p.tableName(table)
+                .item(Items.item().s(PK, "#forgotten#" + removedKey.get(PK).s()).s(SK, removedKey.get(SK).s())
+                        .n(HeraldTables.TTL, clock.instant().plus(Duration.ofDays(2)).getEpochSecond()).build())
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", PK))).build();
+        TransactWriteItem counts = TransactWriteItem.builder().update(u -> u.tableName(table).key(countsKey(userId))
+                .updateExpression("ADD #unread :unread, #unseen :unseen")
+                .conditionExpression("#unread >= :one AND #unseen >= :unseenOne")
+                .expressionAttributeNames(Map.of("#unread", "unread", "#unseen", "unseen"))
+                .expressionAttributeValues(Map.of(":unread", Items.n(-unread), ":unseen", Items.n(-unseen), ":one", Items.n(1),
+                        ":unseenOne", Items.n(unseen)))).build();
+        // a marker already there: taken out before; counts already down: nothing left to take. Either way, done.
+        transact(List.of(marker, counts));
     }
 
     /**
@@ -179,10 +184,19 @@ public final class InboxStore {
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             Map<DeliveryKey, Entry> found = reads.load(pending);
             List<Entry> toChange = new ArrayList<>();
+            List<DeliveryKey> again = new ArrayList<>();
             for (DeliveryKey key : pending) {
                 Entry entry = found.get(key);
-                if (entry == null || !key.recipientId().equals(userId) || entry.state().isEmpty()) {
+                if (entry == null || !entry.delivery().recipientId().equals(userId)) {
                     unknown.add(key);
+                } else if (entry.state().isEmpty() || entry.delivery().status() == DeliveryStatus.SENDING) {
+                    // pushed live a moment before the channel recorded it in the inbox (or being sent again): wait
+                    // for the channel to finish, briefly
+                    if (entry.delivery().status() == DeliveryStatus.SENDING && attempt < ATTEMPTS) {
+                        again.add(key);
+                    } else {
+                        unknown.add(key);
+                    }
                 } else if (action.apply(entry.state().get(), entry.readAt() != null) == entry.state().get()) {
                     applied.put(key, entry.state().get());
                 } else {
@@ -193,7 +207,11 @@ public final class InboxStore {
             if (!conflicted.isEmpty() && attempt >= ATTEMPTS) {
                 throw new IllegalStateException("inbox items of " + userId + " kept changing under " + action.id() + "; try again");
             }
-            pending = conflicted;
+            again.addAll(conflicted);
+            if (!again.isEmpty()) {
+                pause(attempt);
+            }
+            pending = again;
         }
         Map<DeliveryKey, InboxState> inOrder = new LinkedHashMap<>();
         keys.stream().filter(applied::containsKey).forEach(key -> inOrder.put(key, applied.get(key)));
@@ -208,10 +226,12 @@ public final class InboxStore {
         do {
             Page page = reads.part(userId, InboxPart.UNREAD, cursor, 100, false);
             List<DeliveryKey> unread = page.entries().stream().filter(e -> e.state().map(InboxState::unread).orElse(false))
-                    .limit(READ_ALL_LIMIT - updated).map(e -> e.delivery().key()).toList();
-            updated += apply(userId, InboxAction.READ, unread).applied().size();
+                    .map(e -> e.delivery().key()).toList();
+            List<DeliveryKey> taken = unread.subList(0, Math.min(unread.size(), READ_ALL_LIMIT - updated));
+            updated += apply(userId, InboxAction.READ, taken).applied().size();
             cursor = page.cursor();
-            more = page.more();
+            // unread items of this page left for the next call count as more, whatever the index holds beyond it
+            more = page.more() || taken.size() < unread.size();
         } while (more && updated < READ_ALL_LIMIT);
         return new ReadAll(updated, more, counts(userId));
     }
@@ -223,21 +243,27 @@ public final class InboxStore {
      */
     public Page list(String userId, InboxView view, String cursor, int limit) {
         List<Entry> merged = new ArrayList<>();
-        boolean more = false;
+        // where the next page must start for no part to skip anything: the newest of the positions the parts that have
+        // more stopped at (each part reads newest first); anything older that this page read comes again next time
+        String resume = null;
         for (InboxPart part : view.parts()) {
             Page page = visible(userId, part, cursor, limit, view);
             merged.addAll(page.entries());
-            more |= page.more();
+            if (page.more() && (resume == null || page.cursor().compareTo(resume) > 0)) {
+                resume = page.cursor();
+            }
         }
+        String stop = resume;
         merged.sort(Comparator.comparing(Entry::position).reversed());
         Map<DeliveryKey, Entry> distinct = new LinkedHashMap<>();
-        merged.forEach(e -> distinct.putIfAbsent(e.delivery().key(), e));
+        merged.stream().filter(e -> stop == null || e.position().compareTo(stop) >= 0).forEach(e -> distinct.putIfAbsent(e.delivery().key(), e));
         List<Entry> entries = new ArrayList<>(distinct.values());
         if (entries.size() > limit) {
             entries = entries.subList(0, limit);
-            more = true;
+            return new Page(entries, entries.getLast().position(), true);
         }
-        return new Page(entries, more && !entries.isEmpty() ? entries.getLast().position() : null, more);
+        // the cursor moves on even over a stretch of the index with nothing to show (items never delivered in-app)
+        return new Page(entries, resume, resume != null);
     }
 
     /**
@@ -303,7 +329,7 @@ public final class InboxStore {
                 "#key", BY_RECIPIENT.sortKey(), "#recipient", BY_RECIPIENT.partitionKey()));
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":after", Items.s(after.id()), ":before", Items.s(before.id()),
                 ":status", Items.s(after.status(entry.delivery().status()).name()), ":now", now(), ":user", Items.s(userId),
-                ":key", Items.s(after.part().key(entry.position())), ":sending", Items.s(DeliveryStatus.SENDING.name())));
+                ":key", Items.s(after.part().key(entry.position())), ":statusBefore", Items.s(entry.delivery().status().name())));
         List<String> set = new ArrayList<>(List.of("#inbox = :after", "#status = :status", "#updatedAt = :now", "#key = :key"));
         List<String> remove = new ArrayList<>();
         if (after != InboxState.UNSEEN && entry.seenAt() == null) {
@@ -327,7 +353,7 @@ public final class InboxStore {
         String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         return Update.builder().tableName(table).key(DeliveryRepository.itemKey(entry.delivery().key()))
                 .updateExpression(expression)
-                .conditionExpression("#inbox = :before AND #recipient = :user AND #status <> :sending")
+                .conditionExpression("#inbox = :before AND #recipient = :user AND #status = :statusBefore")
                 .expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 

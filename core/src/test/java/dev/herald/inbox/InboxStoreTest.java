@@ -141,6 +141,49 @@ class InboxStoreTest {
     }
 
     @Test
+    void list_overALongStretchOfItemsNotInTheInbox_movesItsCursorOnAndReachesTheOlderItem() {
+        // given: an item, then 30 deliveries still on their way (not in the inbox), then a skipped one (never shown)
+        delivered("alice", 1);
+        for (int n = 2; n <= 31; n++) {
+            deliveries.create(Delivery.pending(key("alice", n), NOW.plusSeconds(n), null));
+        }
+        deliveries.create(Delivery.outcome(key("alice", 32), DeliveryStatus.SKIPPED, DeliveryReason.OPTED_OUT, NOW.plusSeconds(32)));
+
+        // when: a client pages on while more is true
+        List<String> seen = new ArrayList<>();
+        List<String> cursors = new ArrayList<>();
+        InboxStore.Page page = inbox.list("alice", InboxView.ALL, null, 1);
+        for (int pages = 0; pages < 10; pages++) {
+            page.entries().forEach(e -> seen.add(e.delivery().notificationId()));
+            if (!page.more()) {
+                break;
+            }
+            cursors.add(page.cursor());
+            page = inbox.list("alice", InboxView.ALL, page.cursor(), 1);
+        }
+
+        // then: every page moved on, and the item came
+        assertThat(seen).containsExactly("evt-1");
+        assertThat(page.more()).isFalse();
+        assertThat(cursors).doesNotHaveDuplicates().doesNotContainNull();
+    }
+
+    @Test
+    void apply_toAnItemStillBeingSent_waitsBrieflyThenCallsItUnknown() {
+        // given: an item pushed live whose channel has not recorded it in the inbox yet
+        DeliveryKey sending = key("alice", 1);
+        deliveries.create(Delivery.pending(sending, NOW, null));
+        deliveries.claim(sending);
+
+        // when
+        InboxStore.Outcome outcome = inbox.apply("alice", InboxAction.SEEN, List.of(sending));
+
+        // then
+        assertThat(outcome.unknown()).containsExactly(sending);
+        assertThat(deliveries.find(sending).orElseThrow().status()).isEqualTo(DeliveryStatus.SENDING);
+    }
+
+    @Test
     void readAll_marksEveryUnreadItem_inTransactionsOfAtMostOneHundredWrites() {
         // given: more unread items than one transaction holds
         List<DeliveryKey> keys = IntStream.rangeClosed(1, 130).mapToObj(n -> delivered("alice", n)).toList();

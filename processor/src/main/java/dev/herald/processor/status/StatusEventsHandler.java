@@ -149,8 +149,10 @@ public final class StatusEventsHandler extends JsonHandler<JsonNode, StatusEvent
         JsonNode old = record.path("dynamodb").path("OldImage");
         Optional<InboxState> state = Optional.ofNullable(attribute(old, InboxStore.STATE)).flatMap(InboxState::fromId);
         String recipient = attribute(old, "recipientId");
-        if (state.isPresent() && state.get().unread() && recipient != null) {
-            inbox.forget(recipient, state.get());
+        String pk = attribute(old, "pk");
+        String sk = attribute(old, "sk");
+        if (state.isPresent() && state.get().unread() && recipient != null && pk != null && sk != null) {
+            inbox.forget(recipient, state.get(), DeliveryKey.fromSortKey(pk, sk));
         }
     }
 

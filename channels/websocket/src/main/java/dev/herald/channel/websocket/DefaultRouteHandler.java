@@ -130,7 +130,14 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
     }
 
     private APIGatewayV2WebSocketResponse mark(String userId, ClientAction.Mark mark, String ref) {
-        Inbox.Marked marked = inbox.mark(userId, mark.change(), mark.ids());
+        Inbox.Marked marked;
+        try {
+            marked = inbox.mark(userId, mark.change(), mark.ids());
+        } catch (RuntimeException e) {
+            // some of the items may have changed before it failed: the user's tabs get the counts as they are now
+            frames.push(userId, Map.of("event", "counts", "counts", inbox.counts(userId)));
+            throw e;
+        }
         if (marked.states().isEmpty()) {
             String named = mark.single() ? "with id '" + mark.ids().getFirst() + "'" : "with any of these ids";
             return RouteResponses.error(404, "you have no inbox item " + named, ref);

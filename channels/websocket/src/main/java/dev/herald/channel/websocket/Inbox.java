@@ -29,8 +29,13 @@ import java.util.Optional;
  */
 public final class Inbox {
 
-    /** Room kept for the reply's envelope ({@code action}, {@code cursor}, {@code more}, {@code counts}). */
-    private static final int ENVELOPE_BYTES = 1024;
+    /** Room kept for the reply's envelope ({@code action}, {@code ref}, {@code cursor}, {@code more}, {@code counts}). */
+    private static final int ENVELOPE_BYTES = 512;
+    /**
+     * Room for what a page adds to each stored item: its state, times and the separator. With the envelope, it is less
+     * than the room {@link WebSocketLimits#MAX_ITEM_BYTES} leaves, so any item the channel sends fits a page.
+     */
+    private static final int ITEM_EXTRA_BYTES = 160;
 
     private final DeliveryRepository deliveries;
     private final InboxStore store;
@@ -67,7 +72,7 @@ public final class Inbox {
             }
             Optional<JsonNode> item = entry.state().filter(InboxState::unread).flatMap(s -> item(entry));
             if (item.isPresent()) {
-                int size = entry.delivery().payload().getBytes(StandardCharsets.UTF_8).length + 128;
+                int size = entry.delivery().payload().getBytes(StandardCharsets.UTF_8).length + ITEM_EXTRA_BYTES;
                 if (size > budget) {
                     full = true;
                     break;
@@ -114,7 +119,7 @@ public final class Inbox {
                 next = entry.position();
                 continue;
             }
-            int size = entry.delivery().payload().getBytes(StandardCharsets.UTF_8).length + 128;
+            int size = entry.delivery().payload().getBytes(StandardCharsets.UTF_8).length + ITEM_EXTRA_BYTES;
             if (size > budget) {
                 more = true;
                 break;

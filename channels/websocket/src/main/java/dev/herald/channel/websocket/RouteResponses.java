@@ -26,6 +26,8 @@ final class RouteResponses {
     static APIGatewayV2WebSocketResponse error(int status, String message, String ref) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
+        // API Gateway hands the client the route response's body only: the status goes in it too
+        body.put("status", status);
         if (ref != null) {
             body.put("ref", ref);
         }
