@@ -323,7 +323,8 @@ final class Reliability {
                 String state = record.map(d -> d.status() + (d.reason() == null ? "" : "(" + d.reason() + ")")).orElse("MISSING");
                 boolean expected = switch (channel) {
                     case WEBSOCKET -> record.filter(d -> d.status() == DeliveryStatus.SENT || d.status() == DeliveryStatus.READ).isPresent();
-                    case EMAIL -> record.filter(d -> d.status() == DeliveryStatus.SENT).isPresent();
+                    // sent, or already reported delivered by SES's configuration set
+                    case EMAIL -> record.filter(d -> d.status() == DeliveryStatus.SENT || d.status() == DeliveryStatus.DELIVERED).isPresent();
                     case PUSH -> record.filter(d -> d.status() == DeliveryStatus.SKIPPED).isPresent();
                 };
                 if (!expected) {
