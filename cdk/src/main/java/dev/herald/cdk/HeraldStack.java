@@ -192,7 +192,8 @@ public final class HeraldStack extends Stack {
         connections.grantReadData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
         deliveries.grantReadWriteData(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
         // preferences.get and .set over the socket, as the preferences function has them (HeraldPreferencesApi)
-        recipients.grant(functions.role(HeraldFunction.WEBSOCKET_DEFAULT), "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        recipients.grant(functions.role(HeraldFunction.WEBSOCKET_DEFAULT),
+                "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
         functions.workQueue(HeraldFunction.DUE).grantSendMessages(functions.role(HeraldFunction.WEBSOCKET_DEFAULT));
 
         recipients.grantReadWriteData(functions.role(HeraldFunction.PUSH_CHANNEL));

@@ -266,7 +266,8 @@ public final class DeliveryRepository {
 
     /** Withdraws a SCHEDULED delivery: SKIPPED with the reason. False, changing nothing, when it no longer waits. */
     public boolean withdraw(DeliveryKey key, String reason) {
-        return update(key, "SET #status = :to, #updatedAt = :now, #reason = :reason REMOVE #dueAt, #inboxKey", DeliveryStatus.SCHEDULED, DeliveryStatus.SKIPPED,
+        return update(key, "SET #status = :to, #updatedAt = :now, #reason = :reason REMOVE #dueAt, #inboxKey",
+                DeliveryStatus.SCHEDULED, DeliveryStatus.SKIPPED,
                 Map.of(":reason", Items.s(reason)));
     }
 

@@ -104,7 +104,8 @@ public sealed interface ClientAction {
         String name = action.asText();
         return switch (name) {
             case "sync" -> new Sync(cursor("since", json.get("since")), limit(json.get("limit"), DEFAULT_SYNC_LIMIT));
-            case "list" -> new ListItems(view(json.get("filter")), cursor("cursor", json.get("cursor")), limit(json.get("limit"), DEFAULT_LIST_LIMIT));
+            case "list" -> new ListItems(view(json.get("filter")), cursor("cursor", json.get("cursor")),
+                    limit(json.get("limit"), DEFAULT_LIST_LIMIT));
             case "counts" -> new Counts();
             case "seen" -> mark(name, InboxAction.SEEN, json);
             case "read", "ack" -> mark(name, InboxAction.READ, json);
@@ -124,7 +125,8 @@ public sealed interface ClientAction {
             return null;
         }
         if (!ref.isTextual() || ref.asText().length() > MAX_REF_CHARS) {
-            throw new InvalidActionException("\"ref\" must be a string of at most " + MAX_REF_CHARS + " characters; the reply echoes it", null);
+            throw new InvalidActionException("\"ref\" must be a string of at most " + MAX_REF_CHARS + " characters; the reply echoes it",
+                    null);
         }
         return ref.asText();
     }
@@ -137,7 +139,8 @@ public sealed interface ClientAction {
             throw new InvalidActionException("\"" + field + "\" must be the cursor string a previous reply returned, or null", null);
         }
         if (cursor.asText().length() > MAX_TOKEN_CHARS) {
-            throw new InvalidActionException("\"" + field + "\" is too long to be a cursor; pass the cursor a previous reply returned, or null", null);
+            throw new InvalidActionException("\"" + field + "\" is too long to be a cursor; pass the cursor a previous reply returned, or null",
+                    null);
         }
         return cursor.asText().isEmpty() ? null : cursor.asText();
     }

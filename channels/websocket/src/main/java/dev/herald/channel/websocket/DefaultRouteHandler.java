@@ -51,7 +51,8 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
     /** Wired as Lambda wires it, from {@code wiring}: how herald local builds it too. */
     public DefaultRouteHandler(Wiring wiring) {
         this(wiring.connections(), new Inbox(wiring.deliveries(), wiring.inbox()),
-                new UserFrames(wiring.connections(), wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL)),
+                new UserFrames(wiring.connections(),
+                        wiring.client(ApiGatewayManagementApiClient.builder(), HeraldEnv.WEBSOCKET_CALLBACK_URL)),
                 wiring.preferenceCentre());
     }
 
@@ -97,13 +98,15 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
         }
         Optional<Connection> connection = connections.find(connectionId);
         if (connection.isEmpty()) {
-            return RouteResponses.error(401, "this connection is not registered (it expired or was never authenticated); reconnect with a valid token", ref);
+            return RouteResponses.error(401,
+                    "this connection is not registered (it expired or was never authenticated); reconnect with a valid token", ref);
         }
         String userId = connection.get().userId();
         return switch (request.action()) {
             case ClientAction.Sync sync -> {
                 Inbox.Page page = inbox.sync(userId, sync.since(), sync.limit());
-                yield RouteResponses.ok(new Inbox.PageReply("sync", ref, null, page.items(), page.cursor(), page.more(), inbox.counts(userId)));
+                yield RouteResponses.ok(new Inbox.PageReply("sync", ref, null, page.items(), page.cursor(), page.more(),
+                        inbox.counts(userId)));
             }
             case ClientAction.ListItems list -> {
                 Inbox.Page page = inbox.list(userId, list.view(), list.cursor(), list.limit());
@@ -123,7 +126,8 @@ public final class DefaultRouteHandler implements RequestHandler<APIGatewayV2Web
                 reply.put("counts", done.counts());
                 yield RouteResponses.ok(reply);
             }
-            case ClientAction.PreferencesGet get -> RouteResponses.ok(with(reply("preferences.get", ref), "preferences", preferences.get(userId)));
+            case ClientAction.PreferencesGet get ->
+                    RouteResponses.ok(with(reply("preferences.get", ref), "preferences", preferences.get(userId)));
             case ClientAction.PreferencesSet set -> setPreferences(userId, set, ref);
             case ClientAction.Ping ping -> RouteResponses.ok(reply("pong", ref));
         };
