@@ -8,10 +8,8 @@ import dev.herald.channel.websocket.auth.VerifiedToken;
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,23 +133,7 @@ public final class HttpApiProxy implements HttpEndpoint {
             // what API Gateway answers for an integration response it cannot use
             return HttpReply.json(500, Map.of("message", "Internal Server Error"));
         }
-        Map<String, String> headers = new HashMap<>();
-        if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
-        }
-        if (response.getHeaders() != null) {
-            headers.putAll(response.getHeaders());
-        }
-        String contentType = null;
-        for (var it = headers.entrySet().iterator(); it.hasNext(); ) {
-            var header = it.next();
-            if (header.getKey().equalsIgnoreCase("content-type")) {
-                contentType = header.getValue();
-                it.remove();
-            }
-        }
-        String body = response.getBody() == null ? "" : response.getBody();
-        byte[] bytes = response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
-        return new HttpReply(response.getStatusCode(), contentType, bytes, headers);
+        return ProxyReplies.of(response.getStatusCode(), response.getMultiValueHeaders(), response.getHeaders(), response.getBody(),
+                response.getIsBase64Encoded());
     }
 }

@@ -5,8 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.herald.local.http.HttpCall;
 import dev.herald.local.http.HttpEndpoint;
 import dev.herald.local.http.HttpReply;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,24 +70,7 @@ public final class RestApiProxy implements HttpEndpoint {
             // what API Gateway answers for a proxy response without a status code
             return HttpReply.json(502, Map.of("message", "Internal server error"));
         }
-        Map<String, String> headers = new HashMap<>();
-        if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
-        }
-        if (response.getHeaders() != null) {
-            headers.putAll(response.getHeaders());
-        }
-        String contentType = null;
-        for (var it = headers.entrySet().iterator(); it.hasNext(); ) {
-            var header = it.next();
-            if (header.getKey().equalsIgnoreCase("content-type")) {
-                contentType = header.getValue();
-                it.remove();
-            }
-        }
-        String body = response.getBody() == null ? "" : response.getBody();
-        byte[] bytes = Boolean.TRUE.equals(response.getIsBase64Encoded())
-                ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
-        return new HttpReply(response.getStatusCode(), contentType, bytes, headers);
+        return ProxyReplies.of(response.getStatusCode(), response.getMultiValueHeaders(), response.getHeaders(), response.getBody(),
+                Boolean.TRUE.equals(response.getIsBase64Encoded()));
     }
 }
